@@ -1,0 +1,70 @@
+"""Configuration: every setting comes from the environment with the prefix ``QAI_MEMORY_``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class MemoryConfig(BaseSettings):
+    """Settings for QAI's memory; ``QAI_MEMORY_<FIELD>`` overrides each field."""
+
+    model_config = SettingsConfigDict(env_prefix="QAI_MEMORY_", extra="ignore", frozen=True)
+
+    # DynamoDB (the seed's names and defaults)
+    dynamodb_table_name: str = Field("QAI-Memory", min_length=3, max_length=255)
+    dynamodb_region: str = "us-east-1"
+    dynamodb_endpoint: str | None = None  # unset: the embedded store (or AWS when use_aws)
+    dynamodb_timeout_s: float = Field(5.0, gt=0, le=120)
+    dynamodb_max_attempts: int = Field(5, ge=1, le=20)
+    dynamodb_retry_mode: Literal["standard", "adaptive"] = "standard"
+    # With no endpoint, the service starts the embedded emulator unless this is true.
+    use_aws: bool = False
+
+    # Memory TTLs (seconds)
+    short_term_ttl: int = Field(72 * 60 * 60, gt=0)
+    interaction_ttl: int = Field(72 * 60 * 60, gt=0)
+    session_ttl: int = Field(60 * 60, gt=0)  # slides from the session's last activity
+    idempotency_ttl: int = Field(24 * 60 * 60, gt=0)
+
+    # Limits
+    max_observations_per_player: int = Field(100, ge=1)
+    max_interactions_per_player: int = Field(500, ge=1)
+    observation_sample_rate: float = Field(0.1, ge=0.0, le=1.0)
+    session_max_messages: int = Field(20, ge=1, le=200)
+
+    # Promotion thresholds
+    observation_promotion_confidence: float = Field(0.8, ge=0.0, le=1.0)
+    observation_promotion_evidence: int = Field(3, ge=1)
+
+    # Evolution thresholds
+    evolution_stage_2_interactions: int = Field(10000, ge=1)
+    evolution_stage_3_interactions: int = Field(100000, ge=1)
+
+    # Write sharding: evolution counters and the sparse index partitions.
+    counter_shards: int = Field(8, ge=1, le=100)
+    index_shards: int = Field(4, ge=1, le=100)
+
+    # Prompt
+    prompt_memory_budget_chars: int = Field(1500, ge=200, le=20000)
+    persona_file: Path | None = None
+
+    # Embedded store
+    data_dir: Path = Path(".qai-data")
+    snapshot_interval_s: float = Field(2.0, gt=0, le=3600)
+
+    # Semantic search (optional; not implemented in Phase 1)
+    enable_semantic_search: bool = False
+    bedrock_embedding_model: str = "amazon.titan-embed-text-v1"
+
+    @field_validator("evolution_stage_3_interactions")
+    @classmethod
+    def _stage_3_after_stage_2(cls, value: int, info: object) -> int:
+        data = getattr(info, "data", {})
+        stage_2 = data.get("evolution_stage_2_interactions")
+        if stage_2 is not None and value <= stage_2:
+            raise ValueError("must be greater than evolution_stage_2_interactions")
+        return value

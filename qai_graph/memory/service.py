@@ -1,0 +1,647 @@
+"""MemoryService: the one entry point to QAI's memory (the seed's Step 5, async).
+
+The chat bot calls it around every message: ``build_system_prompt`` (or
+``recall_about_player``) before its LLM, ``store_interaction`` after. Rules live here
+and in the modules beside it; the store speaks DynamoDB; the API only maps types.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any
+
+from qai_graph.config import MemoryConfig
+from qai_graph.errors import Conflict, InvalidInput, NotFound
+from qai_graph.memory import cursors, validation
+from qai_graph.memory.consolidation import Consolidator
+from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.evolution import MAX_AUTOMATIC_STAGE, build_state, stage_for, stage_name
+from qai_graph.memory.observing import Observations
+from qai_graph.memory.persona import Persona, load_persona
+from qai_graph.memory.prompt_builder import build_qai_system_prompt
+from qai_graph.memory.recalling import Recaller
+from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
+from qai_graph.memory.solutions import SolutionRecorder
+from qai_graph.memory.working import WorkingMemory
+from qai_graph.models import (
+    Channel,
+    ConsolidationResult,
+    EvolutionState,
+    Interaction,
+    MemoryTier,
+    Observation,
+    ObservationCategory,
+    Page,
+    PatternStats,
+    PlayerContext,
+    PlayerProfile,
+    RecallResult,
+    SessionContext,
+)
+from qai_graph.store import evolution as evolution_store
+from qai_graph.store import idempotency, interactions, keys, patterns, players
+from qai_graph.store.client import DynamoClient, TransactionCancelled
+from qai_graph.store.items import is_live, page_by_prefix
+from qai_graph.store.table import create_table_if_not_exists
+
+logger = logging.getLogger(__name__)
+_ATTEMPTS = 6
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MemoryService:
+    """QAI's memory: players, interactions, observations, sessions, evolution."""
+
+    def __init__(self, config: MemoryConfig | None = None, *, endpoint: str | None = None) -> None:
+        self.config = config or MemoryConfig()
+        self.store = DynamoClient(self.config, endpoint)
+        self.events = EventHub()
+        self.working = WorkingMemory(self.store, self.config)
+        self.observations = Observations(self.store, self.config, self.events)
+        self._recaller = Recaller(self.store, self.config)
+        self._persona: Persona | None = None
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    async def initialize(self) -> None:
+        """Open the client and create the table if it is missing (idempotent)."""
+        await self.store.open()
+        await create_table_if_not_exists(self.store)
+        self._persona = load_persona(self.config.persona_file)
+        logger.info("memory service ready on table %s", self.config.dynamodb_table_name)
+
+    async def close(self) -> None:
+        """Close the DynamoDB client."""
+        await self.store.close()
+
+    async def __aenter__(self) -> MemoryService:
+        await self.initialize()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    async def ready(self) -> bool:
+        """True when the table answers."""
+        try:
+            await self.store.client.describe_table(TableName=self.store.table_name)
+        except Exception:
+            logger.warning("readiness check failed", exc_info=True)
+            return False
+        return True
+
+    # --- players -----------------------------------------------------------------------
+
+    async def get_player(self, name: str) -> PlayerProfile | None:
+        """A player's profile, or None if QAI never met them."""
+        return await players.get_profile(self.store, keys.player_key(name))
+
+    async def get_players(self, names: Sequence[str]) -> list[PlayerProfile | None]:
+        """Profiles for many names in one batch read, in the order asked."""
+        wanted = [keys.player_key(n) for n in names]
+        found = await players.get_profiles(self.store, wanted)
+        return [found.get(k) for k in wanted]
+
+    async def get_or_create_player(self, name: str) -> PlayerProfile:
+        """The player's profile, created (and counted once) when new."""
+        display = keys.clean_display_name(name)
+        key = display.casefold()
+        profile = await players.get_profile(self.store, key)
+        if profile is not None:
+            return profile
+        await self._create_player(display, key)
+        profile = await players.get_profile(self.store, key)
+        assert profile is not None
+        return profile
+
+    async def update_player(self, name: str, updates: Mapping[str, Any]) -> PlayerProfile:
+        """Set editable profile fields (play style, scores, moments, preferred patterns)."""
+        unknown = set(updates) - players.UPDATABLE_FIELDS
+        if unknown:
+            raise InvalidInput(f"cannot update fields {sorted(unknown)}", field="updates")
+        checked = dict(updates)
+        try:
+            # Validate against the model's own bounds before anything is written.
+            PlayerProfile.model_validate(
+                {"name": "x", "first_seen": _now(), "last_seen": _now(), **checked}
+            )
+        except ValueError as exc:
+            raise InvalidInput(f"invalid player update: {exc}", field="updates") from exc
+        return await players.update_fields(self.store, keys.player_key(name), checked, _now())
+
+    async def update_player_stats(
+        self, name: str, interactions: int = 0, solutions: int = 0
+    ) -> None:
+        """Add to a known player's counters without recording an interaction."""
+        validation.count(interactions, "interactions")
+        validation.count(solutions, "solutions")
+        await players.add_counters(
+            self.store, keys.player_key(name), _now(), interactions, solutions
+        )
+
+    async def list_players(self, limit: int = 50, cursor: str | None = None) -> Page:
+        """Players, most recently seen first; pass ``next_cursor`` back for the next page."""
+        validation.page_size(limit, "limit")
+        before = cursors.decode("players", cursor)
+        profiles, last = await players.list_profiles(
+            self.store, self.config.index_shards, limit, before
+        )
+        return Page(items=profiles, next_cursor=cursors.encode("players", last) if last else None)
+
+    async def _create_player(self, display: str, key: str) -> bool:
+        created = await players.create_player(
+            self.store,
+            display,
+            key,
+            _now(),
+            self.config.index_shards,
+            evolution_store.pick_shard(self.config.counter_shards),
+        )
+        if created:
+            logger.info("met a new player: %s", display)
+        return created
+
+    # --- interactions ------------------------------------------------------------------
+
+    async def store_interaction(
+        self,
+        player: str,
+        channel: Channel | str,
+        message: str,
+        qai_response: str | None = None,
+        sentiment: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        session_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> Interaction:
+        """Record one exchange with a player (the seed's signature)."""
+        recorded = await self._record(
+            player,
+            channel,
+            message,
+            qai_response,
+            sentiment,
+            context,
+            session_id,
+            idempotency_key,
+            full=False,
+        )
+        return recorded.interaction
+
+    async def record_interaction(
+        self,
+        player: str,
+        channel: Channel | str,
+        message: str,
+        qai_response: str | None = None,
+        sentiment: str | None = None,
+        context: Mapping[str, Any] | None = None,
+        session_id: str | None = None,
+        idempotency_key: str | None = None,
+    ) -> InteractionRecorded:
+        """Record one exchange and return the player and evolution after it."""
+        return await self._record(
+            player,
+            channel,
+            message,
+            qai_response,
+            sentiment,
+            context,
+            session_id,
+            idempotency_key,
+            full=True,
+        )
+
+    async def _record(
+        self,
+        player: str,
+        channel: Channel | str,
+        message: str,
+        qai_response: str | None,
+        sentiment: str | None,
+        context: Mapping[str, Any] | None,
+        session_id: str | None,
+        idempotency_key: str | None,
+        *,
+        full: bool,
+    ) -> InteractionRecorded:
+        display = keys.clean_display_name(player)
+        key = display.casefold()
+        kind = validation.enum(Channel, channel, "channel")
+        said = validation.text(message, "message", validation.MAX_MESSAGE_CHARS)
+        reply = validation.text(
+            qai_response, "qai_response", validation.MAX_RESPONSE_CHARS, required=False
+        )
+        mood = validation.sentiment(sentiment)
+        game = validation.context(context)
+        if session_id is not None:
+            keys.check_id(session_id, "session_id")
+        claim = None
+        if idempotency_key is not None:
+            request = {
+                "channel": kind.value,
+                "message": said,
+                "qai_response": reply,
+                "sentiment": mood,
+                "context": game,
+                "session_id": session_id,
+            }
+            claim = idempotency.claim(
+                keys.PLAYER_PREFIX + key, "interaction", idempotency_key, request
+            )
+
+        for _ in range(_ATTEMPTS):
+            now = _now()
+            now_epoch = int(now.timestamp())
+            interaction = Interaction(
+                interaction_id=keys.new_time_id(now.timestamp()),
+                timestamp=now,
+                player=display,
+                channel=kind,
+                message=said or "",
+                qai_response=reply,
+                sentiment=mood,
+                context=game,
+                ttl=now_epoch + self.config.interaction_ttl,
+                session_id=session_id,
+            )
+            items = [
+                interactions.put_new(interaction, key, self.config.index_shards),
+                players.touch_update(key, display, now, interactions=1),
+                evolution_store.counter_increment(
+                    evolution_store.pick_shard(self.config.counter_shards), interactions=1
+                ),
+            ]
+            if claim:
+                items.append(
+                    idempotency.put_record(
+                        claim,
+                        interaction.model_dump(mode="json"),
+                        now_epoch + self.config.idempotency_ttl,
+                        now_epoch,
+                        self.config.index_shards,
+                    )
+                )
+            try:
+                # One transaction: the interaction, the player's counter and evolution's
+                # counter move together or not at all, so counters equal what is stored.
+                await self.store.transact(items)
+            except TransactionCancelled as exc:
+                if claim and exc.failed(3):
+                    replayed = await idempotency.replay(self.store, claim, now_epoch)
+                    if replayed is not None:
+                        return await self._replayed(Interaction.model_validate(replayed), key)
+                    continue
+                if exc.failed(1):
+                    await self._create_player(display, key)
+                    continue
+                if exc.failed(0):
+                    continue
+                raise
+            return await self._after_interaction(
+                interaction, key, display, said or "", reply, session_id, full=full
+            )
+        raise Conflict("could not record the interaction; retry")
+
+    async def _after_interaction(
+        self,
+        interaction: Interaction,
+        key: str,
+        display: str,
+        said: str,
+        reply: str | None,
+        session_id: str | None,
+        *,
+        full: bool,
+    ) -> InteractionRecorded:
+        if session_id:
+            await self.working.add_exchange(session_id, display, said, reply)
+        self.events.publish(
+            MemoryEvent(
+                EventKind.INTERACTION_RECORDED,
+                subject=keys.PLAYER_PREFIX + key,
+                detail={"interaction_id": interaction.interaction_id},
+            )
+        )
+        if full:
+            (evolution, advanced), profile = await asyncio.gather(
+                self._settle_evolution(), players.get_profile(self.store, key)
+            )
+        else:
+            evolution, advanced = await self._settle_evolution()
+            profile = None
+        return InteractionRecorded(
+            interaction=interaction,
+            player=profile or players.empty_profile(display, _now()),
+            evolution=evolution,
+            stage_advanced=advanced,
+        )
+
+    async def _replayed(self, interaction: Interaction, key: str) -> InteractionRecorded:
+        evolution, profile = await asyncio.gather(
+            self.get_evolution_state(), players.get_profile(self.store, key)
+        )
+        return InteractionRecorded(
+            interaction=interaction,
+            player=profile or players.empty_profile(interaction.player, _now()),
+            evolution=evolution,
+            stage_advanced=False,
+            replayed=True,
+        )
+
+    async def get_player_history(self, name: str, limit: int = 10) -> list[Interaction]:
+        """A player's most recent interactions, newest first."""
+        items, _ = await self._interaction_page(name, limit, None)
+        return items
+
+    async def list_interactions(self, name: str, first: int = 10, after: str | None = None) -> Page:
+        """A page of a player's interactions, newest first."""
+        items, cursor = await self._interaction_page(name, first, after)
+        return Page(items=items, next_cursor=cursor)
+
+    async def _interaction_page(
+        self, name: str, first: int, after: str | None
+    ) -> tuple[list[Interaction], str | None]:
+        validation.page_size(first)
+        after_sk = cursors.decode("interactions", after)
+        now_epoch = int(_now().timestamp())
+        items, next_sk = await page_by_prefix(
+            self.store,
+            keys.player_pk(name),
+            keys.INTERACTION_PREFIX,
+            first,
+            after_sk,
+            lambda item: is_live(item, now_epoch),
+        )
+        cursor = cursors.encode("interactions", next_sk) if next_sk else None
+        return [interactions.interaction_from_item(i) for i in items], cursor
+
+    async def get_interactions(self, refs: Sequence[tuple[str, str]]) -> list[Interaction | None]:
+        """Interactions by (player name, interaction id), one batch read, in order asked."""
+        wanted = [
+            (keys.player_pk(name), keys.interaction_sk(keys.check_id(i, "interaction_id")))
+            for name, i in refs
+        ]
+        now_epoch = int(_now().timestamp())
+        found = {
+            (item["pk"], item["sk"]): interactions.interaction_from_item(item)
+            for item in await self.store.batch_get(wanted)
+            if is_live(item, now_epoch)
+        }
+        return [found.get(k) for k in wanted]
+
+    # --- observations ------------------------------------------------------------------
+
+    async def store_observation(
+        self,
+        subject: str,
+        content: str,
+        category: ObservationCategory | str,
+        confidence: float = 0.5,
+        idempotency_key: str | None = None,
+    ) -> Observation:
+        """Store an observation about ``PLAYER#<name>``, ``PATTERN#<id>`` or ``GENERAL``."""
+        return await self.observations.store(
+            subject, content, category, confidence, idempotency_key
+        )
+
+    async def get_observation(self, subject: str, observation_id: str) -> Observation | None:
+        """One live observation, or None."""
+        return await self.observations.get(subject, observation_id)
+
+    async def get_observations(
+        self, subject: str, limit: int = 10, promoted_only: bool = False
+    ) -> list[Observation]:
+        """A subject's live observations, newest first."""
+        items, _ = await self.observations.page(subject, limit, None, promoted_only=promoted_only)
+        return items
+
+    async def list_observations(
+        self,
+        subject: str,
+        first: int = 10,
+        after: str | None = None,
+        promoted_only: bool = False,
+        tier: MemoryTier | None = None,
+    ) -> Page:
+        """A page of a subject's live observations, newest first."""
+        items, cursor = await self.observations.page(
+            subject, first, after, promoted_only=promoted_only, tier=tier
+        )
+        return Page(items=items, next_cursor=cursor)
+
+    async def reinforce_observation(self, subject: str, observation_id: str) -> Observation:
+        """Saw more evidence: evidence +1, confidence +0.1 (capped at 1.0)."""
+        return await self.observations.reinforce(subject, observation_id)
+
+    async def promote_observation(self, subject: str, observation_id: str) -> Observation:
+        """Move an observation to long-term memory (idempotent)."""
+        return await self.observations.promote(subject, observation_id)
+
+    # --- recall ------------------------------------------------------------------------
+
+    async def recall(
+        self, query: str, context: Mapping[str, Any] | None = None, limit: int = 5
+    ) -> RecallResult:
+        """Memories relevant to ``query``: named players and ranked observations."""
+        validation.text(query, "query", validation.MAX_MESSAGE_CHARS)
+        validation.page_size(limit, "limit")
+        return await self._recaller.recall(query, limit)
+
+    async def recall_about_player(
+        self, name: str, interaction_limit: int = 5, observation_limit: int = 5
+    ) -> PlayerContext:
+        """Everything QAI knows about a player, read in one Query; never writes."""
+        validation.page_size(interaction_limit, "interaction_limit")
+        validation.page_size(observation_limit, "observation_limit")
+        return await self._recaller.player_context(name, interaction_limit, observation_limit)
+
+    async def recall_about_players(
+        self, names: Sequence[str], interaction_limit: int = 5, observation_limit: int = 5
+    ) -> list[PlayerContext]:
+        """Contexts of many players, one concurrent Query per player partition."""
+        return list(
+            await asyncio.gather(
+                *(self.recall_about_player(n, interaction_limit, observation_limit) for n in names)
+            )
+        )
+
+    async def build_system_prompt(
+        self,
+        player: str | None = None,
+        session_id: str | None = None,
+        game_state: Mapping[str, Any] | None = None,
+    ) -> str:
+        """The memory-filled system prompt for the bot's LLM; reads only, concurrently."""
+        if game_state is not None:
+            validation.context(game_state)
+
+        async def no_context() -> PlayerContext | None:
+            return None
+
+        async def no_session() -> SessionContext | None:
+            return None
+
+        evolution, context, session = await asyncio.gather(
+            self.get_evolution_state(),
+            self.recall_about_player(player) if player else no_context(),
+            self.working.get_session(session_id) if session_id else no_session(),
+        )
+        return build_qai_system_prompt(
+            evolution,
+            player_context=context if context is not None else None,
+            game_state=game_state,
+            session=session,
+            persona=self._persona or load_persona(self.config.persona_file),
+            memory_budget_chars=self.config.prompt_memory_budget_chars,
+        )
+
+    # --- working memory ----------------------------------------------------------------
+
+    async def get_or_create_session(
+        self, session_id: str, player: str | None = None
+    ) -> SessionContext:
+        """The session's working memory, created if absent."""
+        return await self.working.get_or_create_session(session_id, player)
+
+    async def get_session_context(self, session_id: str) -> SessionContext | None:
+        """The session's working memory, or None (read-only)."""
+        return await self.working.get_session(session_id)
+
+    async def update_session(self, session_id: str, **fields: Any) -> SessionContext:
+        """Set session fields (player, current_topic, pending_questions)."""
+        return await self.working.update_session(session_id, **fields)
+
+    async def add_session_message(self, session_id: str, role: str, content: str) -> SessionContext:
+        """Append a message to a session."""
+        return await self.working.add_message(session_id, role, content)
+
+    # --- evolution ---------------------------------------------------------------------
+
+    async def get_evolution_state(self) -> EvolutionState:
+        """QAI's evolution, from one Query of the evolution partition; never writes."""
+        counts = await evolution_store.read_counts(self.store)
+        return build_state(
+            counts.stage,
+            counts.total_interactions,
+            counts.total_solutions_observed,
+            counts.unique_players_met,
+            self.config,
+            counts.stage_changed_at,
+        )
+
+    async def increment_evolution(
+        self, interactions: int = 0, solutions: int = 0
+    ) -> EvolutionState:
+        """Add to evolution's counters directly, then advance the stage if earned."""
+        validation.count(interactions, "interactions")
+        validation.count(solutions, "solutions")
+        if interactions or solutions:
+            shard = evolution_store.pick_shard(self.config.counter_shards)
+            await self.store.transact(
+                [
+                    evolution_store.counter_increment(
+                        shard, interactions=interactions, solutions=solutions
+                    )
+                ]
+            )
+        state, _ = await self._settle_evolution()
+        return state
+
+    async def _settle_evolution(self) -> tuple[EvolutionState, bool]:
+        """Read evolution; move the stage one step per threshold crossed, once each."""
+        counts = await evolution_store.read_counts(self.store)
+        earned = min(stage_for(counts.total_interactions, self.config), MAX_AUTOMATIC_STAGE)
+        advanced = False
+        while counts.stage < earned:
+            old = counts.stage
+            if await evolution_store.advance_stage(
+                self.store, old, old + 1, stage_name(old + 1), _now()
+            ):
+                advanced = True
+                counts = await evolution_store.read_counts(self.store)
+                logger.info("QAI evolved to stage %d: %s", old + 1, stage_name(old + 1))
+                self.events.publish(
+                    MemoryEvent(
+                        EventKind.STAGE_CHANGED,
+                        evolution=build_state(
+                            old + 1,
+                            counts.total_interactions,
+                            counts.total_solutions_observed,
+                            counts.unique_players_met,
+                            self.config,
+                            _now(),
+                        ),
+                    )
+                )
+            else:
+                counts = await evolution_store.read_counts(self.store)
+        state = build_state(
+            counts.stage,
+            counts.total_interactions,
+            counts.total_solutions_observed,
+            counts.unique_players_met,
+            self.config,
+            counts.stage_changed_at,
+        )
+        self.events.publish(MemoryEvent(EventKind.EVOLUTION_UPDATED, evolution=state))
+        return state, advanced
+
+    # --- solutions and patterns ----------------------------------------------------------
+
+    async def record_solution(
+        self,
+        player: str,
+        pattern_id: str,
+        fidelity: float,
+        time_ms: int,
+        gate_sequence: Sequence[str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> SolutionRecorded:
+        """A player solved a pattern: player stats, pattern stats and evolution move together."""
+        recorded = await SolutionRecorder(self.store, self.config, self._create_player).record(
+            player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
+        )
+        evolution, advanced = await self._settle_evolution()
+        return SolutionRecorded(
+            player=recorded.player,
+            pattern=recorded.pattern,
+            evolution=evolution,
+            stage_advanced=advanced,
+            replayed=recorded.replayed,
+        )
+
+    async def get_pattern(self, pattern_id: str) -> PatternStats | None:
+        """A pattern's stats, or None."""
+        item = await patterns.get(self.store, pattern_id)
+        return patterns.pattern_from_item(item) if item else None
+
+    # --- maintenance -------------------------------------------------------------------
+
+    async def consolidate_memories(self) -> ConsolidationResult:
+        """Promote, prune, bound and refresh memory; safe beside writes and other runs."""
+        result = await Consolidator(self.store, self.config, self.observations).run()
+        self.events.publish(
+            MemoryEvent(EventKind.CONSOLIDATED, detail=result.model_dump(mode="json"))
+        )
+        return result
+
+    def should_generate_observation(self) -> bool:
+        """Sample whether this interaction should produce an observation."""
+        return random.random() < self.config.observation_sample_rate
+
+
+__all__ = ["InteractionRecorded", "MemoryService", "NotFound", "SolutionRecorded"]

@@ -1,0 +1,177 @@
+"""Working memory: per-session conversation state, kept in the table.
+
+Sessions live in the table so every replica and every restart sees them. Their expiry
+slides: each write sets ``ttl`` to the last activity plus ``session_ttl``, so an active
+session never dies mid-conversation (the seed counted from the session's start).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from qai_graph.config import MemoryConfig
+from qai_graph.errors import Conflict, InvalidInput
+from qai_graph.models import SessionContext, SessionMessage
+from qai_graph.store import keys, sessions
+from qai_graph.store.client import DynamoClient
+
+T = TypeVar("T")
+ROLES = {"user", "assistant", "system"}
+MAX_MESSAGE_CHARS = 4000
+MAX_PENDING_QUESTIONS = 20
+_WRITE_ATTEMPTS = 12
+_EDITABLE = {"player", "current_topic", "pending_questions"}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class WorkingMemory:
+    """Sessions over the table, written with optimistic concurrency."""
+
+    def __init__(self, db: DynamoClient, config: MemoryConfig) -> None:
+        self._db = db
+        self._config = config
+
+    async def get_session(self, session_id: str) -> SessionContext | None:
+        """The live session, or None (read-only)."""
+        found = await sessions.read(self._db, session_id, int(_now().timestamp()))
+        return found[0] if found else None
+
+    async def get_or_create_session(
+        self, session_id: str, player: str | None = None
+    ) -> SessionContext:
+        """The session, created if absent; a given player is attached if none was."""
+        display = keys.clean_display_name(player) if player else None
+
+        def attach(session: SessionContext) -> tuple[SessionContext, None]:
+            if display and not session.player:
+                session.player = display
+            return session, None
+
+        session, _ = await self._mutate(session_id, attach, player=display)
+        return session
+
+    async def add_message(self, session_id: str, role: str, content: str) -> SessionContext:
+        """Append a message; only the last ``session_max_messages`` are kept."""
+        if role not in ROLES:
+            raise InvalidInput(f"role must be one of {sorted(ROLES)}", field="role")
+        message = _checked_text(content, "content")
+
+        def append(session: SessionContext) -> tuple[SessionContext, None]:
+            session.recent_messages = self._trim(
+                [
+                    *session.recent_messages,
+                    SessionMessage(role=role, content=message, timestamp=_now()),
+                ]
+            )
+            return session, None
+
+        session, _ = await self._mutate(session_id, append)
+        return session
+
+    async def add_exchange(
+        self, session_id: str, player: str, said: str, reply: str | None
+    ) -> SessionContext:
+        """Append a player's message and QAI's reply in one write."""
+        now = _now()
+        new = [SessionMessage(role="user", content=said, timestamp=now)]
+        if reply:
+            new.append(SessionMessage(role="assistant", content=reply, timestamp=now))
+
+        def append(session: SessionContext) -> tuple[SessionContext, None]:
+            session.recent_messages = self._trim([*session.recent_messages, *new])
+            if not session.player:
+                session.player = player
+            return session, None
+
+        session, _ = await self._mutate(session_id, append, player=player)
+        return session
+
+    async def update_session(self, session_id: str, **fields: Any) -> SessionContext:
+        """Set session fields: player, current_topic, pending_questions."""
+        unknown = set(fields) - _EDITABLE
+        if unknown:
+            raise InvalidInput(f"cannot update session fields {sorted(unknown)}", field="fields")
+        if fields.get("player"):
+            fields["player"] = keys.clean_display_name(fields["player"])
+        if "pending_questions" in fields:
+            fields["pending_questions"] = [
+                _checked_text(q, "pending_questions") for q in fields["pending_questions"] or []
+            ][:MAX_PENDING_QUESTIONS]
+
+        def apply(session: SessionContext) -> tuple[SessionContext, None]:
+            for name, value in fields.items():
+                setattr(session, name, value)
+            return session, None
+
+        session, _ = await self._mutate(session_id, apply)
+        return session
+
+    async def add_pending_question(self, session_id: str, question: str) -> SessionContext:
+        """Queue a question QAI wants to ask (first in, first out)."""
+        text = _checked_text(question, "question")
+
+        def push(session: SessionContext) -> tuple[SessionContext, None]:
+            session.pending_questions = [*session.pending_questions, text][-MAX_PENDING_QUESTIONS:]
+            return session, None
+
+        session, _ = await self._mutate(session_id, push)
+        return session
+
+    async def pop_pending_question(self, session_id: str) -> str | None:
+        """Take the oldest pending question, or None; never creates a session."""
+        if await self.get_session(session_id) is None:
+            return None
+
+        def pop(session: SessionContext) -> tuple[SessionContext, str | None]:
+            if not session.pending_questions:
+                return session, None
+            first, *rest = session.pending_questions
+            session.pending_questions = rest
+            return session, first
+
+        _, question = await self._mutate(session_id, pop)
+        return question
+
+    def _trim(self, messages: list[SessionMessage]) -> list[SessionMessage]:
+        return messages[-self._config.session_max_messages :]
+
+    async def _mutate(
+        self,
+        session_id: str,
+        change: Callable[[SessionContext], tuple[SessionContext, T]],
+        player: str | None = None,
+    ) -> tuple[SessionContext, T]:
+        """Read, change, write back; a lost race re-reads and re-applies the change."""
+        keys.check_id(session_id, "session_id")
+        for _ in range(_WRITE_ATTEMPTS):
+            now = _now()
+            now_epoch = int(now.timestamp())
+            found = await sessions.read(self._db, session_id, now_epoch)
+            if found:
+                session, version = found[0], found[1]
+            else:
+                session = SessionContext(
+                    session_id=session_id, started_at=now, last_active_at=now, player=player
+                )
+                version = None
+            session, result = change(session)
+            session.last_active_at = now
+            session.expires_at = now_epoch + self._config.session_ttl
+            if await sessions.write(
+                self._db, session, version, now_epoch, self._config.index_shards
+            ):
+                return session, result
+        raise Conflict(f"session {session_id!r} is being changed too often; retry")
+
+
+def _checked_text(text: str, field: str) -> str:
+    if not isinstance(text, str) or not text.strip():
+        raise InvalidInput(f"{field} must not be empty", field=field)
+    if len(text) > MAX_MESSAGE_CHARS:
+        raise InvalidInput(f"{field} is longer than {MAX_MESSAGE_CHARS} characters", field=field)
+    return text

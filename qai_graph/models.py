@@ -1,0 +1,222 @@
+"""Domain models and enums of QAI's memory (the seed's Step 2), as pydantic v2 models.
+
+This module imports neither boto nor strawberry: it is what every layer speaks.
+Datetimes are timezone-aware UTC. Numbers are plain ``int``/``float`` here; the store
+turns them into DynamoDB numbers (``Decimal``) on the wire.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class MemoryTier(StrEnum):
+    """How long a memory lives: the session, 72 hours, or for good."""
+
+    WORKING = "WORKING"
+    SHORT_TERM = "SHORT_TERM"
+    LONG_TERM = "LONG_TERM"
+
+
+class EntityType(StrEnum):
+    """The kinds of item in the memory table."""
+
+    PLAYER = "PLAYER"
+    PATTERN = "PATTERN"
+    INSIGHT = "INSIGHT"
+    INTERACTION = "INTERACTION"
+    OBSERVATION = "OBSERVATION"
+    EVOLUTION = "EVOLUTION"
+    SESSION = "SESSION"
+
+
+class ObservationCategory(StrEnum):
+    """What an observation is about."""
+
+    BEHAVIORAL = "behavioral"
+    PATTERN = "pattern"
+    EVENT = "event"
+    SOCIAL = "social"
+    PREFERENCE = "preference"
+
+
+class Channel(StrEnum):
+    """Where an interaction happened."""
+
+    TWITCH = "twitch"
+    INGAME = "ingame"
+    API = "api"
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(validate_assignment=True)
+
+
+class PlayerProfile(_Model):
+    """Long-term player profile."""
+
+    name: str
+    first_seen: datetime
+    last_seen: datetime
+    total_interactions: int = Field(0, ge=0)
+    total_solutions: int = Field(0, ge=0)
+
+    preferred_patterns: list[str] = Field(default_factory=list)
+    average_fidelity: float | None = Field(None, ge=0.0, le=1.0)
+    play_style: str | None = None  # "speed_focused", "accuracy_focused", "explorer"
+
+    sentiment_score: float = Field(0.0, ge=-1.0, le=1.0)
+    helpfulness_score: float = Field(0.0, ge=0.0, le=1.0)
+    memorable_moments: list[str] = Field(default_factory=list, max_length=10)
+    # Not in the seed: the solution time average the solution stats need.
+    average_time_ms: int | None = Field(None, ge=0)
+
+
+class Interaction(_Model):
+    """Record of a single interaction."""
+
+    interaction_id: str
+    timestamp: datetime
+    player: str
+    channel: Channel
+    message: str
+    qai_response: str | None = None
+    sentiment: str | None = None  # "positive", "neutral", "negative"
+    context: dict[str, Any] = Field(default_factory=dict)
+    memory_tier: MemoryTier = MemoryTier.SHORT_TERM
+    ttl: int | None = None  # Unix time of expiry
+    session_id: str | None = None
+
+
+class Observation(_Model):
+    """QAI's observation about a player, a pattern, or in general."""
+
+    observation_id: str
+    timestamp: datetime
+    subject: str  # "PLAYER#Jim", "PATTERN#7B", "GENERAL"
+    content: str
+    category: ObservationCategory
+    confidence: float = Field(0.5, ge=0.0, le=1.0)
+    evidence_count: int = Field(1, ge=1)
+    promoted: bool = False
+    memory_tier: MemoryTier = MemoryTier.SHORT_TERM
+    ttl: int | None = None
+    last_reinforced: datetime | None = None
+
+
+class PatternStats(_Model):
+    """Statistics for a learned pattern."""
+
+    pattern_id: str
+    gate_sequence: list[str] = Field(default_factory=list)
+    times_observed: int = Field(0, ge=0)
+    average_fidelity: float = Field(0.0, ge=0.0, le=1.0)
+    average_time_ms: int = Field(0, ge=0)
+    top_players: list[str] = Field(default_factory=list, max_length=10)
+    discovered_by: str | None = None
+    discovered_at: datetime | None = None
+
+
+class Insight(_Model):
+    """A general insight QAI has derived."""
+
+    insight_id: str
+    content: str
+    category: str  # "behavioral_correlation", "temporal", "social"
+    confidence: float = Field(ge=0.0, le=1.0)
+    evidence_count: int = Field(ge=0)
+    created_at: datetime
+    last_validated: datetime | None = None
+
+
+class EvolutionState(_Model):
+    """QAI's evolution progress."""
+
+    stage: int = Field(1, ge=1)
+    stage_name: str = "Wonder"
+    total_interactions: int = Field(0, ge=0)
+    total_solutions_observed: int = Field(0, ge=0)
+    unique_players_met: int = Field(0, ge=0)
+
+    curiosity_score: float = Field(0.85, ge=0.0, le=1.0)
+    pattern_confidence: float = Field(0.15, ge=0.0, le=1.0)
+    stats_verbosity: float = Field(0.2, ge=0.0, le=1.0)
+
+    next_stage_at: int | None = 10000
+    progress_percent: float = Field(0.0, ge=0.0, le=100.0)
+    stage_changed_at: datetime | None = None
+
+
+class SessionMessage(_Model):
+    """One message of a session's conversation."""
+
+    role: str
+    content: str
+    timestamp: datetime
+
+
+class SessionContext(_Model):
+    """Working memory for one conversation session."""
+
+    session_id: str
+    started_at: datetime
+    last_active_at: datetime
+    player: str | None = None
+    recent_messages: list[SessionMessage] = Field(default_factory=list)
+    current_topic: str | None = None
+    pending_questions: list[str] = Field(default_factory=list)
+    expires_at: int | None = None  # Unix time; slides with activity
+
+
+class PlayerContext(_Model):
+    """Everything QAI knows about a player, assembled for prompt injection."""
+
+    profile: PlayerProfile
+    recent_interactions: list[Interaction] = Field(default_factory=list)
+    observations: list[Observation] = Field(default_factory=list)
+    summary: str | None = None
+    known: bool = True  # False: the player has never been recorded (nothing was saved)
+
+
+class Memory(_Model):
+    """One recalled memory with the score that ranked it."""
+
+    type: str  # "player_profile", "observation"
+    subject: str
+    content: str
+    score: float
+    data: dict[str, Any] = Field(default_factory=dict)
+
+
+class RecallResult(_Model):
+    """Result of a memory recall."""
+
+    memories: list[Memory]
+    sources: list[str]
+    query: str
+    total_found: int
+
+
+class ConsolidationResult(_Model):
+    """Result of one consolidation run."""
+
+    observations_promoted: int = 0
+    memories_pruned: int = 0
+    players_updated: int = 0
+    interactions_trimmed: int = 0
+    observations_trimmed: int = 0
+    duration_ms: int = 0
+    started_at: datetime | None = None
+
+
+class Page(_Model):
+    """Internal page of results: items plus an opaque cursor for the next page."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    items: list[Any]
+    next_cursor: str | None = None

@@ -1,0 +1,61 @@
+"""Shared helpers for item layouts: liveness, short-term index attributes, key-range pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from qai_graph.store import keys
+from qai_graph.store.client import DynamoClient, Expr
+
+
+def is_live(item: Mapping[str, Any], now_epoch: int) -> bool:
+    """False once an item's ttl has passed: DynamoDB deletes late, emulators never."""
+    ttl = item.get("ttl")
+    return ttl is None or int(ttl) > now_epoch
+
+
+def short_term_attributes(pk: str, ttl: int, index_shards: int) -> dict[str, Any]:
+    """The sparse memory-tier-index attributes of a short-term item."""
+    return {"ttl": ttl, "tier_pk": keys.tier_index_pk(pk, index_shards)}
+
+
+async def page_by_prefix(
+    db: DynamoClient,
+    pk: str,
+    prefix: str,
+    first: int,
+    after_sk: str | None,
+    keep: Callable[[dict[str, Any]], bool],
+) -> tuple[list[dict[str, Any]], str | None]:
+    """Newest-first page of items whose sk starts with ``prefix``, after ``after_sk``.
+
+    Expiry and filters are applied here, not with a FilterExpression, because DynamoDB
+    applies ``Limit`` before the filter and a page would come back short. Returns the
+    items and the sk to continue after (None on the last page).
+    """
+    expr = Expr()
+    upper = after_sk if after_sk is not None else prefix + "\uffff"
+    condition = (
+        f"{expr.name('pk')} = {expr.value(pk)} AND "
+        f"{expr.name('sk')} BETWEEN {expr.value(prefix)} AND {expr.value(upper)}"
+    )
+    kept: list[dict[str, Any]] = []
+    start: dict[str, Any] | None = None
+    while len(kept) <= first:
+        params: dict[str, Any] = {
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+            "Limit": first + 1 - len(kept) + 8,  # a little slack for expired items
+            **expr.params(),
+        }
+        if start:
+            params["ExclusiveStartKey"] = start
+        items, start = await db.query(**params)
+        kept.extend(i for i in items if i["sk"] != after_sk and keep(i))
+        if not start:
+            break
+    page = kept[:first]
+    next_sk = page[-1]["sk"] if len(kept) > first and page else None
+    return page, next_sk

@@ -1,0 +1,238 @@
+"""The key schema: the one place key strings are built and parsed.
+
+| item                     | pk                    | sk                               |
+| ------------------------ | --------------------- | -------------------------------- |
+| player profile           | PLAYER#<key>          | PROFILE                          |
+| interaction              | PLAYER#<key>          | INTERACTION#<time id>            |
+| observation              | PLAYER#<key> / PATTERN#<id> / GENERAL | OBSERVATION#<time id> |
+| observation dedup guard  | (subject)             | DEDUP#<sha256 of content>        |
+| idempotency record       | (player or subject)   | IDEMPOTENCY#<op>#<sha256 of key> |
+| session                  | SESSION#<id>          | STATE                            |
+| evolution                | EVOLUTION#current     | STATE, SHARD#<n>                 |
+| pattern stats            | PATTERN#<id>          | STATS                            |
+| consolidation runs       | CONSOLIDATION#runs    | STATE, RUN#<time id>             |
+
+Sort keys are chosen so that a descending Query of a player partition yields
+PROFILE, then OBSERVATION# (newest first), then INTERACTION# (newest first), and only
+then IDEMPOTENCY# and DEDUP#: the bot's context is the head of one Query.
+
+Sparse index keys are write-sharded: ``PLAYER#<n>`` on the entity-type index and
+``SHORT_TERM#<n>`` on the memory-tier index, so no index partition takes every write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import time
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+from qai_graph.errors import InvalidInput
+
+PLAYER_PREFIX = "PLAYER#"
+PATTERN_PREFIX = "PATTERN#"
+SESSION_PREFIX = "SESSION#"
+GENERAL = "GENERAL"
+
+PROFILE_SK = "PROFILE"
+STATE_SK = "STATE"
+STATS_SK = "STATS"
+INTERACTION_PREFIX = "INTERACTION#"
+OBSERVATION_PREFIX = "OBSERVATION#"
+DEDUP_PREFIX = "DEDUP#"
+IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
+SHARD_PREFIX = "SHARD#"
+RUN_PREFIX = "RUN#"
+
+EVOLUTION_PK = "EVOLUTION#current"
+CONSOLIDATION_PK = "CONSOLIDATION#runs"
+
+MAX_NAME_LENGTH = 64
+MAX_ID_LENGTH = 128
+_ID_PATTERN = re.compile(r"^[A-Za-z0-9._:\-]+$")
+
+
+def _has_control(text: str) -> bool:
+    return any(unicodedata.category(ch).startswith("C") for ch in text)
+
+
+# --- players ---------------------------------------------------------------------------
+
+
+def clean_display_name(name: str) -> str:
+    """Validate a player's name as given and return it trimmed (the display name)."""
+    if not isinstance(name, str):
+        raise InvalidInput("player name must be a string", field="name")
+    display = unicodedata.normalize("NFKC", name).strip()
+    if not display:
+        raise InvalidInput("player name must not be empty", field="name")
+    if len(display) > MAX_NAME_LENGTH:
+        raise InvalidInput(f"player name is longer than {MAX_NAME_LENGTH} characters", field="name")
+    if "#" in display or _has_control(display):
+        raise InvalidInput("player name must not contain '#' or control characters", field="name")
+    return display
+
+
+def player_key(name: str) -> str:
+    """The normalised key of a player: Twitch logins are case-insensitive."""
+    return clean_display_name(name).casefold()
+
+
+def player_pk(name: str) -> str:
+    """Partition key of a player (profile, interactions, observations about them)."""
+    return PLAYER_PREFIX + player_key(name)
+
+
+def player_key_from_pk(pk: str) -> str:
+    """The player key inside a ``PLAYER#<key>`` partition key."""
+    if not pk.startswith(PLAYER_PREFIX):
+        raise ValueError(f"not a player partition: {pk!r}")
+    return pk[len(PLAYER_PREFIX) :]
+
+
+# --- identifiers -----------------------------------------------------------------------
+
+
+def check_id(value: str, what: str) -> str:
+    """Validate an opaque identifier (session, pattern, observation, interaction id)."""
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(f"{what} must not be empty", field=what)
+    if len(value) > MAX_ID_LENGTH or not _ID_PATTERN.match(value):
+        raise InvalidInput(
+            f"{what} must be 1-{MAX_ID_LENGTH} characters of letters, digits, '.', '_', ':', '-'",
+            field=what,
+        )
+    return value
+
+
+def new_time_id(now: float | None = None) -> str:
+    """A time-sortable unique id: 13-digit epoch milliseconds, '-', 12 random hex digits."""
+    millis = int((time.time() if now is None else now) * 1000)
+    return f"{millis:013d}-{os.urandom(6).hex()}"
+
+
+# --- subjects of observations ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A parsed observation subject: its partition key and its canonical text."""
+
+    pk: str
+    kind: str  # "PLAYER", "PATTERN", "GENERAL"
+    ident: str  # player key, pattern id, or ""
+
+    @property
+    def text(self) -> str:
+        """Canonical subject string, as clients write it."""
+        return self.pk
+
+
+def parse_subject(subject: str) -> Subject:
+    """Parse ``PLAYER#<name>``, ``PATTERN#<id>`` or ``GENERAL``; anything else is invalid."""
+    if not isinstance(subject, str):
+        raise InvalidInput("subject must be a string", field="subject")
+    text = subject.strip()
+    if text.upper() == GENERAL:
+        return Subject(GENERAL, "GENERAL", "")
+    head, sep, rest = text.partition("#")
+    if sep and head.upper() == "PLAYER":
+        key = player_key(rest)
+        return Subject(PLAYER_PREFIX + key, "PLAYER", key)
+    if sep and head.upper() == "PATTERN":
+        pattern = check_id(rest, "pattern_id")
+        return Subject(PATTERN_PREFIX + pattern, "PATTERN", pattern)
+    raise InvalidInput(
+        "subject must be 'PLAYER#<name>', 'PATTERN#<id>' or 'GENERAL'", field="subject"
+    )
+
+
+def pattern_pk(pattern_id: str) -> str:
+    """Partition key of a pattern (its stats and observations)."""
+    return PATTERN_PREFIX + check_id(pattern_id, "pattern_id")
+
+
+# --- sort keys -------------------------------------------------------------------------
+
+
+def interaction_sk(interaction_id: str) -> str:
+    """Sort key of an interaction."""
+    return INTERACTION_PREFIX + interaction_id
+
+
+def observation_sk(observation_id: str) -> str:
+    """Sort key of an observation."""
+    return OBSERVATION_PREFIX + observation_id
+
+
+def id_from_sk(sk: str, prefix: str) -> str:
+    """The id after a sort-key prefix."""
+    if not sk.startswith(prefix):
+        raise ValueError(f"sort key {sk!r} does not start with {prefix!r}")
+    return sk[len(prefix) :]
+
+
+def dedup_sk(normalised_content: str) -> str:
+    """Sort key of the guard that makes an observation's content unique per subject."""
+    return DEDUP_PREFIX + hashlib.sha256(normalised_content.encode()).hexdigest()
+
+
+def idempotency_sk(operation: str, idempotency_key: str) -> str:
+    """Sort key of an idempotency record; the key is hashed so any string is safe."""
+    digest = hashlib.sha256(idempotency_key.encode()).hexdigest()
+    return f"{IDEMPOTENCY_PREFIX}{operation}#{digest}"
+
+
+def session_pk(session_id: str) -> str:
+    """Partition key of a session (working memory)."""
+    return SESSION_PREFIX + check_id(session_id, "session_id")
+
+
+def shard_sk(shard: int) -> str:
+    """Sort key of one evolution counter shard."""
+    return f"{SHARD_PREFIX}{shard:03d}"
+
+
+def run_sk(run_id: str) -> str:
+    """Sort key of one consolidation run record."""
+    return RUN_PREFIX + run_id
+
+
+# --- sparse, write-sharded index keys ----------------------------------------------------
+
+
+def _shard_of(text: str, shards: int) -> int:
+    return zlib.crc32(text.encode()) % shards
+
+
+def player_index_pk(key: str, shards: int) -> str:
+    """entity-type-index partition of a player profile: ``PLAYER#<n>``."""
+    return f"PLAYER#{_shard_of(key, shards)}"
+
+
+def player_index_pks(shards: int) -> list[str]:
+    """Every entity-type-index partition that holds player profiles."""
+    return [f"PLAYER#{n}" for n in range(shards)]
+
+
+def pattern_index_pk() -> str:
+    """entity-type-index partition of pattern stats (few items, rarely written)."""
+    return "PATTERN"
+
+
+def recency_sort_key(last_seen_iso: str, key: str) -> str:
+    """entity-type-index sort key: last seen, then the key, so ties order stably."""
+    return f"{last_seen_iso}#{key}"
+
+
+def tier_index_pk(pk: str, shards: int) -> str:
+    """memory-tier-index partition of a short-term item: ``SHORT_TERM#<n>``."""
+    return f"SHORT_TERM#{_shard_of(pk, shards)}"
+
+
+def tier_index_pks(shards: int) -> list[str]:
+    """Every memory-tier-index partition that holds short-term items."""
+    return [f"SHORT_TERM#{n}" for n in range(shards)]

@@ -1,0 +1,144 @@
+"""Observation items and their dedup guards.
+
+A guard item ``DEDUP#<hash of normalised content>`` in the subject's partition names the
+active observation with that content. It is written in the same transaction as the
+observation, keeps the same ttl, and loses its ttl on promotion, so "is there an active
+observation with this content?" is one conditional write, race-free across replicas.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from qai_graph.models import EntityType, MemoryTier, Observation, ObservationCategory
+from qai_graph.store import keys
+from qai_graph.store.client import Expr, tx_put, tx_update
+from qai_graph.store.codec import iso, parse_iso
+from qai_graph.store.items import short_term_attributes
+
+
+def observation_item(obs: Observation, pk: str, dedup_sk: str, index_shards: int) -> dict[str, Any]:
+    """Observation -> item in its subject's partition."""
+    item: dict[str, Any] = {
+        "pk": pk,
+        "sk": keys.observation_sk(obs.observation_id),
+        "entity_type": EntityType.OBSERVATION.value,
+        "observation_id": obs.observation_id,
+        "timestamp": iso(obs.timestamp),
+        "subject": obs.subject,
+        "content": obs.content,
+        "category": obs.category.value,
+        "confidence": obs.confidence,
+        "evidence_count": obs.evidence_count,
+        "promoted": obs.promoted,
+        "memory_tier": obs.memory_tier.value,
+        "dedup_sk": dedup_sk,
+    }
+    if obs.ttl is not None:
+        item.update(short_term_attributes(pk, obs.ttl, index_shards))
+    return item
+
+
+def observation_from_item(item: Mapping[str, Any]) -> Observation:
+    """Item -> Observation."""
+    reinforced = item.get("last_reinforced")
+    return Observation(
+        observation_id=item["observation_id"],
+        timestamp=parse_iso(item["timestamp"]),
+        subject=item["subject"],
+        content=item["content"],
+        category=ObservationCategory(item["category"]),
+        confidence=min(1.0, max(0.0, float(item.get("confidence", 0.5)))),
+        evidence_count=int(item.get("evidence_count", 1)),
+        promoted=bool(item.get("promoted", False)),
+        memory_tier=MemoryTier(item.get("memory_tier", MemoryTier.SHORT_TERM.value)),
+        ttl=item.get("ttl"),
+        last_reinforced=parse_iso(reinforced) if reinforced else None,
+    )
+
+
+def put_new(
+    obs: Observation, pk: str, dedup_sk: str, index_shards: int, now_epoch: int
+) -> list[dict[str, Any]]:
+    """Transaction items: the observation and its guard."""
+    guard_expr = Expr()
+    guard = {
+        "pk": pk,
+        "sk": dedup_sk,
+        "entity_type": "DEDUP",
+        "observation_sk": keys.observation_sk(obs.observation_id),
+    }
+    if obs.ttl is not None:
+        guard.update(short_term_attributes(pk, obs.ttl, index_shards))
+    # attribute_not_exists(pk) OR expired: an active observation with the same content
+    # owns the guard; the store is then turned into a reinforcement of that one.
+    guard_condition = (
+        f"attribute_not_exists(pk) OR {guard_expr.name('ttl')} < {guard_expr.value(now_epoch)}"
+    )
+    return [
+        tx_put(observation_item(obs, pk, dedup_sk, index_shards), "attribute_not_exists(pk)"),
+        tx_put(guard, guard_condition, guard_expr),
+    ]
+
+
+def reinforce_updates(
+    item: Mapping[str, Any], now: datetime, new_ttl: int | None, step: Decimal
+) -> list[dict[str, Any]]:
+    """Transaction items: evidence +1, confidence +step capped at 1, ttl slid forward."""
+    seen = Decimal(str(item.get("confidence", "0.5")))
+    new_confidence = min(Decimal(1), seen + step)
+    expr = Expr()
+    sets = [
+        f"{expr.name('confidence')} = {expr.value(new_confidence)}",
+        f"{expr.name('last_reinforced')} = {expr.value(iso(now))}",
+    ]
+    if new_ttl is not None:
+        sets.append(f"{expr.name('ttl')} = {expr.value(new_ttl)}")
+    update = "SET " + ", ".join(sets) + f" ADD {expr.name('evidence_count')} {expr.value(1)}"
+    # confidence and tier as read: a concurrent reinforce or promote makes this fail and
+    # the caller re-reads, so each reinforcement adds exactly +1 evidence and +step.
+    condition = (
+        f"{expr.name('confidence')} = {expr.value(seen)} AND "
+        f"{expr.name('memory_tier')} = {expr.value(item['memory_tier'])}"
+    )
+    updates = [tx_update(item["pk"], item["sk"], update, expr, condition)]
+    if new_ttl is not None and item.get("dedup_sk"):
+        updates.append(_guard_ttl(item["pk"], item["dedup_sk"], new_ttl))
+    return updates
+
+
+def _guard_ttl(pk: str, dedup_sk: str, new_ttl: int) -> dict[str, Any]:
+    expr = Expr()
+    return tx_update(pk, dedup_sk, f"SET {expr.name('ttl')} = {expr.value(new_ttl)}", expr)
+
+
+def promote_updates(item: Mapping[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """Transaction items: LONG_TERM, promoted, no ttl, out of the tier index; guard kept."""
+    expr = Expr()
+    update = (
+        f"SET {expr.name('promoted')} = {expr.value(True)}, "
+        f"{expr.name('memory_tier')} = {expr.value(MemoryTier.LONG_TERM.value)}, "
+        f"{expr.name('promoted_at')} = {expr.value(iso(now))} "
+        f"REMOVE {expr.name('ttl')}, {expr.name('tier_pk')}"
+    )
+    # promoted = false and the tier as read: promoting twice changes nothing, and a
+    # concurrent reinforce cannot re-add a ttl to a long-term memory.
+    condition = (
+        f"{expr.name('promoted')} = {expr.value(False)} AND "
+        f"{expr.name('memory_tier')} = {expr.value(item['memory_tier'])}"
+    )
+    updates = [tx_update(item["pk"], item["sk"], update, expr, condition)]
+    if item.get("dedup_sk"):
+        guard_expr = Expr()
+        updates.append(
+            tx_update(
+                item["pk"],
+                item["dedup_sk"],
+                f"REMOVE {guard_expr.name('ttl')}, {guard_expr.name('tier_pk')}",
+                guard_expr,
+            )
+        )
+    return updates

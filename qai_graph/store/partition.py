@@ -1,0 +1,69 @@
+"""Whole-partition reads: a player's context in one Query, and member listings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qai_graph.store import keys
+from qai_graph.store.client import DynamoClient, Expr
+from qai_graph.store.items import is_live
+
+
+async def read_context(
+    db: DynamoClient, pk: str, interaction_limit: int, observation_cap: int, now_epoch: int
+) -> list[dict[str, Any]]:
+    """Profile, observations and the newest interactions of a partition, usually one Query.
+
+    A descending Query from ``PROFILE`` down to ``INTERACTION#`` yields the profile, then
+    every observation, then interactions newest first; it pages on only when expired
+    items or more observations than the cap left too few interactions in the first page.
+    """
+    expr = Expr()
+    condition = (
+        f"{expr.name('pk')} = {expr.value(pk)} AND "
+        f"{expr.name('sk')} BETWEEN {expr.value(keys.INTERACTION_PREFIX)} "
+        f"AND {expr.value(keys.PROFILE_SK)}"
+    )
+    collected: list[dict[str, Any]] = []
+    live_interactions = 0
+    start: dict[str, Any] | None = None
+    while True:
+        params: dict[str, Any] = {
+            "KeyConditionExpression": condition,
+            "ScanIndexForward": False,
+            "ConsistentRead": True,
+            "Limit": 1 + observation_cap + interaction_limit + 8,
+            **expr.params(),
+        }
+        if start:
+            params["ExclusiveStartKey"] = start
+        items, start = await db.query(**params)
+        for item in items:
+            if not is_live(item, now_epoch):
+                continue
+            collected.append(item)
+            if item["sk"].startswith(keys.INTERACTION_PREFIX):
+                live_interactions += 1
+        if not start or live_interactions >= interaction_limit:
+            return collected
+
+
+async def members(
+    db: DynamoClient, pk: str, prefix: str, attributes: list[str]
+) -> list[dict[str, Any]]:
+    """Every item of a partition under ``prefix`` (projected), oldest first."""
+    expr = Expr()
+    projection = ", ".join(expr.name(a) for a in ["pk", "sk", *attributes])
+    condition = (
+        f"{expr.name('pk')} = {expr.value(pk)} AND "
+        f"begins_with({expr.name('sk')}, {expr.value(prefix)})"
+    )
+    found: list[dict[str, Any]] = []
+    async for page in db.query_all(
+        KeyConditionExpression=condition,
+        ProjectionExpression=projection,
+        ConsistentRead=True,
+        **expr.params(),
+    ):
+        found.extend(page)
+    return found
