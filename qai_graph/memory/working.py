@@ -7,6 +7,8 @@ session never dies mid-conversation (the seed counted from the session's start).
 
 from __future__ import annotations
 
+import asyncio
+import random
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -21,7 +23,7 @@ T = TypeVar("T")
 ROLES = {"user", "assistant", "system"}
 MAX_MESSAGE_CHARS = 4000
 MAX_PENDING_QUESTIONS = 20
-_WRITE_ATTEMPTS = 12
+_WRITE_ATTEMPTS = 25
 _EDITABLE = {"player", "current_topic", "pending_questions"}
 
 
@@ -148,7 +150,11 @@ class WorkingMemory:
     ) -> tuple[SessionContext, T]:
         """Read, change, write back; a lost race re-reads and re-applies the change."""
         keys.check_id(session_id, "session_id")
-        for _ in range(_WRITE_ATTEMPTS):
+        for attempt in range(_WRITE_ATTEMPTS):
+            if attempt:
+                # Jittered backoff: many chat messages into one session at once would
+                # otherwise retry in lockstep and keep colliding.
+                await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
             now = _now()
             now_epoch = int(now.timestamp())
             found = await sessions.read(self._db, session_id, now_epoch)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from moto.dynamodb.comparisons import get_filter_expression  # type: ignore[import-untyped]
-from moto.dynamodb.exceptions import (  # type: ignore[import-untyped]
+from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     MockValidationException,
     MultipleTransactionsException,
@@ -20,7 +20,7 @@ from moto.dynamodb.exceptions import (  # type: ignore[import-untyped]
     TransactionCanceledException,
     TransactWriteSingleOpException,
 )
-from moto.dynamodb.models import DynamoDBBackend  # type: ignore[import-untyped]
+from moto.dynamodb.models import DynamoDBBackend
 
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
 
@@ -100,5 +100,5 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
 
 def apply() -> None:
     """Install the patches into this process's moto."""
-    DynamoDBBackend.transact_write_items = transact_write_items
+    DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     _ = ConditionalCheckFailed  # imported to fail fast if moto renames its exceptions

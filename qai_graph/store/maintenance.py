@@ -15,6 +15,7 @@ from qai_graph.store.items import short_term_attributes
 from qai_graph.store.table import ENTITY_TYPE_INDEX, MEMORY_TIER_INDEX
 
 RUN_RECORD_TTL = 30 * 24 * 60 * 60
+SWEEP_PAGE = 100  # keys per index page: bounded memory and request size per step
 
 
 async def expired_keys(
@@ -29,6 +30,7 @@ async def expired_keys(
                 f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
                 f"{expr.name('ttl')} < {expr.value(now_epoch)}"
             ),
+            Limit=SWEEP_PAGE,
             **expr.params(),
         ):
             yield [(i["pk"], i["sk"]) for i in page]
@@ -52,6 +54,7 @@ async def promotion_candidates(
                 f"{expr.name('confidence')} >= {expr.value(confidence)} AND "
                 f"{expr.name('evidence_count')} >= {expr.value(evidence)}"
             ),
+            Limit=SWEEP_PAGE,
             **expr.params(),
         ):
             yield [(i["pk"], i["sk"]) for i in page]

@@ -1,0 +1,65 @@
+"""Configuration: the seed's defaults, env overrides, and refusals that name the variable."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from qai_graph import MemoryConfig
+
+
+def test_seed_defaults() -> None:
+    config = MemoryConfig()
+    assert config.dynamodb_table_name == "QAI-Memory"
+    assert config.dynamodb_region == "us-east-1"
+    assert config.dynamodb_endpoint is None
+    assert config.short_term_ttl == config.interaction_ttl == 72 * 60 * 60
+    assert (config.max_observations_per_player, config.max_interactions_per_player) == (100, 500)
+    assert config.observation_sample_rate == 0.1
+    assert (config.observation_promotion_confidence, config.observation_promotion_evidence) == (0.8, 3)
+    assert (config.evolution_stage_2_interactions, config.evolution_stage_3_interactions) == (10000, 100000)
+    assert config.enable_semantic_search is False
+    assert config.bedrock_embedding_model == "amazon.titan-embed-text-v1"
+    assert config.session_ttl == 3600
+
+
+def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QAI_MEMORY_DYNAMODB_TABLE_NAME", "Other")
+    monkeypatch.setenv("QAI_MEMORY_SHORT_TERM_TTL", "60")
+    monkeypatch.setenv("QAI_MEMORY_DATA_DIR", "/tmp/qai")
+    config = MemoryConfig()
+    assert (config.dynamodb_table_name, config.short_term_ttl, str(config.data_dir)) == (
+        "Other", 60, "/tmp/qai")
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "field"),
+    [
+        ("QAI_MEMORY_SHORT_TERM_TTL", "-5", "short_term_ttl"),
+        ("QAI_MEMORY_OBSERVATION_SAMPLE_RATE", "1.5", "observation_sample_rate"),
+        ("QAI_MEMORY_COUNTER_SHARDS", "0", "counter_shards"),
+        ("QAI_MEMORY_INDEX_SHARDS", "0", "index_shards"),
+        ("QAI_MEMORY_DYNAMODB_TIMEOUT_S", "0", "dynamodb_timeout_s"),
+        ("QAI_MEMORY_EVOLUTION_STAGE_3_INTERACTIONS", "5", "evolution_stage_3_interactions"),
+    ],
+)
+def test_invalid_values_stop_start_up_naming_the_field(
+    monkeypatch: pytest.MonkeyPatch, variable: str, value: str, field: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ValidationError) as raised:
+        MemoryConfig()
+    assert field in str(raised.value)
+
+
+def test_every_model_is_importable_from_the_package() -> None:
+    import qai_graph
+    from qai_graph import models
+
+    for name in ("PlayerProfile", "Interaction", "Observation", "PatternStats", "Insight",
+                 "EvolutionState", "SessionContext", "PlayerContext", "RecallResult",
+                 "ConsolidationResult", "MemoryTier", "EntityType", "ObservationCategory",
+                 "Channel"):
+        assert getattr(qai_graph, name) is getattr(models, name)
+    for name in ("MemoryService", "MemoryConfig", "build_qai_system_prompt", "format_for_twitch"):
+        assert callable(getattr(qai_graph, name))
