@@ -16,15 +16,16 @@ from types import TracebackType
 from typing import Any
 
 from qai_graph.config import MemoryConfig
-from qai_graph.errors import Conflict, InvalidInput, NotFound
+from qai_graph.errors import InvalidInput, NotFound
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
-from qai_graph.memory.evolution import MAX_AUTOMATIC_STAGE, build_state, stage_for, stage_name
+from qai_graph.memory.evolving import Evolution
 from qai_graph.memory.observing import Observations
 from qai_graph.memory.persona import Persona, load_persona
 from qai_graph.memory.prompt_builder import build_qai_system_prompt
 from qai_graph.memory.recalling import Recaller
+from qai_graph.memory.recording import InteractionRecorder
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
 from qai_graph.memory.solutions import SolutionRecorder
 from qai_graph.memory.working import WorkingMemory
@@ -44,9 +45,8 @@ from qai_graph.models import (
     SessionContext,
 )
 from qai_graph.store import evolution as evolution_store
-from qai_graph.store import idempotency, interactions, keys, patterns, players
-from qai_graph.store.client import DynamoClient, TransactionCancelled
-from qai_graph.store.items import is_live, page_by_prefix
+from qai_graph.store import keys, patterns, players
+from qai_graph.store.client import DynamoClient
 from qai_graph.store.table import create_table_if_not_exists
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,10 @@ class MemoryService:
         self.events = EventHub()
         self.working = WorkingMemory(self.store, self.config)
         self.observations = Observations(self.store, self.config, self.events)
+        self.evolution = Evolution(self.store, self.config, self.events)
+        self._recorder = InteractionRecorder(
+            self.store, self.config, self.events, self.working, self.evolution, self._create_player
+        )
         self._recaller = Recaller(self.store, self.config)
         self._persona: Persona | None = None
 
@@ -188,7 +192,7 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> Interaction:
         """Record one exchange with a player (the seed's signature)."""
-        recorded = await self._record(
+        recorded = await self._recorder.record(
             player,
             channel,
             message,
@@ -213,7 +217,7 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> InteractionRecorded:
         """Record one exchange and return the player and evolution after it."""
-        return await self._record(
+        return await self._recorder.record(
             player,
             channel,
             message,
@@ -225,183 +229,19 @@ class MemoryService:
             full=True,
         )
 
-    async def _record(
-        self,
-        player: str,
-        channel: Channel | str,
-        message: str,
-        qai_response: str | None,
-        sentiment: str | None,
-        context: Mapping[str, Any] | None,
-        session_id: str | None,
-        idempotency_key: str | None,
-        *,
-        full: bool,
-    ) -> InteractionRecorded:
-        display = keys.clean_display_name(player)
-        key = display.casefold()
-        kind = validation.enum(Channel, channel, "channel")
-        said = validation.text(message, "message", validation.MAX_MESSAGE_CHARS)
-        reply = validation.text(
-            qai_response, "qai_response", validation.MAX_RESPONSE_CHARS, required=False
-        )
-        mood = validation.sentiment(sentiment)
-        game = validation.context(context)
-        if session_id is not None:
-            keys.check_id(session_id, "session_id")
-        claim = None
-        if idempotency_key is not None:
-            request = {
-                "channel": kind.value,
-                "message": said,
-                "qai_response": reply,
-                "sentiment": mood,
-                "context": game,
-                "session_id": session_id,
-            }
-            claim = idempotency.claim(
-                keys.PLAYER_PREFIX + key, "interaction", idempotency_key, request
-            )
-
-        for _ in range(_ATTEMPTS):
-            now = _now()
-            now_epoch = int(now.timestamp())
-            interaction = Interaction(
-                interaction_id=keys.new_time_id(now.timestamp()),
-                timestamp=now,
-                player=display,
-                channel=kind,
-                message=said or "",
-                qai_response=reply,
-                sentiment=mood,
-                context=game,
-                ttl=now_epoch + self.config.interaction_ttl,
-                session_id=session_id,
-            )
-            items = [
-                interactions.put_new(interaction, key, self.config.index_shards),
-                players.touch_update(key, display, now, interactions=1),
-                evolution_store.counter_increment(
-                    evolution_store.pick_shard(self.config.counter_shards), interactions=1
-                ),
-            ]
-            if claim:
-                items.append(
-                    idempotency.put_record(
-                        claim,
-                        interaction.model_dump(mode="json"),
-                        now_epoch + self.config.idempotency_ttl,
-                        now_epoch,
-                        self.config.index_shards,
-                    )
-                )
-            try:
-                # One transaction: the interaction, the player's counter and evolution's
-                # counter move together or not at all, so counters equal what is stored.
-                await self.store.transact(items)
-            except TransactionCancelled as exc:
-                if claim and exc.failed(3):
-                    replayed = await idempotency.replay(self.store, claim, now_epoch)
-                    if replayed is not None:
-                        return await self._replayed(Interaction.model_validate(replayed), key)
-                    continue
-                if exc.failed(1):
-                    await self._create_player(display, key)
-                    continue
-                if exc.failed(0):
-                    continue
-                raise
-            return await self._after_interaction(
-                interaction, key, display, said or "", reply, session_id, full=full
-            )
-        raise Conflict("could not record the interaction; retry")
-
-    async def _after_interaction(
-        self,
-        interaction: Interaction,
-        key: str,
-        display: str,
-        said: str,
-        reply: str | None,
-        session_id: str | None,
-        *,
-        full: bool,
-    ) -> InteractionRecorded:
-        if session_id:
-            await self.working.add_exchange(session_id, display, said, reply)
-        self.events.publish(
-            MemoryEvent(
-                EventKind.INTERACTION_RECORDED,
-                subject=keys.PLAYER_PREFIX + key,
-                detail={"interaction_id": interaction.interaction_id},
-            )
-        )
-        if full:
-            (evolution, advanced), profile = await asyncio.gather(
-                self._settle_evolution(), players.get_profile(self.store, key)
-            )
-        else:
-            evolution, advanced = await self._settle_evolution()
-            profile = None
-        return InteractionRecorded(
-            interaction=interaction,
-            player=profile or players.empty_profile(display, _now()),
-            evolution=evolution,
-            stage_advanced=advanced,
-        )
-
-    async def _replayed(self, interaction: Interaction, key: str) -> InteractionRecorded:
-        evolution, profile = await asyncio.gather(
-            self.get_evolution_state(), players.get_profile(self.store, key)
-        )
-        return InteractionRecorded(
-            interaction=interaction,
-            player=profile or players.empty_profile(interaction.player, _now()),
-            evolution=evolution,
-            stage_advanced=False,
-            replayed=True,
-        )
-
     async def get_player_history(self, name: str, limit: int = 10) -> list[Interaction]:
         """A player's most recent interactions, newest first."""
-        items, _ = await self._interaction_page(name, limit, None)
+        items, _ = await self._recorder.page(name, limit, None)
         return items
 
     async def list_interactions(self, name: str, first: int = 10, after: str | None = None) -> Page:
         """A page of a player's interactions, newest first."""
-        items, cursor = await self._interaction_page(name, first, after)
+        items, cursor = await self._recorder.page(name, first, after)
         return Page(items=items, next_cursor=cursor)
-
-    async def _interaction_page(
-        self, name: str, first: int, after: str | None
-    ) -> tuple[list[Interaction], str | None]:
-        validation.page_size(first)
-        after_sk = cursors.decode("interactions", after)
-        now_epoch = int(_now().timestamp())
-        items, next_sk = await page_by_prefix(
-            self.store,
-            keys.player_pk(name),
-            keys.INTERACTION_PREFIX,
-            first,
-            after_sk,
-            lambda item: is_live(item, now_epoch),
-        )
-        cursor = cursors.encode("interactions", next_sk) if next_sk else None
-        return [interactions.interaction_from_item(i) for i in items], cursor
 
     async def get_interactions(self, refs: Sequence[tuple[str, str]]) -> list[Interaction | None]:
         """Interactions by (player name, interaction id), one batch read, in order asked."""
-        wanted = [
-            (keys.player_pk(name), keys.interaction_sk(keys.check_id(i, "interaction_id")))
-            for name, i in refs
-        ]
-        now_epoch = int(_now().timestamp())
-        found = {
-            (item["pk"], item["sk"]): interactions.interaction_from_item(item)
-            for item in await self.store.batch_get(wanted)
-            if is_live(item, now_epoch)
-        }
-        return [found.get(k) for k in wanted]
+        return await self._recorder.get_many(refs)
 
     # --- observations ------------------------------------------------------------------
 
@@ -533,72 +373,13 @@ class MemoryService:
 
     async def get_evolution_state(self) -> EvolutionState:
         """QAI's evolution, from one Query of the evolution partition; never writes."""
-        counts = await evolution_store.read_counts(self.store)
-        return build_state(
-            counts.stage,
-            counts.total_interactions,
-            counts.total_solutions_observed,
-            counts.unique_players_met,
-            self.config,
-            counts.stage_changed_at,
-        )
+        return await self.evolution.state()
 
     async def increment_evolution(
         self, interactions: int = 0, solutions: int = 0
     ) -> EvolutionState:
         """Add to evolution's counters directly, then advance the stage if earned."""
-        validation.count(interactions, "interactions")
-        validation.count(solutions, "solutions")
-        if interactions or solutions:
-            shard = evolution_store.pick_shard(self.config.counter_shards)
-            await self.store.transact(
-                [
-                    evolution_store.counter_increment(
-                        shard, interactions=interactions, solutions=solutions
-                    )
-                ]
-            )
-        state, _ = await self._settle_evolution()
-        return state
-
-    async def _settle_evolution(self) -> tuple[EvolutionState, bool]:
-        """Read evolution; move the stage one step per threshold crossed, once each."""
-        counts = await evolution_store.read_counts(self.store)
-        earned = min(stage_for(counts.total_interactions, self.config), MAX_AUTOMATIC_STAGE)
-        advanced = False
-        while counts.stage < earned:
-            old = counts.stage
-            if await evolution_store.advance_stage(
-                self.store, old, old + 1, stage_name(old + 1), _now()
-            ):
-                advanced = True
-                counts = await evolution_store.read_counts(self.store)
-                logger.info("QAI evolved to stage %d: %s", old + 1, stage_name(old + 1))
-                self.events.publish(
-                    MemoryEvent(
-                        EventKind.STAGE_CHANGED,
-                        evolution=build_state(
-                            old + 1,
-                            counts.total_interactions,
-                            counts.total_solutions_observed,
-                            counts.unique_players_met,
-                            self.config,
-                            _now(),
-                        ),
-                    )
-                )
-            else:
-                counts = await evolution_store.read_counts(self.store)
-        state = build_state(
-            counts.stage,
-            counts.total_interactions,
-            counts.total_solutions_observed,
-            counts.unique_players_met,
-            self.config,
-            counts.stage_changed_at,
-        )
-        self.events.publish(MemoryEvent(EventKind.EVOLUTION_UPDATED, evolution=state))
-        return state, advanced
+        return await self.evolution.increment(interactions, solutions)
 
     # --- solutions and patterns ----------------------------------------------------------
 
@@ -615,7 +396,7 @@ class MemoryService:
         recorded = await SolutionRecorder(self.store, self.config, self._create_player).record(
             player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
         )
-        evolution, advanced = await self._settle_evolution()
+        evolution, advanced = await self.evolution.settle()
         return SolutionRecorded(
             player=recorded.player,
             pattern=recorded.pattern,

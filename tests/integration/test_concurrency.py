@@ -7,6 +7,7 @@ import random
 from collections import Counter
 
 from helpers import scan_all
+
 from qai_graph import Channel, MemoryService
 from qai_graph.memory.events import EventKind, MemoryEvent
 
@@ -37,13 +38,15 @@ async def test_counters_exact_under_concurrency_and_retries(make_service) -> Non
         while not queue.empty():
             n, key, player = queue.get_nowait()
             service = replica_a if worker_id % 2 else replica_b
-            first = await service.record_interaction(player, Channel.TWITCH, f"msg {n}",
-                                                     idempotency_key=key)
+            first = await service.record_interaction(
+                player, Channel.TWITCH, f"msg {n}", idempotency_key=key
+            )
             if n in retried:
                 # The bot's retry after a lost response, through the other replica.
                 other = replica_b if service is replica_a else replica_a
-                again = await other.record_interaction(player, Channel.TWITCH, f"msg {n}",
-                                                       idempotency_key=key)
+                again = await other.record_interaction(
+                    player, Channel.TWITCH, f"msg {n}", idempotency_key=key
+                )
                 assert again.replayed
                 assert again.interaction.interaction_id == first.interaction.interaction_id
                 replays["retried"] += 1
@@ -68,13 +71,18 @@ async def test_counters_exact_under_concurrency_and_retries(make_service) -> Non
 async def test_two_replicas_meeting_the_same_new_players_count_each_once(make_service) -> None:  # type: ignore[no-untyped-def]
     replica_a: MemoryService = await make_service()
     replica_b: MemoryService = await make_service()
-    await asyncio.gather(*(
-        replica.get_or_create_player(name)
-        for name in PLAYERS for replica in (replica_a, replica_b)
-    ), *(
-        replica.store_interaction(name.upper(), Channel.INGAME, "hello")
-        for name in PLAYERS for replica in (replica_a, replica_b)
-    ))
+    await asyncio.gather(
+        *(
+            replica.get_or_create_player(name)
+            for name in PLAYERS
+            for replica in (replica_a, replica_b)
+        ),
+        *(
+            replica.store_interaction(name.upper(), Channel.INGAME, "hello")
+            for name in PLAYERS
+            for replica in (replica_a, replica_b)
+        ),
+    )
     evolution = await replica_a.get_evolution_state()
     assert evolution.unique_players_met == 20
     assert evolution.total_interactions == 40
@@ -111,11 +119,14 @@ async def test_stage_advances_exactly_once_per_threshold(make_service) -> None: 
         replica.events.subscribe(
             lambda e: events.append(e) if e.kind is EventKind.STAGE_CHANGED else None
         )
-    results = await asyncio.gather(*(
-        (replica_a if n % 2 else replica_b).record_interaction(
-            PLAYERS[n % 5], Channel.TWITCH, f"m{n}")
-        for n in range(70)
-    ))
+    results = await asyncio.gather(
+        *(
+            (replica_a if n % 2 else replica_b).record_interaction(
+                PLAYERS[n % 5], Channel.TWITCH, f"m{n}"
+            )
+            for n in range(70)
+        )
+    )
     assert sorted(e.evolution.stage for e in events if e.evolution) == [2, 3]
     assert sum(r.stage_advanced for r in results) == 2
     final = await replica_a.get_evolution_state()
@@ -134,5 +145,9 @@ async def test_stage_two_personality_follows_the_seed(make_service) -> None:  # 
         await service.store_interaction("Ada", Channel.TWITCH, f"m{n}")
     state = await service.get_evolution_state()
     assert (state.stage, state.stage_name) == (2, "Pattern Recognition")
-    assert (state.curiosity_score, state.pattern_confidence, state.stats_verbosity) == (0.65, 0.45, 0.45)
+    assert (state.curiosity_score, state.pattern_confidence, state.stats_verbosity) == (
+        0.65,
+        0.45,
+        0.45,
+    )
     assert state.next_stage_at == 50

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from helpers import scan_all
+
 from qai_graph import Channel, MemoryService, MemoryTier
 from qai_graph.store import maintenance
 
@@ -34,14 +35,22 @@ async def test_prunes_every_expired_item_across_pages(make_service, monkeypatch)
     service: MemoryService = await make_service(
         interaction_ttl=1, short_term_ttl=1, session_ttl=1, idempotency_ttl=1, index_shards=2
     )
-    await asyncio.gather(*(
-        service.store_interaction(f"p{n % 6}", Channel.TWITCH, f"m{n}", session_id=f"s{n % 3}",
-                                  idempotency_key=f"k{n}")
-        for n in range(40)
-    ))
+    await asyncio.gather(
+        *(
+            service.store_interaction(
+                f"p{n % 6}",
+                Channel.TWITCH,
+                f"m{n}",
+                session_id=f"s{n % 3}",
+                idempotency_key=f"k{n}",
+            )
+            for n in range(40)
+        )
+    )
     await service.store_observation("GENERAL", "fleeting", "event")
     expiring = [
-        i for i in await scan_all(service)
+        i
+        for i in await scan_all(service)
         if "ttl" in i and not i["pk"]["S"].startswith("CONSOLIDATION")
     ]
     # 40 interactions + 40 idempotency records + 3 sessions + observation + its guard
@@ -60,7 +69,9 @@ async def test_bounds_interactions_and_observations_per_player(make_service) -> 
         max_interactions_per_player=5, max_observations_per_player=3
     )
     for n in range(9):
-        await service.store_interaction("Ada", Channel.TWITCH, f"message {n}", sentiment="positive" if n % 2 else "negative")
+        await service.store_interaction(
+            "Ada", Channel.TWITCH, f"message {n}", sentiment="positive" if n % 2 else "negative"
+        )
     kept_long = await service.store_observation("PLAYER#Ada", "oldest but proven", "behavioral")
     await service.promote_observation(kept_long.subject, kept_long.observation_id)
     for n in range(4):
@@ -85,13 +96,14 @@ async def test_concurrent_runs_and_writes_count_each_item_once(make_service) -> 
     for n in range(30):
         await service.store_interaction(f"p{n % 3}", Channel.TWITCH, f"m{n}")
     await asyncio.sleep(2.2)
-    writes = [service.store_interaction("late", Channel.TWITCH, f"new {n}") for n in range(10)]
+    writer: MemoryService = await make_service()  # same table, the default 72 h ttl
+    writes = [writer.store_interaction("late", Channel.TWITCH, f"new {n}") for n in range(10)]
     results = await asyncio.gather(
         service.consolidate_memories(), other.consolidate_memories(), *writes
     )
     runs = results[:2]
     assert sum(r.memories_pruned for r in runs) == 30
-    assert len(await service.get_player_history("late", limit=50)) == 10
+    assert len(await writer.get_player_history("late", limit=50)) == 10
 
 
 async def test_second_run_only_visits_players_touched_since(make_service) -> None:  # type: ignore[no-untyped-def]

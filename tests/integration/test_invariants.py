@@ -6,9 +6,9 @@ import asyncio
 from decimal import Decimal
 
 import pytest
-
 from helpers import count_requests, scan_all, writes
-from qai_graph import Channel, MemoryService, ObservationCategory
+
+from qai_graph import Channel, MemoryService
 from qai_graph.errors import InvalidInput, NotFound
 
 
@@ -18,7 +18,9 @@ async def test_numbers_are_dynamodb_numbers(memory_service: MemoryService) -> No
     await memory_service.store_observation("PLAYER#Ada", "Ada likes Hadamards", "preference", 0.7)
     items = await scan_all(memory_service)
     observation = next(i for i in items if i["sk"]["S"].startswith("OBSERVATION#"))
-    assert "N" in observation["confidence"] and Decimal(observation["confidence"]["N"]) == Decimal("0.7")
+    assert "N" in observation["confidence"] and Decimal(observation["confidence"]["N"]) == Decimal(
+        "0.7"
+    )
     assert "N" in observation["ttl"] and "N" in observation["evidence_count"]
     profile = next(i for i in items if i["sk"]["S"] == "PROFILE")
     assert "N" in profile["total_interactions"]
@@ -74,10 +76,12 @@ async def test_reinforce_adds_evidence_and_caps_confidence(memory_service: Memor
 
 async def test_concurrent_reinforcements_all_count(memory_service: MemoryService) -> None:
     """Invariant 5 atomically: 25 concurrent reinforcements add exactly 25 evidence."""
-    obs = await memory_service.store_observation("PATTERN#7B", "7B is solved left to right", "pattern", 0.1)
-    await asyncio.gather(*(
-        memory_service.reinforce_observation(obs.subject, obs.observation_id) for _ in range(25)
-    ))
+    obs = await memory_service.store_observation(
+        "PATTERN#7B", "7B is solved left to right", "pattern", 0.1
+    )
+    await asyncio.gather(
+        *(memory_service.reinforce_observation(obs.subject, obs.observation_id) for _ in range(25))
+    )
     stored = await memory_service.get_observation(obs.subject, obs.observation_id)
     assert stored is not None
     assert stored.evidence_count == 26
@@ -92,9 +96,13 @@ async def test_reinforce_extends_short_term_ttl(memory_service: MemoryService) -
     assert obs.ttl is not None and again.ttl is not None and again.ttl > obs.ttl
 
 
-async def test_promotion_is_long_term_without_ttl_and_idempotent(memory_service: MemoryService) -> None:
+async def test_promotion_is_long_term_without_ttl_and_idempotent(
+    memory_service: MemoryService,
+) -> None:
     """Invariant 6: LONG_TERM, no ttl, promoted; promoting twice changes nothing."""
-    obs = await memory_service.store_observation("PLAYER#Cy", "Cy always asks why", "behavioral", 0.8)
+    obs = await memory_service.store_observation(
+        "PLAYER#Cy", "Cy always asks why", "behavioral", 0.8
+    )
     first = await memory_service.promote_observation(obs.subject, obs.observation_id)
     assert first.promoted and first.memory_tier.value == "LONG_TERM" and first.ttl is None
     before = await scan_all(memory_service)
@@ -135,7 +143,10 @@ async def test_reads_never_write(memory_service: MemoryService) -> None:
         (lambda s: s.store_interaction("ok", "carrier-pigeon", "hi"), "channel"),
         (lambda s: s.store_interaction("ok", Channel.TWITCH, ""), "message"),
         (lambda s: s.store_interaction("ok", Channel.TWITCH, "x" * 5000), "message"),
-        (lambda s: s.store_interaction("ok", Channel.TWITCH, "hi", sentiment="ecstatic"), "sentiment"),
+        (
+            lambda s: s.store_interaction("ok", Channel.TWITCH, "hi", sentiment="ecstatic"),
+            "sentiment",
+        ),
         (lambda s: s.store_interaction("ok\x00", Channel.TWITCH, "hi"), "name"),
         (lambda s: s.store_observation("SESSION#x", "c", "event"), "subject"),
         (lambda s: s.store_observation("PLAYER#a#b", "c", "event"), "name"),
@@ -149,7 +160,9 @@ async def test_reads_never_write(memory_service: MemoryService) -> None:
     ],
 )
 async def test_bad_input_is_refused_and_changes_nothing(
-    memory_service: MemoryService, call, field: str  # type: ignore[no-untyped-def]
+    memory_service: MemoryService,
+    call,
+    field: str,  # type: ignore[no-untyped-def]
 ) -> None:
     """Invariant 8: a clear error naming the field, and the table is unchanged."""
     await memory_service.store_interaction("ok", Channel.TWITCH, "seed the table")

@@ -5,22 +5,30 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from helpers import scan_all
+
 from qai_graph import MemoryService, MemoryTier
 from qai_graph.errors import Conflict, NotFound
 
 
-async def test_same_content_reinforces_instead_of_duplicating(memory_service: MemoryService) -> None:
-    first = await memory_service.store_observation("PLAYER#Ada", "Ada prefers  CNOT chains.", "preference", 0.5)
-    again = await memory_service.store_observation("PLAYER#ada", "ada prefers cnot chains", "preference", 0.9)
+async def test_same_content_reinforces_instead_of_duplicating(
+    memory_service: MemoryService,
+) -> None:
+    first = await memory_service.store_observation(
+        "PLAYER#Ada", "Ada prefers  CNOT chains.", "preference", 0.5
+    )
+    again = await memory_service.store_observation(
+        "PLAYER#ada", "ada prefers cnot chains", "preference", 0.9
+    )
     assert again.observation_id == first.observation_id
     assert (again.evidence_count, again.confidence) == (2, 0.6)
     listed = await memory_service.get_observations("PLAYER#Ada")
     assert [o.observation_id for o in listed] == [first.observation_id]
 
 
-async def test_same_content_about_another_subject_is_separate(memory_service: MemoryService) -> None:
+async def test_same_content_about_another_subject_is_separate(
+    memory_service: MemoryService,
+) -> None:
     a = await memory_service.store_observation("PLAYER#Ada", "likes puzzles", "preference")
     b = await memory_service.store_observation("PLAYER#Bo", "likes puzzles", "preference")
     assert a.observation_id != b.observation_id
@@ -29,11 +37,14 @@ async def test_same_content_about_another_subject_is_separate(memory_service: Me
 async def test_concurrent_identical_stores_leave_one_observation(make_service) -> None:  # type: ignore[no-untyped-def]
     replica_a: MemoryService = await make_service()
     replica_b: MemoryService = await make_service()
-    results = await asyncio.gather(*(
-        (replica_a if n % 2 else replica_b).store_observation(
-            "GENERAL", "Chat gets loud when a tunnel collapses", "event", 0.3)
-        for n in range(12)
-    ))
+    results = await asyncio.gather(
+        *(
+            (replica_a if n % 2 else replica_b).store_observation(
+                "GENERAL", "Chat gets loud when a tunnel collapses", "event", 0.3
+            )
+            for n in range(12)
+        )
+    )
     assert len({r.observation_id for r in results}) == 1
     stored = await replica_a.get_observations("GENERAL")
     assert len(stored) == 1
@@ -43,23 +54,32 @@ async def test_concurrent_identical_stores_leave_one_observation(make_service) -
 
 async def test_store_with_idempotency_key_applies_once(memory_service: MemoryService) -> None:
     first = await memory_service.store_observation(
-        "PATTERN#7B", "7B rewards patience", "pattern", 0.4, idempotency_key="obs-1")
+        "PATTERN#7B", "7B rewards patience", "pattern", 0.4, idempotency_key="obs-1"
+    )
     retry = await memory_service.store_observation(
-        "PATTERN#7B", "7B rewards patience", "pattern", 0.4, idempotency_key="obs-1")
+        "PATTERN#7B", "7B rewards patience", "pattern", 0.4, idempotency_key="obs-1"
+    )
     assert retry == first
     stored = await memory_service.get_observation("PATTERN#7B", first.observation_id)
     assert stored is not None and stored.evidence_count == 1
     with pytest.raises(Conflict):
         await memory_service.store_observation(
-            "PATTERN#7B", "something else entirely", "pattern", 0.4, idempotency_key="obs-1")
+            "PATTERN#7B", "something else entirely", "pattern", 0.4, idempotency_key="obs-1"
+        )
 
 
-async def test_dedup_reinforcement_with_key_is_not_doubled_by_retry(memory_service: MemoryService) -> None:
-    original = await memory_service.store_observation("GENERAL", "Night owls solve faster", "pattern")
+async def test_dedup_reinforcement_with_key_is_not_doubled_by_retry(
+    memory_service: MemoryService,
+) -> None:
+    original = await memory_service.store_observation(
+        "GENERAL", "Night owls solve faster", "pattern"
+    )
     once = await memory_service.store_observation(
-        "GENERAL", "night owls solve faster", "pattern", idempotency_key="dup-1")
+        "GENERAL", "night owls solve faster", "pattern", idempotency_key="dup-1"
+    )
     twice = await memory_service.store_observation(
-        "GENERAL", "night owls solve faster", "pattern", idempotency_key="dup-1")
+        "GENERAL", "night owls solve faster", "pattern", idempotency_key="dup-1"
+    )
     assert once.observation_id == original.observation_id == twice.observation_id
     stored = await memory_service.get_observation("GENERAL", original.observation_id)
     assert stored is not None and stored.evidence_count == 2
@@ -68,7 +88,9 @@ async def test_dedup_reinforcement_with_key_is_not_doubled_by_retry(memory_servi
 async def test_promoted_observation_keeps_deduplicating(memory_service: MemoryService) -> None:
     obs = await memory_service.store_observation("PLAYER#Cy", "Cy solves in silence", "behavioral")
     await memory_service.promote_observation(obs.subject, obs.observation_id)
-    again = await memory_service.store_observation("PLAYER#Cy", "Cy solves in silence", "behavioral")
+    again = await memory_service.store_observation(
+        "PLAYER#Cy", "Cy solves in silence", "behavioral"
+    )
     assert again.observation_id == obs.observation_id
     assert again.memory_tier is MemoryTier.LONG_TERM and again.ttl is None
     assert again.evidence_count == 2

@@ -28,12 +28,19 @@ async def test_players_page_by_recency(make_service) -> None:  # type: ignore[no
     assert seen == expected
 
 
-async def test_update_player_sets_fields_and_refuses_unknown_players(memory_service: MemoryService) -> None:
+async def test_update_player_sets_fields_and_refuses_unknown_players(
+    memory_service: MemoryService,
+) -> None:
     await memory_service.get_or_create_player("Ada")
     updated = await memory_service.update_player(
-        "ada", {"play_style": "explorer", "helpfulness_score": 0.7, "memorable_moments": ["first 7B"]})
+        "ada",
+        {"play_style": "explorer", "helpfulness_score": 0.7, "memorable_moments": ["first 7B"]},
+    )
     assert (updated.play_style, updated.helpfulness_score, updated.memorable_moments) == (
-        "explorer", 0.7, ["first 7B"])
+        "explorer",
+        0.7,
+        ["first 7B"],
+    )
     with pytest.raises(NotFound):
         await memory_service.update_player("ghost", {"play_style": "explorer"})
     assert await memory_service.get_player("ghost") is None
@@ -46,9 +53,15 @@ async def test_update_player_stats_adds(memory_service: MemoryService) -> None:
     assert profile is not None and (profile.total_interactions, profile.total_solutions) == (2, 1)
 
 
-async def test_record_solution_updates_player_pattern_and_evolution(memory_service: MemoryService) -> None:
+async def test_record_solution_updates_player_pattern_and_evolution(
+    memory_service: MemoryService,
+) -> None:
     first = await memory_service.record_solution("Ada", "7B", 0.9, 1000, ["H", "CNOT", "X"])
-    assert first.pattern.discovered_by == "Ada" and first.pattern.gate_sequence == ["H", "CNOT", "X"]
+    assert first.pattern.discovered_by == "Ada" and first.pattern.gate_sequence == [
+        "H",
+        "CNOT",
+        "X",
+    ]
     await memory_service.record_solution("Bo", "7B", 0.7, 3000, ["X"])
     await memory_service.record_solution("Bo", "7B", 0.8, 2000)
     last = await memory_service.record_solution("Ada", "3A", 0.5, 500)
@@ -65,14 +78,19 @@ async def test_record_solution_updates_player_pattern_and_evolution(memory_servi
     assert last.evolution.total_solutions_observed == 4
 
 
-async def test_concurrent_solutions_count_exactly_and_retry_once(memory_service: MemoryService) -> None:
-    await asyncio.gather(*(
-        memory_service.record_solution(f"p{n % 4}", "9C", 0.5, 100, idempotency_key=f"sol-{n}")
-        for n in range(20)
-    ), *(
-        memory_service.record_solution(f"p{n % 4}", "9C", 0.5, 100, idempotency_key=f"sol-{n}")
-        for n in range(5)
-    ))
+async def test_concurrent_solutions_count_exactly_and_retry_once(
+    memory_service: MemoryService,
+) -> None:
+    await asyncio.gather(
+        *(
+            memory_service.record_solution(f"p{n % 4}", "9C", 0.5, 100, idempotency_key=f"sol-{n}")
+            for n in range(20)
+        ),
+        *(
+            memory_service.record_solution(f"p{n % 4}", "9C", 0.5, 100, idempotency_key=f"sol-{n}")
+            for n in range(5)
+        ),
+    )
     pattern = await memory_service.get_pattern("9C")
     assert pattern is not None and pattern.times_observed == 20
     assert sorted(pattern.top_players) == ["p0", "p1", "p2", "p3"]

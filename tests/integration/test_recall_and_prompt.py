@@ -7,8 +7,12 @@ from qai_graph import Channel, MemoryService
 
 async def test_recall_finds_players_named_in_any_case(memory_service: MemoryService) -> None:
     await memory_service.store_interaction("QuantumJim", Channel.TWITCH, "hello")
-    await memory_service.store_observation("PLAYER#QuantumJim", "Jim loves teleportation puzzles", "preference")
-    await memory_service.store_observation("GENERAL", "Teleportation puzzles are solved at night", "pattern")
+    await memory_service.store_observation(
+        "PLAYER#QuantumJim", "Jim loves teleportation puzzles", "preference"
+    )
+    await memory_service.store_observation(
+        "GENERAL", "Teleportation puzzles are solved at night", "pattern"
+    )
     await memory_service.store_observation("GENERAL", "Chat spikes at dusk", "event")
     result = await memory_service.recall("what does quantumjim think of teleportation puzzles?")
     types = [m.type for m in result.memories]
@@ -23,7 +27,9 @@ async def test_recall_finds_players_named_in_any_case(memory_service: MemoryServ
 
 async def test_recall_includes_named_pattern(memory_service: MemoryService) -> None:
     await memory_service.record_solution("Ada", "7B", 0.91, 1500, ["H", "CNOT"])
-    await memory_service.store_observation("PATTERN#7B", "7B is usually solved with two CNOTs", "pattern")
+    await memory_service.store_observation(
+        "PATTERN#7B", "7B is usually solved with two CNOTs", "pattern"
+    )
     result = await memory_service.recall("how do people solve 7b", limit=5)
     assert "pattern_stats" in result.sources and "pattern_observations" in result.sources
 
@@ -44,7 +50,9 @@ async def test_player_context_is_one_query(memory_service: MemoryService) -> Non
     for n in range(6):
         await memory_service.store_observation("PLAYER#Ada", f"note {n}", "behavioral")
     with count_requests(memory_service) as counts:
-        context = await memory_service.recall_about_player("ADA", interaction_limit=5, observation_limit=4)
+        context = await memory_service.recall_about_player(
+            "ADA", interaction_limit=5, observation_limit=4
+        )
     assert dict(counts) == {"Query": 1}
     assert [i.message for i in context.recent_interactions] == ["m11", "m10", "m9", "m8", "m7"]
     assert len(context.observations) == 4
@@ -55,8 +63,12 @@ async def test_player_context_is_one_query(memory_service: MemoryService) -> Non
 async def test_system_prompt_carries_memory_within_budget(make_service) -> None:  # type: ignore[no-untyped-def]
     service: MemoryService = await make_service(prompt_memory_budget_chars=400)
     for n in range(30):
-        await service.store_interaction("Ada", Channel.TWITCH, f"question number {n} " + "x" * 50, "answer")
-    await service.store_observation("PLAYER#Ada", "Ada solves faster after a rest", "behavioral", 0.9)
+        await service.store_interaction(
+            "Ada", Channel.TWITCH, f"question number {n} " + "x" * 50, "answer"
+        )
+    await service.store_observation(
+        "PLAYER#Ada", "Ada solves faster after a rest", "behavioral", 0.9
+    )
     prompt = await service.build_system_prompt("Ada", game_state={"nearby_players": ["Bo"]})
     section = prompt.split("## What I Remember", 1)[1].split("\n## ", 1)[0]
     assert len("## What I Remember" + section.rstrip()) <= 400
@@ -67,7 +79,8 @@ async def test_system_prompt_carries_memory_within_budget(make_service) -> None:
 
 async def test_system_prompt_follows_stage(make_service) -> None:  # type: ignore[no-untyped-def]
     service: MemoryService = await make_service(
-        evolution_stage_2_interactions=2, evolution_stage_3_interactions=4)
+        evolution_stage_2_interactions=2, evolution_stage_3_interactions=4
+    )
     stage_one = await service.build_system_prompt()
     for n in range(4):
         await service.store_interaction("Ada", Channel.TWITCH, f"m{n}")

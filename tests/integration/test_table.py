@@ -20,24 +20,29 @@ async def test_initialize_creates_the_designed_table_idempotently(make_service) 
     indexes = {i["IndexName"]: i for i in table["GlobalSecondaryIndexes"]}
     assert set(indexes) == {"entity-type-index", "memory-tier-index"}
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert table["StreamSpecification"] == {"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"}
+    assert table["StreamSpecification"] == {
+        "StreamEnabled": True,
+        "StreamViewType": "NEW_AND_OLD_IMAGES",
+    }
     ttl = await client.describe_time_to_live(TableName=service.store.table_name)
     assert ttl["TimeToLiveDescription"] == {"TimeToLiveStatus": "ENABLED", "AttributeName": "ttl"}
     assert await service.ready()
 
 
 async def test_endpoint_without_ttl_api_gets_a_warning(
-    make_config, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    make_config,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     service = MemoryService(make_config())
     await service.store.open()
 
-
     from botocore.exceptions import ClientError
 
     def refuse(**_: Any) -> None:
-        raise ClientError({"Error": {"Code": "UnknownOperationException", "Message": "no TTL"}},
-                          "DescribeTimeToLive")
+        raise ClientError(
+            {"Error": {"Code": "UnknownOperationException", "Message": "no TTL"}},
+            "DescribeTimeToLive",
+        )
 
     service.store.client.meta.events.register("before-call.dynamodb.DescribeTimeToLive", refuse)
     try:

@@ -28,9 +28,9 @@ async def test_keeps_the_last_twenty_messages(memory_service: MemoryService) -> 
 
 
 async def test_concurrent_messages_are_all_kept(memory_service: MemoryService) -> None:
-    await asyncio.gather(*(
-        memory_service.add_session_message("busy", "user", f"m{n}") for n in range(15)
-    ))
+    await asyncio.gather(
+        *(memory_service.add_session_message("busy", "user", f"m{n}") for n in range(15))
+    )
     session = await memory_service.get_session_context("busy")
     assert session is not None
     assert sorted(m.content for m in session.recent_messages) == sorted(f"m{n}" for n in range(15))
@@ -56,14 +56,19 @@ async def test_a_second_instance_sees_the_same_session(make_service, make_config
         assert session is not None
         assert session.player == "Ada" and session.current_topic == "tunnels"
         assert [(m.role, m.content) for m in session.recent_messages] == [
-            ("user", "hello"), ("assistant", "I see you.")]
+            ("user", "hello"),
+            ("assistant", "I see you."),
+        ]
     finally:
         await second.close()
 
 
-async def test_replayed_interaction_does_not_repeat_session_messages(memory_service: MemoryService) -> None:
+async def test_replayed_interaction_does_not_repeat_session_messages(
+    memory_service: MemoryService,
+) -> None:
     for _ in range(2):
         await memory_service.store_interaction(
-            "Ada", Channel.TWITCH, "hello", "hi", session_id="s", idempotency_key="once")
+            "Ada", Channel.TWITCH, "hello", "hi", session_id="s", idempotency_key="once"
+        )
     session = await memory_service.get_session_context("s")
     assert session is not None and len(session.recent_messages) == 2

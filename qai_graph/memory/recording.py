@@ -1,0 +1,223 @@
+"""Recording interactions: the bot's write after every chat message.
+
+The interaction, its player's counter and evolution's counter are one transaction, so
+counters always equal what is stored. A new player is created (and counted once) by a
+conditional put; a retry with the same idempotency key is answered from its record.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from qai_graph.config import MemoryConfig
+from qai_graph.errors import Conflict
+from qai_graph.memory import cursors, validation
+from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.evolving import Evolution
+from qai_graph.memory.results import InteractionRecorded
+from qai_graph.memory.working import WorkingMemory
+from qai_graph.models import Channel, Interaction
+from qai_graph.store import evolution as evolution_store
+from qai_graph.store import idempotency, interactions, keys, players
+from qai_graph.store.client import DynamoClient, TransactionCancelled
+from qai_graph.store.items import is_live, page_by_prefix
+
+_ATTEMPTS = 6
+CreatePlayer = Callable[[str, str], Awaitable[bool]]
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class InteractionRecorder:
+    """Writes and reads of interactions."""
+
+    def __init__(
+        self,
+        db: DynamoClient,
+        config: MemoryConfig,
+        events: EventHub,
+        working: WorkingMemory,
+        evolution: Evolution,
+        create_player: CreatePlayer,
+    ) -> None:
+        self._db = db
+        self._config = config
+        self._events = events
+        self._working = working
+        self._evolution = evolution
+        self._create_player = create_player
+
+    async def record(
+        self,
+        player: str,
+        channel: Channel | str,
+        message: str,
+        qai_response: str | None,
+        sentiment: str | None,
+        context: Mapping[str, Any] | None,
+        session_id: str | None,
+        idempotency_key: str | None,
+        *,
+        full: bool,
+    ) -> InteractionRecorded:
+        """Record one exchange exactly once; ``full`` also reads the player after it."""
+        display = keys.clean_display_name(player)
+        key = display.casefold()
+        kind = validation.enum(Channel, channel, "channel")
+        said = validation.text(message, "message", validation.MAX_MESSAGE_CHARS)
+        reply = validation.text(
+            qai_response, "qai_response", validation.MAX_RESPONSE_CHARS, required=False
+        )
+        mood = validation.sentiment(sentiment)
+        game = validation.context(context)
+        if session_id is not None:
+            keys.check_id(session_id, "session_id")
+        claim = None
+        if idempotency_key is not None:
+            request = {
+                "channel": kind.value,
+                "message": said,
+                "qai_response": reply,
+                "sentiment": mood,
+                "context": game,
+                "session_id": session_id,
+            }
+            claim = idempotency.claim(
+                keys.PLAYER_PREFIX + key, "interaction", idempotency_key, request
+            )
+
+        for _ in range(_ATTEMPTS):
+            now = _now()
+            now_epoch = int(now.timestamp())
+            interaction = Interaction(
+                interaction_id=keys.new_time_id(now.timestamp()),
+                timestamp=now,
+                player=display,
+                channel=kind,
+                message=said or "",
+                qai_response=reply,
+                sentiment=mood,
+                context=game,
+                ttl=now_epoch + self._config.interaction_ttl,
+                session_id=session_id,
+            )
+            items = [
+                interactions.put_new(interaction, key, self._config.index_shards),
+                players.touch_update(key, display, now, interactions=1),
+                evolution_store.counter_increment(
+                    evolution_store.pick_shard(self._config.counter_shards), interactions=1
+                ),
+            ]
+            if claim:
+                items.append(
+                    idempotency.put_record(
+                        claim,
+                        interaction.model_dump(mode="json"),
+                        now_epoch + self._config.idempotency_ttl,
+                        now_epoch,
+                        self._config.index_shards,
+                    )
+                )
+            try:
+                # One transaction: the interaction, the player's counter and evolution's
+                # counter move together or not at all, so counters equal what is stored.
+                await self._db.transact(items)
+            except TransactionCancelled as exc:
+                if claim and exc.failed(3):
+                    replayed = await idempotency.replay(self._db, claim, now_epoch)
+                    if replayed is not None:
+                        return await self._replayed(Interaction.model_validate(replayed), key)
+                    continue
+                if exc.failed(1):
+                    await self._create_player(display, key)
+                    continue
+                if exc.failed(0):
+                    continue
+                raise
+            return await self._after_interaction(
+                interaction, key, display, said or "", reply, session_id, full=full
+            )
+        raise Conflict("could not record the interaction; retry")
+
+    async def _after_interaction(
+        self,
+        interaction: Interaction,
+        key: str,
+        display: str,
+        said: str,
+        reply: str | None,
+        session_id: str | None,
+        *,
+        full: bool,
+    ) -> InteractionRecorded:
+        if session_id:
+            await self._working.add_exchange(session_id, display, said, reply)
+        self._events.publish(
+            MemoryEvent(
+                EventKind.INTERACTION_RECORDED,
+                subject=keys.PLAYER_PREFIX + key,
+                detail={"interaction_id": interaction.interaction_id},
+            )
+        )
+        if full:
+            (evolution, advanced), profile = await asyncio.gather(
+                self._evolution.settle(), players.get_profile(self._db, key)
+            )
+        else:
+            evolution, advanced = await self._evolution.settle()
+            profile = None
+        return InteractionRecorded(
+            interaction=interaction,
+            player=profile or players.empty_profile(display, _now()),
+            evolution=evolution,
+            stage_advanced=advanced,
+        )
+
+    async def _replayed(self, interaction: Interaction, key: str) -> InteractionRecorded:
+        evolution, profile = await asyncio.gather(
+            self._evolution.state(), players.get_profile(self._db, key)
+        )
+        return InteractionRecorded(
+            interaction=interaction,
+            player=profile or players.empty_profile(interaction.player, _now()),
+            evolution=evolution,
+            stage_advanced=False,
+            replayed=True,
+        )
+
+    async def page(
+        self, name: str, first: int, after: str | None
+    ) -> tuple[list[Interaction], str | None]:
+        """A newest-first page of a player's live interactions and the next cursor."""
+        validation.page_size(first)
+        after_sk = cursors.decode("interactions", after)
+        now_epoch = int(_now().timestamp())
+        items, next_sk = await page_by_prefix(
+            self._db,
+            keys.player_pk(name),
+            keys.INTERACTION_PREFIX,
+            first,
+            after_sk,
+            lambda item: is_live(item, now_epoch),
+        )
+        cursor = cursors.encode("interactions", next_sk) if next_sk else None
+        return [interactions.interaction_from_item(i) for i in items], cursor
+
+    async def get_many(self, refs: Sequence[tuple[str, str]]) -> list[Interaction | None]:
+        """Interactions by (player name, interaction id), one batch read, in order asked."""
+        wanted = [
+            (keys.player_pk(name), keys.interaction_sk(keys.check_id(i, "interaction_id")))
+            for name, i in refs
+        ]
+        now_epoch = int(_now().timestamp())
+        found = {
+            (item["pk"], item["sk"]): interactions.interaction_from_item(item)
+            for item in await self._db.batch_get(wanted)
+            if is_live(item, now_epoch)
+        }
+        return [found.get(k) for k in wanted]
