@@ -220,3 +220,14 @@ class Page(_Model):
 
     items: list[Any]
     next_cursor: str | None = None
+
+
+class ForgetResult(_Model):
+    """What forgetting a player removed (their right to be forgotten)."""
+
+    player: str
+    profile_deleted: bool = False
+    interactions_deleted: int = 0
+    observations_deleted: int = 0
+    idempotency_records_deleted: int = 0
+    other_items_deleted: int = 0

@@ -33,6 +33,7 @@ from qai_graph.models import (
     Channel,
     ConsolidationResult,
     EvolutionState,
+    ForgetResult,
     Interaction,
     MemoryTier,
     Observation,
@@ -45,7 +46,7 @@ from qai_graph.models import (
     SessionContext,
 )
 from qai_graph.store import evolution as evolution_store
-from qai_graph.store import keys, patterns, players
+from qai_graph.store import keys, partition, patterns, players
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.table import create_table_if_not_exists
 
@@ -164,6 +165,23 @@ class MemoryService:
             self.store, self.config.index_shards, limit, before
         )
         return Page(items=profiles, next_cursor=cursors.encode("players", last) if last else None)
+
+    async def forget_player(self, name: str) -> ForgetResult:
+        """Delete every item about a player: profile, interactions, observations about
+        them, their idempotency records. Evolution's lifetime counters are kept."""
+        key = keys.player_key(name)
+        deleted = await partition.delete_partition(self.store, keys.PLAYER_PREFIX + key)
+        known = {"PROFILE", "INTERACTION", "OBSERVATION", "IDEMPOTENCY"}
+        result = ForgetResult(
+            player=key,
+            profile_deleted=deleted.get("PROFILE", 0) > 0,
+            interactions_deleted=deleted.get("INTERACTION", 0),
+            observations_deleted=deleted.get("OBSERVATION", 0),
+            idempotency_records_deleted=deleted.get("IDEMPOTENCY", 0),
+            other_items_deleted=sum(n for kind, n in deleted.items() if kind not in known),
+        )
+        logger.info("forgot player %s: %s", key, result.model_dump())
+        return result
 
     async def _create_player(self, display: str, key: str) -> bool:
         created = await players.create_player(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient, Expr
+from qai_graph.store.client import DynamoClient, Expr, tx_delete
 from qai_graph.store.items import is_live
 
 
@@ -67,3 +67,24 @@ async def members(
     ):
         found.extend(page)
     return found
+
+
+async def delete_partition(db: DynamoClient, pk: str) -> dict[str, int]:
+    """Delete every item of a partition; returns how many of each kind were deleted."""
+    deleted: dict[str, int] = {}
+    while True:
+        expr = Expr()
+        items, _ = await db.query(
+            KeyConditionExpression=f"{expr.name('pk')} = {expr.value(pk)}",
+            ProjectionExpression=f"{expr.name('pk')}, {expr.name('sk')}",
+            ConsistentRead=True,
+            Limit=25,
+            **expr.params(),
+        )
+        if not items:
+            return deleted
+        # A transaction per batch: a page is gone entirely or not at all.
+        await db.transact([tx_delete(i["pk"], i["sk"]) for i in items])
+        for item in items:
+            kind = item["sk"].split("#", 1)[0]
+            deleted[kind] = deleted.get(kind, 0) + 1

@@ -102,3 +102,24 @@ async def test_concurrent_solutions_count_exactly_and_retry_once(
         assert profile is not None
         total += profile.total_solutions
     assert total == 20
+
+
+async def test_forget_player_removes_everything_about_them(memory_service: MemoryService) -> None:
+    from helpers import scan_all
+
+    for n in range(30):
+        await memory_service.store_interaction(
+            "Ada", Channel.TWITCH, f"m{n}", idempotency_key=f"k{n}"
+        )
+    for n in range(3):
+        await memory_service.store_observation("PLAYER#Ada", f"note {n}", "behavioral")
+    await memory_service.store_interaction("Bo", Channel.TWITCH, "I stay")
+    result = await memory_service.forget_player("ADA")
+    assert result.profile_deleted
+    assert (result.interactions_deleted, result.observations_deleted) == (30, 3)
+    assert result.idempotency_records_deleted == 30
+    assert result.other_items_deleted == 3  # the observations' dedup guards
+    assert not [i for i in await scan_all(memory_service) if i["pk"]["S"] == "PLAYER#ada"]
+    assert await memory_service.get_player("Bo") is not None
+    again = await memory_service.forget_player("Ada")
+    assert not again.profile_deleted and again.interactions_deleted == 0
