@@ -10,8 +10,15 @@ from typing import Any
 from qai_graph.memory.service import MemoryService
 
 WRITE_OPERATIONS = {
-    "PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems",
-    "CreateTable", "UpdateTable", "DeleteTable", "UpdateTimeToLive",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+    "CreateTable",
+    "UpdateTable",
+    "DeleteTable",
+    "UpdateTimeToLive",
 }
 
 

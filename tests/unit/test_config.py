@@ -16,8 +16,14 @@ def test_seed_defaults() -> None:
     assert config.short_term_ttl == config.interaction_ttl == 72 * 60 * 60
     assert (config.max_observations_per_player, config.max_interactions_per_player) == (100, 500)
     assert config.observation_sample_rate == 0.1
-    assert (config.observation_promotion_confidence, config.observation_promotion_evidence) == (0.8, 3)
-    assert (config.evolution_stage_2_interactions, config.evolution_stage_3_interactions) == (10000, 100000)
+    assert (config.observation_promotion_confidence, config.observation_promotion_evidence) == (
+        0.8,
+        3,
+    )
+    assert (config.evolution_stage_2_interactions, config.evolution_stage_3_interactions) == (
+        10000,
+        100000,
+    )
     assert config.enable_semantic_search is False
     assert config.bedrock_embedding_model == "amazon.titan-embed-text-v1"
     assert config.session_ttl == 3600
@@ -29,7 +35,10 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QAI_MEMORY_DATA_DIR", "/tmp/qai")
     config = MemoryConfig()
     assert (config.dynamodb_table_name, config.short_term_ttl, str(config.data_dir)) == (
-        "Other", 60, "/tmp/qai")
+        "Other",
+        60,
+        "/tmp/qai",
+    )
 
 
 @pytest.mark.parametrize(
@@ -56,10 +65,22 @@ def test_every_model_is_importable_from_the_package() -> None:
     import qai_graph
     from qai_graph import models
 
-    for name in ("PlayerProfile", "Interaction", "Observation", "PatternStats", "Insight",
-                 "EvolutionState", "SessionContext", "PlayerContext", "RecallResult",
-                 "ConsolidationResult", "MemoryTier", "EntityType", "ObservationCategory",
-                 "Channel"):
+    for name in (
+        "PlayerProfile",
+        "Interaction",
+        "Observation",
+        "PatternStats",
+        "Insight",
+        "EvolutionState",
+        "SessionContext",
+        "PlayerContext",
+        "RecallResult",
+        "ConsolidationResult",
+        "MemoryTier",
+        "EntityType",
+        "ObservationCategory",
+        "Channel",
+    ):
         assert getattr(qai_graph, name) is getattr(models, name)
     for name in ("MemoryService", "MemoryConfig", "build_qai_system_prompt", "format_for_twitch"):
         assert callable(getattr(qai_graph, name))

@@ -24,14 +24,21 @@ def test_player_keys_are_case_insensitive() -> None:
 
 @pytest.mark.parametrize(
     ("subject", "pk"),
-    [("PLAYER#Jim", "PLAYER#jim"), ("player#jim", "PLAYER#jim"), ("PATTERN#7B", "PATTERN#7B"),
-     ("GENERAL", "GENERAL"), ("general", "GENERAL")],
+    [
+        ("PLAYER#Jim", "PLAYER#jim"),
+        ("player#jim", "PLAYER#jim"),
+        ("PATTERN#7B", "PATTERN#7B"),
+        ("GENERAL", "GENERAL"),
+        ("general", "GENERAL"),
+    ],
 )
 def test_subjects_parse_to_canonical_partitions(subject: str, pk: str) -> None:
     assert keys.parse_subject(subject).pk == pk
 
 
-@pytest.mark.parametrize("subject", ["SESSION#x", "EVOLUTION#current", "PLAYER#a#b", "PATTERN#a b", "", "PLAYER#"])
+@pytest.mark.parametrize(
+    "subject", ["SESSION#x", "EVOLUTION#current", "PLAYER#a#b", "PATTERN#a b", "", "PLAYER#"]
+)
 def test_subjects_cannot_reach_other_partitions(subject: str) -> None:
     with pytest.raises(InvalidInput):
         keys.parse_subject(subject)
@@ -43,13 +50,20 @@ def test_time_ids_sort_by_time() -> None:
 
 
 def test_sort_key_order_puts_context_at_the_head() -> None:
-    ordered = sorted(["PROFILE", "OBSERVATION#1", "INTERACTION#1", "IDEMPOTENCY#x", "DEDUP#y"],
-                     reverse=True)
+    ordered = sorted(
+        ["PROFILE", "OBSERVATION#1", "INTERACTION#1", "IDEMPOTENCY#x", "DEDUP#y"], reverse=True
+    )
     assert ordered == ["PROFILE", "OBSERVATION#1", "INTERACTION#1", "IDEMPOTENCY#x", "DEDUP#y"]
 
 
 def test_codec_round_trips_numbers_exactly() -> None:
-    item = {"pk": "p", "f": 0.1, "i": 3, "d": datetime(2026, 1, 2, tzinfo=UTC), "nested": {"l": [1.5, "x"]}}
+    item = {
+        "pk": "p",
+        "f": 0.1,
+        "i": 3,
+        "d": datetime(2026, 1, 2, tzinfo=UTC),
+        "nested": {"l": [1.5, "x"]},
+    }
     wire = codec.serialize(item)
     assert wire["f"] == {"N": "0.1"} and wire["i"] == {"N": "3"}
     assert wire["d"] == {"S": "2026-01-02T00:00:00.000000Z"}

@@ -1,0 +1,33 @@
+# qai-graph: QAI's memory as a GraphQL service.
+#
+# Run it against a DynamoDB given by the environment:
+#   docker run -p 8000:8000 -e QAI_MEMORY_DYNAMODB_ENDPOINT=http://dynamodb-local:8000 qai-graph
+#   docker run -p 8000:8000 -e QAI_MEMORY_USE_AWS=true -e QAI_MEMORY_DYNAMODB_REGION=eu-west-1 \
+#     -e AWS_ACCESS_KEY_ID=... -e AWS_SECRET_ACCESS_KEY=... qai-graph      (or a task/instance role)
+# With neither set it falls back to the embedded emulator, keeping data in
+# /home/qai/data: mount a volume there or the memory dies with the container.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY qai_graph ./qai_graph
+# The same install as the README's.
+RUN pip install .
+
+RUN useradd --create-home --uid 10001 qai
+USER qai
+WORKDIR /home/qai
+ENV QAI_MEMORY_DATA_DIR=/home/qai/data
+
+EXPOSE 8000
+# slim has no curl; /healthz says the process is up (use /readyz for the table).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["python", "-c", "import sys, urllib.request; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=4).status == 200 else 1)"]
+
+# uvicorn turns SIGTERM (docker stop) into a graceful shutdown.
+CMD ["qai-graph", "serve", "--host", "0.0.0.0"]

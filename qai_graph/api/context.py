@@ -1,0 +1,50 @@
+"""The per-request GraphQL context: the service, the event bus, loaders and a request id."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from qai_graph.api.events import EventBus
+from qai_graph.api.loaders import Loaders
+from qai_graph.memory.service import MemoryService
+
+REQUEST_ID_HEADER = "x-request-id"
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,64}$")
+
+
+def request_id_from(headers: Any) -> str:
+    """The caller's request id if it is safe to log, else a new one."""
+    given = headers.get(REQUEST_ID_HEADER)
+    if isinstance(given, str) and _SAFE_REQUEST_ID.match(given):
+        return given
+    return uuid.uuid4().hex
+
+
+@dataclass
+class GraphQLContext:
+    """What every resolver can reach; built per HTTP request or per WebSocket connection."""
+
+    request: Request | WebSocket
+    response: Response | WebSocket
+    service: MemoryService
+    bus: EventBus
+    request_id: str
+    loaders: Loaders
+    connection_params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_websocket(self) -> bool:
+        """True for a WebSocket connection (whose context outlives any one operation)."""
+        return isinstance(self.request, WebSocket)
+
+    def renew_loaders(self) -> Loaders:
+        """Start with empty loader caches (each subscription event reads fresh data)."""
+        self.loaders = Loaders(self.service)
+        return self.loaders

@@ -1,0 +1,130 @@
+"""Query resolvers: read-only, each one call into the service."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from qai_graph.api.connections import Connection, check_first, connection, decode_cursor, fetch_page
+from qai_graph.api.context import GraphQLContext
+from qai_graph.api.decorators import field
+from qai_graph.api.types import (
+    Evolution,
+    Observation,
+    PatternStats,
+    Player,
+    PlayerContext,
+    RecallResult,
+    Session,
+)
+from qai_graph.errors import InvalidInput
+from qai_graph.models import Page
+
+Ctx = Info[GraphQLContext, None]
+
+
+@strawberry.type
+class Query:
+    """Read QAI's memory; no query ever writes."""
+
+    @field(description="A player by name (case-insensitive), or null if unknown.")
+    async def player(self, info: Ctx, name: str) -> Player | None:
+        """One player."""
+        profile = await info.context.loaders.player.load(name)
+        return None if profile is None else Player.from_model(profile)
+
+    @field(description="Players, most recently seen first.")
+    async def players(
+        self, info: Ctx, first: int = 20, after: str | None = None
+    ) -> Connection[Player]:
+        """A page of players."""
+        service, loaders = info.context.service, info.context.loaders
+
+        async def fetch(count: int, cursor: str | None) -> Page:
+            return await service.list_players(limit=count, cursor=cursor)
+
+        position = decode_cursor(after)
+        items, next_cursor = await fetch_page(fetch, check_first(first), position)
+        for profile in items:
+            loaders.prime_player(profile)
+        return connection(items, Player.from_model, start=position, next_cursor=next_cursor)
+
+    @field(
+        description="What QAI recalls about a player: one read; an unknown player gets an "
+        "empty, unsaved profile with known = false."
+    )
+    async def player_context(
+        self, info: Ctx, name: str, interaction_limit: int = 5, observation_limit: int = 5
+    ) -> PlayerContext:
+        """A player's context for the prompt."""
+        context = await info.context.service.recall_about_player(
+            name,
+            interaction_limit=interaction_limit,
+            observation_limit=observation_limit,
+        )
+        return PlayerContext.from_model(context)
+
+    @field(
+        description="Observations about a subject (PLAYER#<name>, PATTERN#<id> or GENERAL), "
+        "newest first."
+    )
+    async def observations(
+        self,
+        info: Ctx,
+        subject: str,
+        first: int = 10,
+        after: str | None = None,
+        promoted_only: bool = False,
+    ) -> Connection[Observation]:
+        """A page of observations."""
+        service = info.context.service
+
+        async def fetch(count: int, cursor: str | None) -> Page:
+            return await service.list_observations(
+                subject, first=count, after=cursor, promoted_only=promoted_only
+            )
+
+        position = decode_cursor(after)
+        items, next_cursor = await fetch_page(fetch, check_first(first), position)
+        return connection(items, Observation.from_model, start=position, next_cursor=next_cursor)
+
+    @field(description="QAI's evolution stage and progress.")
+    async def evolution(self, info: Ctx) -> Evolution:
+        """Current evolution state."""
+        return Evolution.from_model(await info.context.service.get_evolution_state())
+
+    @field(description="Memories relevant to a query, best first.")
+    async def recall(self, info: Ctx, query: str, limit: int = 5) -> RecallResult:
+        """Recall memories."""
+        result = await info.context.service.recall(query, limit=limit)
+        return RecallResult.from_model(result)
+
+    @field(description="A conversation's working memory, or null if expired.")
+    async def session(self, info: Ctx, id: strawberry.ID) -> Session | None:
+        """One session."""
+        found = await info.context.service.get_session_context(str(id))
+        return None if found is None else Session.from_model(found)
+
+    @field(description="The memory-filled system prompt: the bot's one call before its LLM.")
+    async def system_prompt(
+        self,
+        info: Ctx,
+        player: str | None = None,
+        session_id: strawberry.ID | None = None,
+        game_state: JSON | None = None,
+    ) -> str:
+        """Build the system prompt (read-only)."""
+        if game_state is not None and not isinstance(game_state, dict):
+            raise InvalidInput("gameState must be a JSON object", field="gameState")
+        return await info.context.service.build_system_prompt(
+            player=player,
+            session_id=None if session_id is None else str(session_id),
+            game_state=game_state,
+        )
+
+    @field(description="What QAI learned about a puzzle pattern, or null.")
+    async def pattern(self, info: Ctx, id: strawberry.ID) -> PatternStats | None:
+        """One pattern's stats."""
+        found = await info.context.service.get_pattern(str(id))
+        return None if found is None else PatternStats.from_model(found)

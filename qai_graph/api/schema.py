@@ -1,0 +1,54 @@
+"""The schema: built on demand (nothing at import time) and exported as SDL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import GraphQLError
+from strawberry import Schema
+from strawberry.extensions import SchemaExtension
+from strawberry.types.execution import ExecutionContext
+
+from qai_graph.api.context import GraphQLContext
+from qai_graph.api.errors import ErrorCodes, log_errors
+from qai_graph.api.mutations import Mutation
+from qai_graph.api.queries import Query
+from qai_graph.api.subscriptions import Subscription
+
+
+class QaiSchema(Schema):
+    """The Strawberry schema, logging errors with the request id instead of every trace."""
+
+    def process_errors(
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,
+    ) -> None:
+        """Log unexpected errors with their traceback; expected ones in a line."""
+        log_errors(errors, execution_context)
+
+
+class FreshLoaders(SchemaExtension):
+    """Gives each operation on a WebSocket new loaders: the connection outlives them."""
+
+    def on_operation(self) -> Iterator[None]:
+        """Renew the loaders of a WebSocket context before the operation runs."""
+        context = self.execution_context.context
+        if isinstance(context, GraphQLContext) and context.is_websocket:
+            context.renew_loaders()
+        yield
+
+
+def build_schema() -> QaiSchema:
+    """Build QAI's GraphQL schema."""
+    return QaiSchema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=[FreshLoaders, ErrorCodes],
+    )
+
+
+def export_schema() -> str:
+    """The schema in SDL, as committed in ``schema.graphql``."""
+    return build_schema().as_str().rstrip("\n") + "\n"

@@ -1,0 +1,121 @@
+"""The ``qai-graph`` command: serve | create-table | consolidate | export-schema."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from contextlib import AsyncExitStack
+from pathlib import Path
+
+from qai_graph.config import MemoryConfig
+
+logger = logging.getLogger("qai_graph.cli")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="qai-graph",
+        description="QAI's memory as a GraphQL service. Settings come from QAI_MEMORY_* "
+        "variables; with no QAI_MEMORY_DYNAMODB_ENDPOINT (and not QAI_MEMORY_USE_AWS=true) "
+        "an embedded DynamoDB emulator keeps data in QAI_MEMORY_DATA_DIR.",
+    )
+    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the GraphQL API under uvicorn")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--allow-origin",
+        dest="allowed_origins",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="a browser origin (e.g. an overlay's https://host) allowed to call the API and "
+        "open subscriptions; repeatable; '*' allows any",
+    )
+    ide = serve.add_mutually_exclusive_group()
+    ide.add_argument("--graphiql", dest="graphiql", action="store_true", default=None)
+    ide.add_argument("--no-graphiql", dest="graphiql", action="store_false")
+
+    commands.add_parser("create-table", help="create the table (and its TTL) if missing")
+    commands.add_parser("consolidate", help="promote, prune and trim memory once")
+
+    export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
+    export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    return parser
+
+
+def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from qai_graph.api.app import create_app
+
+    app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
+    # uvicorn turns SIGINT/SIGTERM into a lifespan shutdown, which stops the embedded
+    # store, which writes its last snapshot.
+    uvicorn.run(
+        app,
+        host=args.host,
+        port=args.port,
+        log_level=args.log_level,
+        ws_ping_interval=20.0,
+        ws_ping_timeout=20.0,
+        timeout_graceful_shutdown=10,
+    )
+    return 0
+
+
+async def _create_table(config: MemoryConfig) -> int:
+    from qai_graph.api.app import open_service
+
+    async with AsyncExitStack() as stack:
+        await open_service(config, stack)  # initialize() creates the table if missing
+    print(f"table {config.dynamodb_table_name} is ready")
+    return 0
+
+
+async def _consolidate(config: MemoryConfig) -> int:
+    from qai_graph.api.app import open_service
+
+    async with AsyncExitStack() as stack:
+        service = await open_service(config, stack)
+        result = await service.consolidate_memories()
+    print(json.dumps(result.model_dump(mode="json"), indent=2))
+    return 0
+
+
+def _export_schema(output: Path | None) -> int:
+    from qai_graph.api.schema import export_schema
+
+    sdl = export_schema()
+    if output is None:
+        sys.stdout.write(sdl)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if args.command == "export-schema":
+        return _export_schema(args.output)
+    config = MemoryConfig()
+    if args.command == "serve":
+        return _serve(config, args)
+    if args.command == "create-table":
+        return asyncio.run(_create_table(config))
+    return asyncio.run(_consolidate(config))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
