@@ -11,7 +11,9 @@ from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
 
-from qai_graph.config import MemoryConfig
+from pydantic import ValidationError
+
+from qai_graph.config import MemoryConfig, describe_errors
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -109,7 +111,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "export-schema":
         return _export_schema(args.output)
-    config = MemoryConfig()
+    try:
+        config = MemoryConfig()
+    except ValidationError as exc:
+        print("qai-graph: invalid configuration, not starting:", file=sys.stderr)
+        for line in describe_errors(exc):
+            print(f"  {line}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         return _serve(config, args)
     if args.command == "create-table":

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -68,3 +68,12 @@ class MemoryConfig(BaseSettings):
         if stage_2 is not None and value <= stage_2:
             raise ValueError("must be greater than evolution_stage_2_interactions")
         return value
+
+
+def describe_errors(error: ValidationError) -> list[str]:
+    """One line per invalid setting, naming its environment variable."""
+    lines = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else "?"
+        lines.append(f"QAI_MEMORY_{field.upper()}: {problem['msg']} (got {problem.get('input')!r})")
+    return lines

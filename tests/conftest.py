@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from qai_graph.config import MemoryConfig
 from qai_graph.store.embedded import EmbeddedDynamo
+
+ConfigFactory = Callable[..., MemoryConfig]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,3 +34,25 @@ def dynamo_endpoint() -> Iterator[str]:
         yield store.endpoint
     finally:
         store.stop()
+
+
+@pytest.fixture
+def make_config(dynamo_endpoint: str) -> ConfigFactory:
+    """MemoryConfig on the test moto server with a table of this test's own.
+
+    Every call in one test names the same table, so two services made from it act as
+    two replicas (or a restart) of one deployment; keywords override fields.
+    """
+    table = f"qai-test-{uuid.uuid4().hex[:12]}"
+
+    def factory(**overrides: object) -> MemoryConfig:
+        options: dict[str, object] = {
+            "dynamodb_endpoint": dynamo_endpoint,
+            "dynamodb_table_name": table,
+            "dynamodb_max_attempts": 2,
+            "dynamodb_timeout_s": 5.0,
+        }
+        options.update(overrides)
+        return MemoryConfig(**options)  # type: ignore[arg-type]
+
+    return factory

@@ -47,10 +47,17 @@ def test_create_table_and_consolidate_commands(
     assert endpoint_env in capsys.readouterr().out
     assert cli.main(["consolidate"]) == 0
     counts = json.loads(capsys.readouterr().out)
-    assert (
-        counts["interactionsTrimmed" if "interactionsTrimmed" in counts else "interactions_trimmed"]
-        == 0
-    )
+    assert counts["interactions_trimmed"] == 0 and counts["memories_pruned"] == 0
+
+
+def test_invalid_configuration_stops_start_up_naming_the_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("QAI_MEMORY_OBSERVATION_SAMPLE_RATE", "1.5")
+    monkeypatch.setenv("QAI_MEMORY_INTERACTION_TTL", "-3")
+    assert cli.main(["serve"]) == 2
+    err = capsys.readouterr().err
+    assert "QAI_MEMORY_OBSERVATION_SAMPLE_RATE" in err and "QAI_MEMORY_INTERACTION_TTL" in err
 
 
 def test_lambda_handler_returns_the_counts(endpoint_env: str) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
@@ -11,24 +10,6 @@ from qai_graph import MemoryConfig, MemoryService
 
 ConfigFactory = Callable[..., MemoryConfig]
 ServiceFactory = Callable[..., Awaitable[MemoryService]]
-
-
-@pytest.fixture
-def make_config(dynamo_endpoint: str) -> ConfigFactory:
-    """A config on the moto server with a fresh table name; overrides as keywords."""
-    table = f"qai-it-{uuid.uuid4().hex[:12]}"
-
-    def factory(**overrides: object) -> MemoryConfig:
-        options: dict[str, object] = {
-            "dynamodb_endpoint": dynamo_endpoint,
-            "dynamodb_table_name": table,
-            "evolution_stage_2_interactions": 10_000,
-            "evolution_stage_3_interactions": 100_000,
-        }
-        options.update(overrides)
-        return MemoryConfig(**options)  # type: ignore[arg-type]
-
-    return factory
 
 
 @pytest.fixture
