@@ -4,6 +4,9 @@
 #   docker run -p 8000:8000 -e QAI_MEMORY_DYNAMODB_ENDPOINT=http://dynamodb-local:8000 qai-graph
 #   docker run -p 8000:8000 -e QAI_MEMORY_USE_AWS=true -e QAI_MEMORY_DYNAMODB_REGION=eu-west-1 \
 #     -e AWS_ACCESS_KEY_ID=... -e AWS_SECRET_ACCESS_KEY=... qai-graph      (or a task/instance role)
+# Listening on 0.0.0.0 needs API keys (QAI_MEMORY_API_KEYS="writer:<sha256>,...", made with
+# `qai-graph api-key --role writer`): without keys the service is in development mode and
+# refuses any address but loopback.
 # With neither set it falls back to the embedded emulator, keeping data in
 # /home/qai/data: mount a volume there or the memory dies with the container.
 FROM python:3.11-slim

@@ -1,19 +1,21 @@
-"""The ``qai-graph`` command: serve | create-table | consolidate | export-schema."""
+"""The ``qai-graph`` command: serve | create-table | consolidate | export-schema | api-key."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
 import json
 import logging
 import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
-from qai_graph.config import MemoryConfig, describe_errors
+from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -49,13 +51,54 @@ def _parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
+
+    api_key = commands.add_parser(
+        "api-key", help="print a new random API key and its QAI_MEMORY_API_KEYS entry"
+    )
+    api_key.add_argument("--role", choices=API_ROLES, required=True)
     return parser
 
 
+DEVELOPMENT_MODE_REFUSAL = """\
+qai-graph: refusing to serve on {host}: no API keys are configured (development mode,
+where anyone who can connect may read, write and forget players). Development mode
+serves only a loopback address (127.0.0.1, ::1, localhost). To serve on {host}, add keys:
+
+    qai-graph api-key --role admin     # prints a key and its entry
+    export QAI_MEMORY_API_KEYS="admin:<sha256>,writer:<sha256>,reader:<sha256>"
+"""
+
+
+def is_loopback(host: str) -> bool:
+    """True for an address only this machine can reach."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def uvicorn_options(config: MemoryConfig) -> dict[str, Any]:
+    """uvicorn settings that enforce the API's limits at the server (WebSocket messages)."""
+    return {
+        "ws_max_size": config.max_body_bytes,
+        "ws_ping_interval": 20.0,
+        "ws_ping_timeout": 20.0,
+        "timeout_graceful_shutdown": 10,
+    }
+
+
 def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
+    if config.development_mode and not is_loopback(args.host):
+        print(DEVELOPMENT_MODE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
+        return 3
     import uvicorn
 
     from qai_graph.api.app import create_app
+
+    if config.development_mode:
+        logger.warning("development mode: no API keys, everything is open (loopback only)")
 
     app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
     # uvicorn turns SIGINT/SIGTERM into a lifespan shutdown, which stops the embedded
@@ -65,9 +108,7 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
         host=args.host,
         port=args.port,
         log_level=args.log_level,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-        timeout_graceful_shutdown=10,
+        **uvicorn_options(config),
     )
     return 0
 
@@ -111,6 +152,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "export-schema":
         return _export_schema(args.output)
+    if args.command == "api-key":
+        from qai_graph.api.auth import new_key
+
+        key, entry = new_key(args.role)
+        print(f"key:   {key}")
+        print(f"entry: {entry}")
+        print("Give the key to the client; add the entry to QAI_MEMORY_API_KEYS (comma-separated).")
+        return 0
     try:
         config = MemoryConfig()
     except ValidationError as exc:

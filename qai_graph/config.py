@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -56,9 +57,44 @@ class MemoryConfig(BaseSettings):
     data_dir: Path = Path(".qai-data")
     snapshot_interval_s: float = Field(2.0, gt=0, le=3600)
 
+    # API security and limits (see the README's security section)
+    # "<role>:<sha256 hex of the key>,...": unset means development mode (all open, loopback only).
+    api_keys: str = ""
+    max_query_depth: int = Field(10, ge=2, le=50)  # nesting of fields in one operation
+    max_aliases: int = Field(20, ge=0, le=1000)  # aliased fields in one document
+    max_tokens: int = Field(2000, ge=100, le=100_000)  # lexical tokens in one document
+    max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)  # HTTP body, WS message
+    max_subscriptions_per_connection: int = Field(10, ge=1, le=1000)
+    max_connections_per_key: int = Field(20, ge=1, le=10_000)  # open WebSockets per API key
+    # None: on in development mode (no keys), off when keys are configured.
+    enable_introspection: bool | None = None
+    graphiql: bool | None = None
+
     # Semantic search (optional; not implemented in Phase 1)
     enable_semantic_search: bool = False
     bedrock_embedding_model: str = "amazon.titan-embed-text-v1"
+
+    @field_validator("api_keys")
+    @classmethod
+    def _api_keys_well_formed(cls, value: str) -> str:
+        parse_api_keys(value)
+        return value
+
+    @property
+    def api_key_roles(self) -> dict[str, str]:
+        """sha256 hex of each configured key -> its role; empty in development mode."""
+        return parse_api_keys(self.api_keys)
+
+    @property
+    def development_mode(self) -> bool:
+        """No API keys: everything is open, and only loopback addresses may be served."""
+        return not self.api_key_roles
+
+    @property
+    def introspection_enabled(self) -> bool:
+        """Introspection is on when asked, else only in development mode."""
+        on = self.enable_introspection
+        return self.development_mode if on is None else on
 
     @field_validator("evolution_stage_3_interactions")
     @classmethod
@@ -68,6 +104,33 @@ class MemoryConfig(BaseSettings):
         if stage_2 is not None and value <= stage_2:
             raise ValueError("must be greater than evolution_stage_2_interactions")
         return value
+
+
+API_ROLES = ("reader", "writer", "admin")
+"""Roles in increasing power: each can do everything the ones before it can."""
+_SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+
+
+def parse_api_keys(value: str) -> dict[str, str]:
+    """``"<role>:<sha256 hex>,..."`` as {hash: role}; ValueError naming a bad entry."""
+    roles: dict[str, str] = {}
+    for raw in value.split(","):
+        entry = raw.strip()
+        if not entry:
+            continue
+        role, _, digest = entry.partition(":")
+        role, digest = role.strip().lower(), digest.strip().lower()
+        if role not in API_ROLES:
+            raise ValueError(f"entry {entry[:20]!r}: role must be one of {', '.join(API_ROLES)}")
+        if not _SHA256_HEX.match(digest):
+            raise ValueError(
+                f"entry for role {role!r}: expected <role>:<64 hex digits of sha256(key)>; "
+                "make one with `qai-graph api-key --role <role>`"
+            )
+        if roles.get(digest, role) != role:
+            raise ValueError(f"one key is listed with two roles ({roles[digest]}, {role})")
+        roles[digest] = role
+    return roles
 
 
 def describe_errors(error: ValidationError) -> list[str]:

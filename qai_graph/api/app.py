@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -13,7 +14,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
+from qai_graph.api.auth import Authenticator
 from qai_graph.api.events import InProcessEventBus
+from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
 from qai_graph.api.schema import build_schema
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
@@ -52,10 +55,16 @@ async def healthz(request: Request) -> JSONResponse:
 
 
 async def readyz(request: Request) -> JSONResponse:
-    """The table answers; 503 otherwise (load balancers stop sending traffic)."""
+    """The table answers within the store timeout; 503 otherwise (load balancers stop
+    sending traffic, and a probe never hangs on botocore's retries)."""
     service: MemoryService | None = getattr(request.app.state, "service", None)
-    if service is not None and await service.ready():
-        return JSONResponse({"status": "ready"})
+    if service is not None:
+        try:
+            async with asyncio.timeout(service.config.dynamodb_timeout_s):
+                if await service.ready():
+                    return JSONResponse({"status": "ready"})
+        except TimeoutError:
+            logger.warning("readiness check timed out")
     return JSONResponse({"status": "unavailable"}, status_code=503)
 
 
@@ -69,26 +78,35 @@ def create_app(
 ) -> Starlette:
     """The ASGI app. A given ``service`` is used as is (its owner initialises and closes it).
 
-    GraphiQL is served at GET /graphql unless ``graphiql`` is false; by default it is on
-    except against AWS (``use_aws``). WebSocket clients get a keep-alive message (``ping``
-    on graphql-transport-ws, ``ka`` on graphql-ws) every ``keep_alive_s`` seconds.
+    GraphiQL is served at GET /graphql when ``graphiql`` (else ``config.graphiql``) is
+    true; by default only in development mode (no API keys) and not against AWS
+    (``use_aws``). API keys, limits and introspection come from ``config``. WebSocket
+    clients get a keep-alive message (``ping`` on graphql-transport-ws, ``ka`` on
+    graphql-ws) every ``keep_alive_s`` seconds.
     Browser pages on ``allowed_origins`` (``"*"``: any) may call it over HTTP (CORS) and
     open subscriptions; other origins' WebSocket handshakes are refused.
     """
-    show_ide = (not config.use_aws) if graphiql is None else graphiql
+    if graphiql is None:
+        graphiql = config.graphiql
+    show_ide = (config.development_mode and not config.use_aws) if graphiql is None else graphiql
     view = QaiGraphQL(
-        build_schema(),
+        build_schema(config),
+        authenticator=Authenticator(config.api_key_roles),
+        connection_slots=ConnectionSlots(config.max_connections_per_key),
+        deadline_s=config.dynamodb_timeout_s,
         graphql_ide="graphiql" if show_ide else None,
         keep_alive=True,
         keep_alive_interval=keep_alive_s,
         allowed_origins=allowed_origins,
+        max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
-    middleware = [
+    middleware = [Middleware(BodySizeLimit, max_bytes=config.max_body_bytes)]
+    cors = [
         Middleware(
             CORSMiddleware,
             allow_origins=list(allowed_origins),
             allow_methods=["GET", "POST"],
-            allow_headers=["content-type", "x-request-id"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
             expose_headers=["x-request-id"],
         )
     ]
@@ -114,6 +132,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
         ],
-        middleware=middleware if allowed_origins else [],
+        # CORS outermost, so a refused body still carries the CORS headers a browser needs.
+        middleware=(cors if allowed_origins else []) + middleware,
         lifespan=lifespan,
     )

@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from qai_graph.api.auth import Principal
 from qai_graph.api.events import EventBus
 from qai_graph.api.loaders import Loaders
 from qai_graph.memory.service import MemoryService
@@ -38,6 +39,8 @@ class GraphQLContext:
     request_id: str
     loaders: Loaders
     connection_params: dict[str, Any] = field(default_factory=dict)
+    principal: Principal | None = None  # who is calling; None on a WebSocket before its init
+    holds_slot: bool = False  # a WebSocket holding one of its key's connection slots
 
     @property
     def is_websocket(self) -> bool:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import strawberry
+from strawberry.permission import BasePermission
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -20,9 +21,13 @@ def field(description: str) -> Callable[[F], F]:
     return decorator
 
 
-def mutation(description: str) -> Callable[[F], F]:
-    """A mutation with a description."""
-    decorator: Callable[[F], F] = strawberry.mutation(description=description)
+def mutation(
+    description: str, permission_classes: list[type[BasePermission]] | None = None
+) -> Callable[[F], F]:
+    """A mutation with a description, allowed only to callers passing ``permission_classes``."""
+    decorator: Callable[[F], F] = strawberry.mutation(
+        description=description, permission_classes=permission_classes
+    )
     return decorator
 
 

@@ -3,8 +3,10 @@
 - A domain error (``qai_graph.errors.MemoryError_``) keeps its message and gets a stable
   ``extensions.code`` (``NOT_FOUND``, ``INVALID_INPUT``, ``CONFLICT``,
   ``STORE_UNAVAILABLE``) and, when known, ``extensions.field``.
+- The API's own refusals (``Unauthenticated``, ``Forbidden``, ``LimitExceeded``) are
+  domain errors too, with codes ``UNAUTHENTICATED``, ``FORBIDDEN`` and one code per limit.
 - GraphQL's own errors (syntax, validation, variable coercion) stay as GraphQL reports
-  them.
+  them; those raised by a limit (depth, aliases, tokens, introspection) carry its code.
 - Anything else is a bug or an outage we did not expect: the client sees only
   "Internal error; request id <id>" (code ``INTERNAL``), and the log has the traceback
   under the same id.
@@ -25,6 +27,34 @@ from qai_graph.errors import MemoryError_
 logger = logging.getLogger("qai_graph.api")
 
 INTERNAL = "INTERNAL"
+
+
+class Unauthenticated(MemoryError_):
+    """No API key, or not a known one."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(MemoryError_):
+    """A known key whose role does not allow the operation; nothing ran."""
+
+    code = "FORBIDDEN"
+
+
+class LimitExceeded(MemoryError_):
+    """A request over one of the API's limits; nothing ran. ``code`` names the limit."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def error_body(error: MemoryError_) -> dict[str, Any]:
+    """A GraphQL-over-HTTP body for a refusal made before any GraphQL ran."""
+    return {
+        "data": None,
+        "errors": [{"message": error.message, "extensions": {"code": error.code}}],
+    }
 
 
 def is_unexpected(error: GraphQLError) -> bool:

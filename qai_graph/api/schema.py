@@ -7,13 +7,16 @@ from collections.abc import Iterator
 from graphql import GraphQLError
 from strawberry import Schema
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.errors import ErrorCodes, log_errors
+from qai_graph.api.limits import limit_extensions
 from qai_graph.api.mutations import Mutation
 from qai_graph.api.queries import Query
 from qai_graph.api.subscriptions import Subscription
+from qai_graph.config import MemoryConfig
 
 
 class QaiSchema(Schema):
@@ -39,13 +42,17 @@ class FreshLoaders(SchemaExtension):
         yield
 
 
-def build_schema() -> QaiSchema:
-    """Build QAI's GraphQL schema."""
+def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
+    """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting."""
+    limits = limit_extensions(config) if config is not None else []
+    hide_schema = config is not None and not config.introspection_enabled
     return QaiSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[FreshLoaders, ErrorCodes],
+        extensions=[FreshLoaders, ErrorCodes, *limits],
+        # With introspection off, "Did you mean ...?" would leak field names.
+        config=StrawberryConfig(disable_field_suggestions=hide_schema),
     )
 
 
