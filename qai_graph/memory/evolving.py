@@ -17,6 +17,13 @@ from qai_graph.store.evolution import EvolutionCounts
 
 logger = logging.getLogger(__name__)
 
+CONFIRM_MARGIN = 100
+"""A read made alongside a write that may not have seen it is trusted only while no stage
+threshold lies within this many interactions above it; nearer, evolution is read again
+after the write. Missing a crossing would take more than this many interactions
+committed during one request's round trip (~10,000/s at 10 ms), and even then the stage
+advances at the next interaction: late, never twice, never early."""
+
 
 class Evolution:
     """QAI's evolution over the sharded counters and the conditional stage item."""
@@ -56,9 +63,33 @@ class Evolution:
         state, _ = await self.settle()
         return state
 
-    async def settle(self) -> tuple[EvolutionState, bool]:
-        """Read evolution; move the stage one step per threshold crossed, once each."""
-        counts = await evolution_store.read_counts(self._db)
+    async def settle_alongside(
+        self, counts: EvolutionCounts, marker: str, interactions: int
+    ) -> tuple[EvolutionState, bool]:
+        """Settle from a read made concurrently with a write of ``interactions`` marked
+        ``marker``: no second read unless a threshold is near (see ``CONFIRM_MARGIN``)."""
+        if marker in counts.markers:
+            return await self.settle(counts)  # the read saw the write: as good as after it
+        reach = counts.total_interactions + interactions + CONFIRM_MARGIN
+        if min(stage_for(reach, self._config), MAX_AUTOMATIC_STAGE) > counts.stage:
+            return await self.settle()
+        # Far from any threshold: the read plus this write's own increment is the state.
+        state = build_state(
+            counts.stage,
+            counts.total_interactions + interactions,
+            counts.total_solutions_observed,
+            counts.unique_players_met,
+            self._config,
+            counts.stage_changed_at,
+        )
+        self._events.publish(MemoryEvent(EventKind.EVOLUTION_UPDATED, evolution=state))
+        return state, False
+
+    async def settle(self, counts: EvolutionCounts | None = None) -> tuple[EvolutionState, bool]:
+        """Read evolution (unless ``counts`` were read after the caller's write); move the
+        stage one step per threshold crossed, once each."""
+        if counts is None:
+            counts = await evolution_store.read_counts(self._db)
         earned = min(stage_for(counts.total_interactions, self._config), MAX_AUTOMATIC_STAGE)
         advanced = False
         while counts.stage < earned:

@@ -8,25 +8,47 @@ conditional put; a retry with the same idempotency key is answered from its reco
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from qai_graph.config import MemoryConfig
-from qai_graph.errors import Conflict
+from qai_graph.errors import Conflict, StoreUnavailable
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolving import Evolution
 from qai_graph.memory.results import InteractionRecorded
-from qai_graph.memory.working import WorkingMemory
-from qai_graph.models import Channel, Interaction
+from qai_graph.memory.working import UNREAD, Unread, WorkingMemory
+from qai_graph.models import Channel, EvolutionState, Interaction, PlayerProfile, SessionContext
 from qai_graph.store import evolution as evolution_store
 from qai_graph.store import idempotency, interactions, keys, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
+from qai_graph.store.evolution import EvolutionCounts
 from qai_graph.store.items import is_live, page_by_prefix
 
 _ATTEMPTS = 6
 CreatePlayer = Callable[[str, str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class _Reads:
+    """Reads made alongside an interaction's transaction (None: not read)."""
+
+    evolution: EvolutionCounts | None
+    profile: dict[str, Any] | None
+    session: tuple[SessionContext, int] | Unread | None
+
+
+async def _constant(value: Any) -> Any:
+    return value
+
+
+async def _discard(task: asyncio.Future[Any]) -> None:
+    task.cancel()
+    with contextlib.suppress(BaseException):
+        await task
 
 
 def _now() -> datetime:
@@ -106,11 +128,14 @@ class InteractionRecorder:
                 ttl=now_epoch + self._config.interaction_ttl,
                 session_id=session_id,
             )
+            marker = interaction.interaction_id
             items = [
                 interactions.put_new(interaction, key, self._config.index_shards),
-                players.touch_update(key, display, now, interactions=1),
+                players.touch_update(key, display, now, interactions=1, marker=marker),
                 evolution_store.counter_increment(
-                    evolution_store.pick_shard(self._config.counter_shards), interactions=1
+                    evolution_store.pick_shard(self._config.counter_shards),
+                    interactions=1,
+                    marker=marker,
                 ),
             ]
             if claim:
@@ -123,11 +148,17 @@ class InteractionRecorder:
                         self._config.index_shards,
                     )
                 )
+            # What the answer needs is read alongside the write, in one wave; the marker
+            # tells each read whether it saw the write (see _after_interaction).
+            reads = asyncio.ensure_future(self._read_alongside(key, session_id, full=full))
             try:
                 # One transaction: the interaction, the player's counter and evolution's
                 # counter move together or not at all, so counters equal what is stored.
                 await self._db.transact(items)
-            except TransactionCancelled as exc:
+            except BaseException as exc:
+                await _discard(reads)
+                if not isinstance(exc, TransactionCancelled):
+                    raise
                 if claim and exc.failed(3):
                     replayed = await idempotency.replay(self._db, claim, now_epoch)
                     if replayed is not None:
@@ -140,9 +171,17 @@ class InteractionRecorder:
                     continue
                 raise
             return await self._after_interaction(
-                interaction, key, display, said or "", reply, session_id, full=full
+                interaction, key, display, said or "", reply, session_id, reads, full=full
             )
         raise Conflict("could not record the interaction; retry")
+
+    async def _read_alongside(self, key: str, session_id: str | None, *, full: bool) -> _Reads:
+        evolution, profile, session = await asyncio.gather(
+            evolution_store.read_counts(self._db),
+            players.get_profile_item(self._db, key) if full else _constant(None),
+            self._working.read_for_write(session_id) if session_id else _constant(UNREAD),
+        )
+        return _Reads(evolution, profile, session)
 
     async def _after_interaction(
         self,
@@ -152,11 +191,16 @@ class InteractionRecorder:
         said: str,
         reply: str | None,
         session_id: str | None,
+        reads: asyncio.Future[_Reads],
         *,
         full: bool,
     ) -> InteractionRecorded:
-        if session_id:
-            await self._working.add_exchange(session_id, display, said, reply)
+        marker = interaction.interaction_id
+        try:
+            read = await reads
+        except StoreUnavailable:
+            # The write is done; answer from reads made after it instead.
+            read = _Reads(None, None, UNREAD)
         self._events.publish(
             MemoryEvent(
                 EventKind.INTERACTION_RECORDED,
@@ -164,13 +208,31 @@ class InteractionRecorder:
                 detail={"interaction_id": interaction.interaction_id},
             )
         )
-        if full:
-            (evolution, advanced), profile = await asyncio.gather(
-                self._evolution.settle(), players.get_profile(self._db, key)
-            )
-        else:
-            evolution, advanced = await self._evolution.settle()
-            profile = None
+
+        async def session_write() -> None:
+            if session_id:
+                await self._working.add_exchange(
+                    session_id, display, said, reply, prefetched=read.session
+                )
+
+        async def evolution_after() -> tuple[EvolutionState, bool]:
+            if read.evolution is None:
+                return await self._evolution.settle()
+            return await self._evolution.settle_alongside(read.evolution, marker, 1)
+
+        async def profile_after() -> PlayerProfile | None:
+            if not full:
+                return None
+            item = read.profile
+            if item is None:
+                item = await players.get_profile_item(self._db, key)
+            if item is None:
+                return None
+            return players.profile_after_touch(item, marker, display, interaction.timestamp, 1)
+
+        (evolution, advanced), profile, _ = await asyncio.gather(
+            evolution_after(), profile_after(), session_write()
+        )
         return InteractionRecorded(
             interaction=interaction,
             player=profile or players.empty_profile(display, _now()),

@@ -31,6 +31,13 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+class Unread:
+    """Marks "no read was made" apart from a read that found no session (None)."""
+
+
+UNREAD = Unread()
+
+
 class WorkingMemory:
     """Sessions over the table, written with optimistic concurrency."""
 
@@ -76,9 +83,15 @@ class WorkingMemory:
         return session
 
     async def add_exchange(
-        self, session_id: str, player: str, said: str, reply: str | None
+        self,
+        session_id: str,
+        player: str,
+        said: str,
+        reply: str | None,
+        prefetched: tuple[SessionContext, int] | Unread | None = UNREAD,
     ) -> SessionContext:
-        """Append a player's message and QAI's reply in one write."""
+        """Append a player's message and QAI's reply in one write; ``prefetched`` is a read
+        of the session already made (the first attempt then writes without reading)."""
         now = _now()
         new = [SessionMessage(role="user", content=said, timestamp=now)]
         if reply:
@@ -90,8 +103,12 @@ class WorkingMemory:
                 session.player = player
             return session, None
 
-        session, _ = await self._mutate(session_id, append, player=player)
+        session, _ = await self._mutate(session_id, append, player=player, prefetched=prefetched)
         return session
+
+    async def read_for_write(self, session_id: str) -> tuple[SessionContext, int] | None:
+        """The live session and its version, for a later ``prefetched`` write."""
+        return await sessions.read(self._db, session_id, int(_now().timestamp()))
 
     async def update_session(self, session_id: str, **fields: Any) -> SessionContext:
         """Set session fields: player, current_topic, pending_questions."""
@@ -147,6 +164,7 @@ class WorkingMemory:
         session_id: str,
         change: Callable[[SessionContext], tuple[SessionContext, T]],
         player: str | None = None,
+        prefetched: tuple[SessionContext, int] | Unread | None = UNREAD,
     ) -> tuple[SessionContext, T]:
         """Read, change, write back; a lost race re-reads and re-applies the change."""
         keys.check_id(session_id, "session_id")
@@ -157,7 +175,11 @@ class WorkingMemory:
                 await asyncio.sleep(random.uniform(0, min(0.2, 0.005 * 2**attempt)))
             now = _now()
             now_epoch = int(now.timestamp())
-            found = await sessions.read(self._db, session_id, now_epoch)
+            if attempt == 0 and not isinstance(prefetched, Unread):
+                # The version condition below makes a stale prefetch a lost race, no more.
+                found = prefetched
+            else:
+                found = await sessions.read(self._db, session_id, now_epoch)
             if found:
                 session, version = found[0], found[1]
             else:

@@ -287,10 +287,14 @@ class DynamoClient:
 
     async def query(self, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """One Query page: (plain items, LastEvaluatedKey in wire form or None)."""
+        items, last = await self.query_wire(**params)
+        return [deserialize(i) for i in items], last
+
+    async def query_wire(self, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One Query page with items in wire form, for callers that decode only some."""
         async with translate_errors("Query"):
             response = await self.client.query(TableName=self.table_name, **params)
-        items = [deserialize(i) for i in response.get("Items", [])]
-        return items, response.get("LastEvaluatedKey")
+        return response.get("Items", []), response.get("LastEvaluatedKey")
 
     async def query_all(self, **params: Any) -> AsyncIterator[list[dict[str, Any]]]:
         """Every page of a Query, one list per page."""

@@ -105,6 +105,7 @@ class StoreGuard:
                     close()
             if _may_write(environ.get("HTTP_X_AMZ_TARGET", "")):
                 self.dirty = True
+                emulator_patches.note_write()
         return [body]
 
 

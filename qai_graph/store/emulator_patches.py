@@ -9,6 +9,9 @@ TransactWriteItems checks every condition first and writes only if all pass. mot
 
 from __future__ import annotations
 
+import base64
+import json
+from datetime import datetime
 from typing import Any
 
 from moto.dynamodb.comparisons import get_filter_expression
@@ -21,6 +24,8 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.table import Table
+from moto.dynamodb.responses import DynamoResult
 
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
 
@@ -98,7 +103,100 @@ def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> Non
         raise
 
 
+_table_query = Table.query
+
+
+def _items_of(table: Any, hash_key: Any) -> list[Any]:
+    found = table.items.get(hash_key)
+    if found is None:
+        return []
+    return list(found.values()) if table.range_key_attr else [found]
+
+
+_generation = [0]
+_index_groups: dict[tuple[int, str], tuple[int, dict[Any, list[Any]]]] = {}
+
+
+def note_write() -> None:
+    """Called after every request that may write: cached index partitions are stale."""
+    _generation[0] += 1
+    _index_groups.clear()
+
+
+def _index_partition(table: Any, index_name: str, hash_key: Any) -> list[Any]:
+    """The items of one index partition, grouped once per generation of the data."""
+    cached = _index_groups.get((id(table), index_name))
+    if cached is None or cached[0] != _generation[0]:
+        index = next(i for i in table.all_indexes() if i.name == index_name)
+        attr = next(k["AttributeName"] for k in index.schema if k["KeyType"] == "HASH")
+        groups: dict[Any, list[Any]] = {}
+        for hash_set in table.items.values():
+            for item in hash_set.values() if table.range_key_attr else [hash_set]:
+                value = item.attrs.get(attr)
+                if value is not None:
+                    groups.setdefault(value, []).append(item)
+        cached = (_generation[0], groups)
+        _index_groups[(id(table), index_name)] = cached
+    return list(cached[1].get(hash_key, []))
+
+
+def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+    """Table.query over the one partition asked for, of the table or of an index."""
+    index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+    if index_name and hash_key is not None:
+        # moto filters and sorts the candidates itself; fewer candidates, same answer.
+        self.all_items = lambda: _index_partition(self, index_name, hash_key)
+    elif hash_key is not None:
+        self.all_items = lambda: _items_of(self, hash_key)
+    try:
+        return _table_query(self, hash_key, *args, **kwargs)
+    finally:
+        # Requests run one at a time (StoreGuard), so the override is never seen by another.
+        self.__dict__.pop("all_items", None)
+
+
+_ITEM_OPERATIONS = {
+    "GetItem",
+    "BatchGetItem",
+    "Query",
+    "Scan",
+    "PutItem",
+    "UpdateItem",
+    "DeleteItem",
+    "BatchWriteItem",
+    "TransactWriteItems",
+    "TransactGetItems",
+}
+_execute_result = DynamoResult.execute_result
+
+
+def _wire(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode()
+    if isinstance(value, datetime):
+        return value.timestamp()
+    raise TypeError(f"cannot write a {type(value).__name__}")
+
+
+def _without_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_without_none(v) for v in value]
+    return value
+
+
+def execute_result(self: Any, context: Any) -> Any:
+    """An item operation's answer as plain JSON; anything else through moto's serialiser."""
+    if context.operation_model.name not in _ITEM_OPERATIONS or not isinstance(self.result, dict):
+        return _execute_result(self, context)
+    body = json.dumps(_without_none(self.result), default=_wire, separators=(",", ":"))
+    return 200, {"Content-Type": "application/x-amz-json-1.0"}, body
+
+
 def apply() -> None:
     """Install the patches into this process's moto."""
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+    Table.query = query  # type: ignore[method-assign]
+    DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
     _ = ConditionalCheckFailed  # imported to fail fast if moto renames its exceptions

@@ -26,6 +26,9 @@ class EvolutionCounts:
     total_interactions: int
     total_solutions_observed: int
     unique_players_met: int
+    markers: frozenset[str] = frozenset()
+    """The marker of the last write to each shard: tells a read made alongside a write
+    whether it saw that write."""
 
 
 def pick_shard(shards: int) -> int:
@@ -34,9 +37,14 @@ def pick_shard(shards: int) -> int:
 
 
 def counter_increment(
-    shard: int, *, interactions: int = 0, solutions: int = 0, players: int = 0
+    shard: int,
+    *,
+    interactions: int = 0,
+    solutions: int = 0,
+    players: int = 0,
+    marker: str | None = None,
 ) -> dict[str, Any]:
-    """Transaction item: add to one counter shard."""
+    """Transaction item: add to one counter shard (``marker``: see ``EvolutionCounts``)."""
     expr = Expr()
     adds = [
         f"{expr.name(name)} {expr.value(amount)}"
@@ -47,7 +55,10 @@ def counter_increment(
         )
         if amount
     ]
-    update = f"SET {expr.name('entity_type')} = {expr.value('EVOLUTION')} ADD " + ", ".join(adds)
+    sets = f"SET {expr.name('entity_type')} = {expr.value('EVOLUTION')}"
+    if marker is not None:
+        sets += f", {expr.name('last_marker')} = {expr.value(marker)}"
+    update = f"{sets} ADD " + ", ".join(adds)
     return tx_update(keys.EVOLUTION_PK, keys.shard_sk(shard), update, expr)
 
 
@@ -56,6 +67,7 @@ async def read_counts(db: DynamoClient) -> EvolutionCounts:
     expr = Expr()
     stage, changed_at = 1, None
     totals = {"total_interactions": 0, "total_solutions_observed": 0, "unique_players_met": 0}
+    markers: set[str] = set()
     async for page in db.query_all(
         KeyConditionExpression=f"{expr.name('pk')} = {expr.value(keys.EVOLUTION_PK)}",
         ConsistentRead=True,
@@ -69,7 +81,9 @@ async def read_counts(db: DynamoClient) -> EvolutionCounts:
             elif item["sk"].startswith(keys.SHARD_PREFIX):
                 for name in totals:
                     totals[name] += int(item.get(name, 0))
-    return EvolutionCounts(stage, changed_at, **totals)
+                if item.get("last_marker"):
+                    markers.add(item["last_marker"])
+    return EvolutionCounts(stage, changed_at, **totals, markers=frozenset(markers))
 
 
 async def advance_stage(db: DynamoClient, old: int, new: int, name: str, now: datetime) -> bool:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from qai_graph.store import keys
 from qai_graph.store.client import DynamoClient, Expr, tx_delete
-from qai_graph.store.items import is_live
+from qai_graph.store.codec import deserialize
 
 
 async def read_context(
@@ -37,13 +38,17 @@ async def read_context(
         }
         if start:
             params["ExclusiveStartKey"] = start
-        items, start = await db.query(**params)
-        for item in items:
-            if not is_live(item, now_epoch):
+        items, start = await db.query_wire(**params)
+        for wire in items:
+            # Decoded only if kept: most of a long partition's interactions are not.
+            is_interaction = wire["sk"]["S"].startswith(keys.INTERACTION_PREFIX)
+            if is_interaction and live_interactions >= interaction_limit:
                 continue
-            collected.append(item)
-            if item["sk"].startswith(keys.INTERACTION_PREFIX):
-                live_interactions += 1
+            ttl = wire.get("ttl", {}).get("N")
+            if ttl is not None and int(Decimal(ttl)) <= now_epoch:
+                continue  # expired (the rule of items.is_live, on the wire form)
+            collected.append(deserialize(wire))
+            live_interactions += is_interaction
         if not start or live_interactions >= interaction_limit:
             return collected
 

@@ -124,12 +124,19 @@ async def create_player(
     return True
 
 
-def touch_update(key: str, display: str, now: datetime, *, interactions: int = 0) -> dict[str, Any]:
-    """Transaction item: an interaction with a known player (last seen, counter, recency)."""
+def touch_update(
+    key: str, display: str, now: datetime, *, interactions: int = 0, marker: str | None = None
+) -> dict[str, Any]:
+    """Transaction item: an interaction with a known player (last seen, counter, recency).
+
+    ``marker`` (the interaction's id) lets a read made alongside this write tell whether
+    it saw it (:func:`profile_after_touch`).
+    """
     expr = Expr()
     stamp = iso(now)
+    marked = f"{expr.name('last_marker')} = {expr.value(marker)}, " if marker else ""
     update = (
-        f"SET {expr.name('last_seen')} = {expr.value(stamp)}, "
+        f"SET {marked}{expr.name('last_seen')} = {expr.value(stamp)}, "
         f"{expr.name('updated_at')} = {expr.value(stamp)}, "
         f"{expr.name('name')} = {expr.value(display)}, "
         f"{expr.name('type_sk')} = {expr.value(keys.recency_sort_key(stamp, key))} "
@@ -140,6 +147,33 @@ def touch_update(key: str, display: str, now: datetime, *, interactions: int = 0
     return tx_update(
         keys.PLAYER_PREFIX + key, keys.PROFILE_SK, update, expr, "attribute_exists(pk)"
     )
+
+
+def profile_after_touch(
+    item: Mapping[str, Any], marker: str, display: str, now: datetime, interactions: int
+) -> PlayerProfile:
+    """The profile after a touch, from a read made alongside it.
+
+    A read that carries the touch's marker saw it; one that does not was (almost always)
+    made before it, so the touch's own increments are added. Only when another
+    interaction of the same player landed between the touch and the read is the count
+    one too high; the stored counter is exact either way.
+    """
+    profile = profile_from_item(item)
+    if item.get("last_marker") == marker:
+        return profile
+    return profile.model_copy(
+        update={
+            "name": display,
+            "last_seen": max(profile.last_seen, now),
+            "total_interactions": profile.total_interactions + interactions,
+        }
+    )
+
+
+async def get_profile_item(db: DynamoClient, key: str) -> dict[str, Any] | None:
+    """Read one profile item as stored."""
+    return await db.get(keys.PLAYER_PREFIX + key, keys.PROFILE_SK)
 
 
 def solution_update(key: str, pattern_id: str, fidelity: float, time_ms: int) -> dict[str, Any]:

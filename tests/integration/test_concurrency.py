@@ -151,3 +151,34 @@ async def test_stage_two_personality_follows_the_seed(make_service) -> None:  # 
         0.45,
     )
     assert state.next_stage_at == 50
+
+
+async def test_reads_made_alongside_the_write_still_advance_the_stage_once(make_service) -> None:  # type: ignore[no-untyped-def]
+    """Far below a threshold, recording trusts the evolution read made beside its
+    transaction; near it, it reads again after the write. 170 concurrent interactions
+    across a threshold at 150: one advance, one event, exact counters."""
+    replica_a: MemoryService = await make_service(evolution_stage_2_interactions=150)
+    replica_b: MemoryService = await make_service(evolution_stage_2_interactions=150)
+    events: list[MemoryEvent] = []
+    for replica in (replica_a, replica_b):
+        replica.events.subscribe(
+            lambda e: events.append(e) if e.kind is EventKind.STAGE_CHANGED else None
+        )
+    results = []
+    for start in range(0, 170, 34):
+        results += await asyncio.gather(
+            *(
+                (replica_a if n % 2 else replica_b).record_interaction(
+                    PLAYERS[n % 7], Channel.TWITCH, f"m{n}"
+                )
+                for n in range(start, start + 34)
+            )
+        )
+    assert [e.evolution.stage for e in events if e.evolution] == [2]
+    assert sum(r.stage_advanced for r in results) == 1
+    # An answer's total comes from a read beside its write, plus that write when the read
+    # shows no sign of it: one too many only if another write to the same shard landed
+    # in between (the stored counters are exact, as checked below).
+    assert all(1 <= r.evolution.total_interactions <= 171 for r in results)
+    final = await replica_a.get_evolution_state()
+    assert (final.stage, final.total_interactions) == (2, 170)

@@ -1,0 +1,141 @@
+"""DynamoDB requests per operation: exact counts and waves, seen by botocore event hooks.
+
+Counts are deterministic (times are not; those are in bench/). "All concurrent" means
+every request started before any of them finished.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+from api_harness import Call, ConfigFactory, RequestLog, RunningApp, serve
+from operations import RECORD, STORE_OBSERVATION, record_input
+
+PLAYER_CONTEXT = """
+query { playerContext(name: "Ada") {
+  profile { name totalInteractions } recentInteractions { id message }
+  observations { id content } summary known
+} }
+"""
+SYSTEM_PROMPT = 'query { systemPrompt(player: "Ada", sessionId: "stream-1") }'
+DASHBOARD_PAGE = """
+query {
+  players(first: 50) {
+    edges { node {
+      name lastSeen totalInteractions summary
+      interactions(first: 5) { edges { node { id message qaiResponse timestamp } } }
+      observations(first: 5) { edges { node { id content confidence memoryTier } } }
+    } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+
+def all_concurrent(calls: list[Call]) -> bool:
+    """Every request started before the first one finished."""
+    return max(c.start for c in calls) < min(c.end for c in calls)
+
+
+async def _known(api: RunningApp, name: str = "Ada") -> None:
+    await api.client.data(RECORD, record_input(name, "hello", sessionId="stream-1"))
+    await api.client.data(
+        STORE_OBSERVATION,
+        {"input": {"subject": f"PLAYER#{name}", "content": "asks why", "category": "BEHAVIORAL"}},
+    )
+
+
+async def test_player_context_is_one_query(api: RunningApp) -> None:
+    await _known(api)
+    log = RequestLog(api.service)
+    data = await api.client.data(PLAYER_CONTEXT)
+    assert data["playerContext"]["known"]
+    assert log.operations() == ["Query"]
+
+
+async def test_system_prompt_is_three_concurrent_reads(api: RunningApp) -> None:
+    await _known(api)
+    log = RequestLog(api.service)
+    await api.client.data(SYSTEM_PROMPT)
+    # evolution (one Query of its partition), the player's context, the session
+    assert sorted(log.operations()) == ["GetItem", "Query", "Query"]
+    assert all_concurrent(log.calls)
+
+
+async def test_record_interaction_of_a_known_player_is_three_concurrent_requests(
+    api: RunningApp,
+) -> None:
+    await _known(api)
+    log = RequestLog(api.service)
+    data = await api.client.data(RECORD, record_input("ada", "what is a qubit?"))
+    assert data["recordInteraction"]["player"]["totalInteractions"] == 2
+    assert data["recordInteraction"]["evolution"]["totalInteractions"] == 2
+    # the transaction, evolution's partition, the profile: all in one wave
+    assert sorted(log.operations()) == ["GetItem", "Query", "TransactWriteItems"]
+    assert all_concurrent(log.calls)
+
+
+async def test_record_interaction_with_a_session_adds_its_read_and_write(
+    api: RunningApp,
+) -> None:
+    await _known(api)
+    log = RequestLog(api.service)
+    await api.client.data(RECORD, record_input("Ada", "and a gate?", sessionId="stream-1"))
+    assert sorted(log.operations()) == [
+        "GetItem",
+        "GetItem",
+        "PutItem",
+        "Query",
+        "TransactWriteItems",
+    ]
+    first_wave = [c for c in log.calls if c.operation != "PutItem"]
+    assert all_concurrent(first_wave)
+    assert log.waves() == 2  # the session's conditional put needs its read
+
+
+async def test_near_a_threshold_evolution_is_read_again_after_the_write(
+    make_config: ConfigFactory,
+) -> None:
+    async with serve(make_config(evolution_stage_2_interactions=3)) as api:
+        await _known(api)
+        log = RequestLog(api.service)
+        data = await api.client.data(RECORD, record_input("Ada", "two"))
+        assert not data["recordInteraction"]["stageAdvanced"]
+        assert data["recordInteraction"]["evolution"]["totalInteractions"] == 2
+        # A second Query unless the first one happened to run after the transaction
+        # (its shard then carries this write's marker).
+        operations = sorted(log.operations())
+        assert operations in (
+            ["GetItem", "Query", "TransactWriteItems"],
+            ["GetItem", "Query", "Query", "TransactWriteItems"],
+        )
+        log.clear()
+        data = await api.client.data(RECORD, record_input("Ada", "three"))
+        assert data["recordInteraction"]["stageAdvanced"]
+        assert data["recordInteraction"]["evolution"]["stage"] == 2
+        assert log.operations().count("UpdateItem") == 1  # the conditional stage write
+
+
+async def _seed_players(api: RunningApp, count: int) -> None:
+    async def one(i: int) -> None:
+        await api.client.data(RECORD, record_input(f"viewer{i:02d}", "hello"))
+
+    for start in range(0, count, 10):
+        await asyncio.gather(*(one(i) for i in range(start, min(start + 10, count))))
+
+
+async def test_dashboard_page_is_the_index_shards_then_fifty_partitions(
+    make_config: ConfigFactory,
+) -> None:
+    for shards in (4, 1):
+        table = f"qai-test-shards-{shards}-{uuid.uuid4().hex[:8]}"
+        async with serve(make_config(index_shards=shards, dynamodb_table_name=table)) as api:
+            await _seed_players(api, 50)
+            log = RequestLog(api.service)
+            data = await api.client.data(DASHBOARD_PAGE)
+            assert len(data["players"]["edges"]) == 50
+            index = [c for c in log.calls if "IndexName" in c.params]
+            assert len(index) == shards
+            assert log.operations() == ["Query"] * (shards + 50)
+            assert log.waves() == 2
