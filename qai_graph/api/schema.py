@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from graphql import GraphQLError
 from strawberry import Schema
-from strawberry.extensions import SchemaExtension
+from strawberry.extensions import SchemaExtension, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
@@ -42,6 +42,9 @@ class FreshLoaders(SchemaExtension):
         yield
 
 
+DOCUMENT_CACHE_SIZE = 256
+
+
 def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
     """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting."""
     limits = limit_extensions(config) if config is not None else []
@@ -50,7 +53,15 @@ def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        extensions=[FreshLoaders, ErrorCodes, *limits],
+        # The bot sends the same few documents all day: validate each once (a bounded
+        # cache, so unique query texts cannot grow memory). No ParserCache: it raises
+        # parse errors outside the token limiter's reach, losing TOO_MANY_TOKENS.
+        extensions=[
+            FreshLoaders,
+            ErrorCodes,
+            *limits,
+            lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        ],
         # With introspection off, "Did you mean ...?" would leak field names.
         config=StrawberryConfig(disable_field_suggestions=hide_schema),
     )
