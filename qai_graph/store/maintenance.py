@@ -4,7 +4,7 @@ memory-tier index, touched players over the entity-type index, and run records."
 from __future__ import annotations
 
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -18,46 +18,52 @@ RUN_RECORD_TTL = 30 * 24 * 60 * 60
 SWEEP_PAGE = 100  # keys per index page: bounded memory and request size per step
 
 
-async def expired_keys(
+async def _tier_sweep(
+    db: DynamoClient,
+    index_shards: int,
+    ttl_condition: str,
+    now_epoch: int,
+    only: Callable[[Expr], str] | None = None,
+) -> AsyncIterator[list[tuple[str, str]]]:
+    """Keys from every memory-tier-index shard whose ttl meets ``ttl_condition`` (an
+    operator against now), page by page; ``only`` builds an optional filter."""
+    for tier_pk in keys.tier_index_pks(index_shards):
+        expr = Expr()
+        params: dict[str, Any] = {
+            "IndexName": MEMORY_TIER_INDEX,
+            "KeyConditionExpression": (
+                f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
+                f"{expr.name('ttl')} {ttl_condition} {expr.value(now_epoch)}"
+            ),
+            "Limit": SWEEP_PAGE,
+        }
+        if only is not None:
+            # Every page is read, so the filter cannot shorten the sweep (only pages).
+            params["FilterExpression"] = only(expr)
+        async for page in db.query_all(**params, **expr.params()):
+            yield [(i["pk"], i["sk"]) for i in page]
+
+
+def expired_keys(
     db: DynamoClient, index_shards: int, now_epoch: int
 ) -> AsyncIterator[list[tuple[str, str]]]:
     """Keys of short-term items whose ttl has passed, page by page, every shard."""
-    for tier_pk in keys.tier_index_pks(index_shards):
-        expr = Expr()
-        async for page in db.query_all(
-            IndexName=MEMORY_TIER_INDEX,
-            KeyConditionExpression=(
-                f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
-                f"{expr.name('ttl')} < {expr.value(now_epoch)}"
-            ),
-            Limit=SWEEP_PAGE,
-            **expr.params(),
-        ):
-            yield [(i["pk"], i["sk"]) for i in page]
+    return _tier_sweep(db, index_shards, "<", now_epoch)
 
 
-async def promotion_candidates(
+def promotion_candidates(
     db: DynamoClient, index_shards: int, now_epoch: int, confidence: float, evidence: int
 ) -> AsyncIterator[list[tuple[str, str]]]:
     """Keys of live short-term observations that meet the promotion thresholds."""
-    for tier_pk in keys.tier_index_pks(index_shards):
-        expr = Expr()
-        # Every page is read, so the filter cannot shorten the sweep (only pages shrink).
-        async for page in db.query_all(
-            IndexName=MEMORY_TIER_INDEX,
-            KeyConditionExpression=(
-                f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
-                f"{expr.name('ttl')} >= {expr.value(now_epoch)}"
-            ),
-            FilterExpression=(
-                f"{expr.name('entity_type')} = {expr.value('OBSERVATION')} AND "
-                f"{expr.name('confidence')} >= {expr.value(confidence)} AND "
-                f"{expr.name('evidence_count')} >= {expr.value(evidence)}"
-            ),
-            Limit=SWEEP_PAGE,
-            **expr.params(),
-        ):
-            yield [(i["pk"], i["sk"]) for i in page]
+
+    def meets_thresholds(expr: Expr) -> str:
+        return (
+            f"{expr.name('entity_type')} = {expr.value('OBSERVATION')} AND "
+            f"{expr.name('confidence')} >= {expr.value(confidence)} AND "
+            f"{expr.name('evidence_count')} >= {expr.value(evidence)}"
+        )
+
+    return _tier_sweep(db, index_shards, ">=", now_epoch, meets_thresholds)
 
 
 async def delete_if_expired(db: DynamoClient, pk: str, sk: str, now_epoch: int) -> bool:
