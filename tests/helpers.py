@@ -57,3 +57,24 @@ async def scan_all(service: MemoryService) -> list[dict[str, Any]]:
         start = page.get("LastEvaluatedKey")
         if not start:
             return items
+
+
+def readme_operations() -> list[str]:
+    """Every GraphQL document in the README's graphql code blocks (comment lines dropped)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    return [
+        "\n".join(line for line in doc.splitlines() if not line.startswith("#"))
+        for block in re.findall(r"```graphql\n(.*?)```", readme, re.S)
+        for doc in re.split(r"\n(?=query|mutation|subscription)", block.strip())
+    ]
+
+
+def readme_operation(name: str) -> str:
+    """The README's operation called ``name`` (e.g. "Dashboard")."""
+    for document in readme_operations():
+        if document.split("(", 1)[0].split("{", 1)[0].split()[-1] == name:
+            return document
+    raise KeyError(name)

@@ -12,7 +12,7 @@ import httpx
 import pytest
 import uvicorn
 from api_harness import LEGACY_WS, TRANSPORT_WS, ConfigFactory, RunningApp, serve, ws_client
-from helpers import scan_all
+from helpers import readme_operation, scan_all
 from operations import RECORD, record_input
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -64,18 +64,7 @@ async def test_tokens(make_config: ConfigFactory) -> None:
 
 async def test_the_default_limits_allow_the_readme_dashboard(api: RunningApp) -> None:
     await api.client.data(RECORD, record_input("Al", "hi"))
-    dashboard = """
-    query Dashboard($after: String) {
-      players(first: 50, after: $after) {
-        edges { node {
-          name lastSeen totalInteractions summary
-          interactions(first: 5) { edges { node { id message qaiResponse timestamp } } }
-          observations(first: 5) { edges { node { id content confidence memoryTier } } }
-        } }
-        pageInfo { hasNextPage endCursor }
-      }
-      evolution { stage stageName totalInteractions uniquePlayersMet progressPercent }
-    }"""
+    dashboard = readme_operation("Dashboard")
     data = await api.client.data(dashboard)
     assert data["players"]["edges"][0]["node"]["name"] == "Al"
 
