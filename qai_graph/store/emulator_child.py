@@ -45,7 +45,7 @@ from moto.moto_server.werkzeug_app import (
     MotoRequestHandler,
     create_backend_app,
 )
-from werkzeug.serving import make_server
+from werkzeug.serving import ThreadedWSGIServer, make_server
 from werkzeug.test import Client
 
 from qai_graph.store import emulator_patches
@@ -73,6 +73,9 @@ class _QuietHandler(MotoRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         return
+
+
+LISTEN_BACKLOG = 4096
 
 
 class StoreGuard:
@@ -352,6 +355,11 @@ def main(argv: list[str] | None = None) -> int:
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
     guard = StoreGuard(app)
+    # werkzeug listens with a backlog of 128 and closes every connection after its
+    # response, so a burst of clients reconnecting overflows the accept queue; the kernel
+    # then drops SYNs and clients retry after 1 s, 3 s, 7 s (seen as 5 s timeouts under
+    # a sustained 100 writes/s). The kernel caps this at net.core.somaxconn.
+    ThreadedWSGIServer.request_queue_size = LISTEN_BACKLOG
     server = make_server(args.host, args.port, guard, threaded=True, request_handler=_QuietHandler)
     # A short poll interval: shutdown() waits for it, and stop() waits for shutdown().
     serve = threading.Thread(target=server.serve_forever, args=(0.1,), name="serve", daemon=True)
