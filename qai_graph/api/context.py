@@ -47,6 +47,11 @@ class GraphQLContext:
         """True for a WebSocket connection (whose context outlives any one operation)."""
         return isinstance(self.request, WebSocket)
 
+    @property
+    def operation_timeout_s(self) -> float:
+        """Each operation's deadline (read by the executor, ``api/deadline.py``)."""
+        return self.service.config.operation_timeout_s
+
     def renew_loaders(self) -> Loaders:
         """Start with empty loader caches (each subscription event reads fresh data)."""
         self.loaders = Loaders(self.service)

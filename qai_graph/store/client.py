@@ -104,10 +104,15 @@ class Expr:
 
 
 @asynccontextmanager
-async def translate_errors(operation: str) -> AsyncIterator[None]:
-    """Map botocore failures onto domain errors; re-raise anything else unchanged."""
+async def translate_errors(operation: str, budget_s: float | None = None) -> AsyncIterator[None]:
+    """Map botocore failures onto domain errors; re-raise anything else unchanged.
+
+    ``budget_s`` bounds the whole call, botocore's retries included: past it the store
+    is unavailable (STORE_UNAVAILABLE), whatever the operation's own deadline (TIMEOUT).
+    """
     try:
-        yield
+        async with asyncio.timeout(budget_s):
+            yield
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":
@@ -191,7 +196,7 @@ class DynamoClient:
 
     async def get(self, pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
         """GetItem; None when absent."""
-        async with translate_errors("GetItem"):
+        async with translate_errors("GetItem", self.config.dynamodb_timeout_s):
             response = await self.client.get_item(
                 TableName=self.table_name,
                 Key=serialize({"pk": pk, "sk": sk}),
@@ -209,7 +214,7 @@ class DynamoClient:
             params["ConditionExpression"] = condition
         if expr:
             params.update(expr.params())
-        async with translate_errors("PutItem"):
+        async with translate_errors("PutItem", self.config.dynamodb_timeout_s):
             await self.client.put_item(**params)
 
     async def update(
@@ -233,7 +238,7 @@ class DynamoClient:
             params["ConditionExpression"] = condition
         if return_new:
             params["ReturnValues"] = "ALL_NEW"
-        async with translate_errors("UpdateItem"):
+        async with translate_errors("UpdateItem", self.config.dynamodb_timeout_s):
             response = await self.client.update_item(**params)
         attributes = response.get("Attributes")
         return deserialize(attributes) if attributes else None
@@ -252,7 +257,7 @@ class DynamoClient:
         if expr:
             params.update(expr.params())
         try:
-            async with translate_errors("DeleteItem"):
+            async with translate_errors("DeleteItem", self.config.dynamodb_timeout_s):
                 response = await self.client.delete_item(**params)
         except ConditionFailed:
             return False
@@ -274,7 +279,7 @@ class DynamoClient:
                 }
             }
             for attempt in range(8):
-                async with translate_errors("BatchGetItem"):
+                async with translate_errors("BatchGetItem", self.config.dynamodb_timeout_s):
                     response = await self.client.batch_get_item(RequestItems=request)
                 found.extend(deserialize(i) for i in response["Responses"].get(self.table_name, []))
                 request = response.get("UnprocessedKeys") or {}
@@ -292,7 +297,7 @@ class DynamoClient:
 
     async def query_wire(self, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """One Query page with items in wire form, for callers that decode only some."""
-        async with translate_errors("Query"):
+        async with translate_errors("Query", self.config.dynamodb_timeout_s):
             response = await self.client.query(TableName=self.table_name, **params)
         return response.get("Items", []), response.get("LastEvaluatedKey")
 
@@ -311,7 +316,7 @@ class DynamoClient:
     async def transact(self, items: Sequence[Mapping[str, Any]]) -> None:
         """TransactWriteItems with a client token, so botocore's own retries apply once."""
         prepared = [self._with_table(i) for i in items]
-        async with translate_errors("TransactWriteItems"):
+        async with translate_errors("TransactWriteItems", self.config.dynamodb_timeout_s):
             await self.client.transact_write_items(
                 TransactItems=prepared, ClientRequestToken=uuid.uuid4().hex
             )
