@@ -12,6 +12,9 @@ graphql-transport-ws and none at all on legacy graphql-ws.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import gc
 import logging
 from collections import Counter
 from typing import Any
@@ -20,6 +23,23 @@ from starlette.websockets import WebSocket
 from strawberry.types.unset import UNSET
 
 logger = logging.getLogger("qai_graph.api")
+
+
+TRIM_AFTER = 64
+"""Sockets open at once before the heap is trimmed when the last one goes."""
+
+
+def release_free_memory() -> None:
+    """Collect the sockets' reference cycles, then glibc's malloc_trim(0): free heap
+    pages go back to the OS (a no-op elsewhere)."""
+    gc.collect()
+    name = ctypes.util.find_library("c")
+    if name is None:
+        return
+    libc = ctypes.CDLL(name)
+    trim = getattr(libc, "malloc_trim", None)
+    if trim is not None:
+        trim(0)
 
 
 class PreAuthTicket:
@@ -45,6 +65,7 @@ class PreAuthSlots:
         self.per_address = per_address
         self._open: Counter[str] = Counter()
         self._count = 0
+        self._peak = 0
 
     def acquire(self, address: str) -> PreAuthTicket | None:
         """A slot for a new socket from ``address``, or None when a cap is reached."""
@@ -52,6 +73,7 @@ class PreAuthSlots:
             return None
         self._open[address] += 1
         self._count += 1
+        self._peak = max(self._peak, self._count)
         return PreAuthTicket(self, address)
 
     def _release(self, address: str) -> None:
@@ -59,6 +81,10 @@ class PreAuthSlots:
         self._open[address] -= 1
         if self._open[address] <= 0:
             del self._open[address]
+        if self._count == 0 and self._peak >= TRIM_AFTER:
+            # A flood is over: hand the freed heap back to the OS (glibc keeps it).
+            self._peak = 0
+            release_free_memory()
 
     @property
     def open_count(self) -> int:
