@@ -145,20 +145,20 @@ async def test_websocket_operations_have_the_deadline(
         await api.client.data(RECORD, record_input("Al", "hi"))
 
         async def slow(request: object, **_: object) -> None:
-            await asyncio.sleep(1.0)
+            await asyncio.sleep(2.0)
 
         events = api.service.store.client.meta.events
         async with ws_client(api.ws_url, protocol) as client:
             events.register("before-send.dynamodb", slow)
             try:
                 await client.subscribe('{ player(name: "Al") { name } }')
-                message = await client.receive(5)
+                message = await client.receive(15)
                 assert message["type"] in ("next", "data"), message
                 assert message["payload"]["errors"][0]["extensions"]["code"] == "TIMEOUT"
                 await client.subscribe("subscription { evolutionUpdated { stage } }")
-                message = await client.receive(5)
+                message = await client.receive(15)
                 while message["type"] == "complete":  # the query's
-                    message = await client.receive(5)
+                    message = await client.receive(15)
                 assert timeout_codes(message) == ["TIMEOUT"], message
             finally:
                 events.unregister("before-send.dynamodb", slow)
