@@ -52,6 +52,11 @@ class GraphQLContext:
         """Each operation's deadline (read by the executor, ``api/deadline.py``)."""
         return self.service.config.operation_timeout_s
 
+    @property
+    def store_call_budget_s(self) -> float:
+        """The budget of each DynamoDB call within an operation (``api/deadline.py``)."""
+        return self.service.config.dynamodb_timeout_s
+
     def renew_loaders(self) -> Loaders:
         """Start with empty loader caches (each subscription event reads fresh data)."""
         self.loaders = Loaders(self.service)

@@ -7,8 +7,9 @@ execution of each subscription event (graphql-core builds a per-event copy of th
 executor and calls ``execute_operation`` on it; the wait for the next event is not
 bounded). Parsing and validation are synchronous and bounded by the document limits.
 When the deadline passes, the work is cancelled and the answer is ``TIMEOUT``, which is
-not ``STORE_UNAVAILABLE``: the store has its own per-call budget
-(``QAI_MEMORY_DYNAMODB_TIMEOUT_S``) and says so itself when it fails.
+not ``STORE_UNAVAILABLE``: within an operation each store call has its own budget
+(``QAI_MEMORY_DYNAMODB_TIMEOUT_S``, botocore's retries included, set here through
+``store.client.CALL_BUDGET_S``) and says so itself when the store fails.
 
 ``runConsolidation`` is exempt: it walks the whole table, so its length is the table's
 size, and each of its DynamoDB calls keeps the store's own budget. The exemption is
@@ -25,6 +26,8 @@ from typing import Any
 from graphql import ExecutionResult as CoreResult
 from graphql import FieldNode, GraphQLError, OperationType
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from qai_graph.store.client import CALL_BUDGET_S
 
 TIMEOUT = "TIMEOUT"
 LONG_RUNNING_MUTATIONS = frozenset({"runConsolidation"})
@@ -46,10 +49,10 @@ class DeadlineExecutor(StrawberryGraphQLCoreExecutionContext):
     def execute_operation(self, serially: bool | None = None) -> Any:
         """Execute as graphql-core does; bound the asynchronous part by the deadline."""
         result = super().execute_operation(serially)
-        seconds = self._deadline_s()
-        if seconds is None or not self.is_awaitable(result):
+        if not self.is_awaitable(result):
             return result
-        return _bounded(result, seconds)
+        budget = getattr(self.context_value, "store_call_budget_s", None)
+        return _bounded(result, self._deadline_s(), budget)
 
     def _deadline_s(self) -> float | None:
         seconds = getattr(self.context_value, "operation_timeout_s", None)
@@ -67,10 +70,15 @@ class DeadlineExecutor(StrawberryGraphQLCoreExecutionContext):
         return float(seconds)
 
 
-async def _bounded(awaitable: Awaitable[Any], seconds: float) -> Any:
+async def _bounded(awaitable: Awaitable[Any], seconds: float | None, budget: Any) -> Any:
+    # Each store call within the operation has the store's own budget (set here, not for
+    # every library user: a direct MemoryService keeps botocore's per-attempt timeouts).
+    token = CALL_BUDGET_S.set(budget if isinstance(budget, (int, float)) else None)
     try:
         async with asyncio.timeout(seconds):
             return await awaitable
     except TimeoutError:
         logger.warning("operation cancelled at its deadline of %.3g s", seconds)
-        return CoreResult(data=None, errors=[timeout_error(seconds)])
+        return CoreResult(data=None, errors=[timeout_error(seconds or 0)])
+    finally:
+        CALL_BUDGET_S.reset(token)

@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aioboto3
@@ -103,15 +104,16 @@ class Expr:
         return params
 
 
-@asynccontextmanager
-async def translate_errors(operation: str, budget_s: float | None = None) -> AsyncIterator[None]:
-    """Map botocore failures onto domain errors; re-raise anything else unchanged.
+CALL_BUDGET_S: ContextVar[float | None] = ContextVar("store_call_budget_s", default=None)
+"""When set (the API sets it per operation), each DynamoDB call, botocore's retries
+included, must finish within it or the store is unavailable (STORE_UNAVAILABLE)."""
 
-    ``budget_s`` bounds the whole call, botocore's retries included: past it the store
-    is unavailable (STORE_UNAVAILABLE), whatever the operation's own deadline (TIMEOUT).
-    """
+
+@asynccontextmanager
+async def translate_errors(operation: str) -> AsyncIterator[None]:
+    """Map botocore failures onto domain errors; re-raise anything else unchanged."""
     try:
-        async with asyncio.timeout(budget_s):
+        async with asyncio.timeout(CALL_BUDGET_S.get()):
             yield
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
@@ -196,7 +198,7 @@ class DynamoClient:
 
     async def get(self, pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
         """GetItem; None when absent."""
-        async with translate_errors("GetItem", self.config.dynamodb_timeout_s):
+        async with translate_errors("GetItem"):
             response = await self.client.get_item(
                 TableName=self.table_name,
                 Key=serialize({"pk": pk, "sk": sk}),
@@ -214,7 +216,7 @@ class DynamoClient:
             params["ConditionExpression"] = condition
         if expr:
             params.update(expr.params())
-        async with translate_errors("PutItem", self.config.dynamodb_timeout_s):
+        async with translate_errors("PutItem"):
             await self.client.put_item(**params)
 
     async def update(
@@ -238,7 +240,7 @@ class DynamoClient:
             params["ConditionExpression"] = condition
         if return_new:
             params["ReturnValues"] = "ALL_NEW"
-        async with translate_errors("UpdateItem", self.config.dynamodb_timeout_s):
+        async with translate_errors("UpdateItem"):
             response = await self.client.update_item(**params)
         attributes = response.get("Attributes")
         return deserialize(attributes) if attributes else None
@@ -257,7 +259,7 @@ class DynamoClient:
         if expr:
             params.update(expr.params())
         try:
-            async with translate_errors("DeleteItem", self.config.dynamodb_timeout_s):
+            async with translate_errors("DeleteItem"):
                 response = await self.client.delete_item(**params)
         except ConditionFailed:
             return False
@@ -279,7 +281,7 @@ class DynamoClient:
                 }
             }
             for attempt in range(8):
-                async with translate_errors("BatchGetItem", self.config.dynamodb_timeout_s):
+                async with translate_errors("BatchGetItem"):
                     response = await self.client.batch_get_item(RequestItems=request)
                 found.extend(deserialize(i) for i in response["Responses"].get(self.table_name, []))
                 request = response.get("UnprocessedKeys") or {}
@@ -297,7 +299,7 @@ class DynamoClient:
 
     async def query_wire(self, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """One Query page with items in wire form, for callers that decode only some."""
-        async with translate_errors("Query", self.config.dynamodb_timeout_s):
+        async with translate_errors("Query"):
             response = await self.client.query(TableName=self.table_name, **params)
         return response.get("Items", []), response.get("LastEvaluatedKey")
 
@@ -316,7 +318,7 @@ class DynamoClient:
     async def transact(self, items: Sequence[Mapping[str, Any]]) -> None:
         """TransactWriteItems with a client token, so botocore's own retries apply once."""
         prepared = [self._with_table(i) for i in items]
-        async with translate_errors("TransactWriteItems", self.config.dynamodb_timeout_s):
+        async with translate_errors("TransactWriteItems"):
             await self.client.transact_write_items(
                 TransactItems=prepared, ClientRequestToken=uuid.uuid4().hex
             )
