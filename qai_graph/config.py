@@ -66,6 +66,12 @@ class MemoryConfig(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)  # HTTP body, WS message
     max_subscriptions_per_connection: int = Field(10, ge=1, le=1000)
     max_connections_per_key: int = Field(20, ge=1, le=10_000)  # open WebSockets per API key
+    # The API's edge (README, Security): cost = product of `first` along nested lists.
+    max_query_cost: int = Field(20_000, ge=1, le=10_000_000)  # QUERY_TOO_COSTLY above it
+    operation_timeout_s: float = Field(10.0, gt=0, le=600)  # every operation, then TIMEOUT
+    ws_init_timeout_s: float = Field(5.0, gt=0, le=300)  # connection_init must come by then
+    ws_max_unauthenticated: int = Field(500, ge=1, le=100_000)  # sockets before init, total
+    ws_max_unauthenticated_per_address: int = Field(20, ge=1, le=100_000)  # ... per client IP
     # None: on in development mode (no keys), off when keys are configured.
     enable_introspection: bool | None = None
     graphiql: bool | None = None

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -17,6 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from qai_graph.api.auth import Authenticator
 from qai_graph.api.events import InProcessEventBus
 from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
+from qai_graph.api.preauth import PreAuthSlots
 from qai_graph.api.schema import build_schema
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
@@ -93,7 +95,10 @@ def create_app(
         build_schema(config),
         authenticator=Authenticator(config.api_key_roles),
         connection_slots=ConnectionSlots(config.max_connections_per_key),
-        deadline_s=config.dynamodb_timeout_s,
+        preauth=PreAuthSlots(
+            config.ws_max_unauthenticated, config.ws_max_unauthenticated_per_address
+        ),
+        connection_init_wait_timeout=timedelta(seconds=config.ws_init_timeout_s),
         graphql_ide="graphiql" if show_ide else None,
         keep_alive=True,
         keep_alive_interval=keep_alive_s,
@@ -127,7 +132,7 @@ def create_app(
 
     return Starlette(
         routes=[
-            Route("/graphql", view, methods=["GET", "POST"]),
+            Route("/graphql", view),  # the view answers other methods: 405 JSON, Allow
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),

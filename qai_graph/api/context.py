@@ -47,6 +47,16 @@ class GraphQLContext:
         """True for a WebSocket connection (whose context outlives any one operation)."""
         return isinstance(self.request, WebSocket)
 
+    @property
+    def operation_timeout_s(self) -> float:
+        """Each operation's deadline (read by the executor, ``api/deadline.py``)."""
+        return self.service.config.operation_timeout_s
+
+    @property
+    def store_call_budget_s(self) -> float:
+        """The budget of each DynamoDB call within an operation (``api/deadline.py``)."""
+        return self.service.config.dynamodb_timeout_s
+
     def renew_loaders(self) -> Loaders:
         """Start with empty loader caches (each subscription event reads fresh data)."""
         self.loaders = Loaders(self.service)

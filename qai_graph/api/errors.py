@@ -2,31 +2,59 @@
 
 - A domain error (``qai_graph.errors.MemoryError_``) keeps its message and gets a stable
   ``extensions.code`` (``NOT_FOUND``, ``INVALID_INPUT``, ``CONFLICT``,
-  ``STORE_UNAVAILABLE``) and, when known, ``extensions.field``.
+  ``STORE_UNAVAILABLE``) and, when known, ``extensions.field`` named as in the schema
+  (``qaiResponse``, ``idempotencyKey``, ``player``), not as the Python parameter.
 - The API's own refusals (``Unauthenticated``, ``Forbidden``, ``LimitExceeded``) are
   domain errors too, with codes ``UNAUTHENTICATED``, ``FORBIDDEN`` and one code per limit.
-- GraphQL's own errors (syntax, validation, variable coercion) stay as GraphQL reports
-  them; those raised by a limit (depth, aliases, tokens, introspection) carry its code.
+- GraphQL's own errors keep their message and get a code: ``GRAPHQL_PARSE_FAILED``
+  (syntax), ``GRAPHQL_VALIDATION_FAILED`` (validation), ``BAD_USER_INPUT`` (a variable
+  that does not coerce), ``BAD_REQUEST`` (no such operation, several operations and no
+  ``operationName``, a document nested too deeply); a limit's own code wins. With
+  introspection off, no message suggests a name ("Did you mean ...?").
 - Anything else is a bug or an outage we did not expect: the client sees only
   "Internal error; request id <id>" (code ``INTERNAL``), and the log has the traceback
-  under the same id.
+  under the same id. Expected errors are logged at DEBUG: a bad request is the
+  client's business, not the operator's.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLSyntaxError
 from strawberry.extensions import SchemaExtension
-from strawberry.types.execution import ExecutionContext
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.execution import ExecutionContext, PreExecutionError
 
 from qai_graph.errors import MemoryError_
 
 logger = logging.getLogger("qai_graph.api")
 
 INTERNAL = "INTERNAL"
+GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+BAD_USER_INPUT = "BAD_USER_INPUT"
+BAD_REQUEST = "BAD_REQUEST"
+
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+_REQUEST_ERRORS = (RecursionError, CannotGetOperationTypeError, InvalidOperationTypeError)
+
+# ``field`` as the schema names it: the domain names a player ``name`` wherever it checks
+# one, while these fields take it as ``player`` (or inside a ``subject``).
+_NAME_ARGUMENT = {
+    "recordInteraction": "player",
+    "recordSolution": "player",
+    "systemPrompt": "player",
+    "recall": "player",
+    "storeObservation": "subject",
+    "observations": "subject",
+    "reinforceObservation": "subject",
+    "promoteObservation": "subject",
+}
+_FIELD_ALIASES = {"updates": "input"}
 
 
 class Unauthenticated(MemoryError_):
@@ -49,6 +77,12 @@ class LimitExceeded(MemoryError_):
         self.code = code
 
 
+class OperationTimeout(MemoryError_):
+    """The operation's deadline passed; its work was cancelled (see deadline.py)."""
+
+    code = "TIMEOUT"
+
+
 def error_body(error: MemoryError_) -> dict[str, Any]:
     """A GraphQL-over-HTTP body for a refusal made before any GraphQL ran."""
     return {
@@ -60,7 +94,7 @@ def error_body(error: MemoryError_) -> dict[str, Any]:
 def is_unexpected(error: GraphQLError) -> bool:
     """True for an exception raised while resolving that is neither ours nor GraphQL's."""
     original = error.original_error
-    if original is None or isinstance(original, (GraphQLError, MemoryError_)):
+    if original is None or isinstance(original, (GraphQLError, MemoryError_, *_REQUEST_ERRORS)):
         return False
     # A custom scalar's parse error in a variable is the client's mistake, as GraphQL says.
     return not (error.path is None and error.message.startswith("Variable '$"))
@@ -84,21 +118,63 @@ def log_errors(errors: list[GraphQLError], execution_context: ExecutionContext |
                 exc_info=error.original_error,
             )
         else:
-            logger.info("request %s: %s", request_id, error.message)
+            logger.debug("request %s: %s", request_id, error.message)
 
 
-def client_error(error: GraphQLError, request_id: str) -> GraphQLError:
+def schema_field_name(field: str, root_field: object) -> str:
+    """A domain error's ``field`` as the schema spells it for the failing root field."""
+    if field == "name" and isinstance(root_field, str) and root_field in _NAME_ARGUMENT:
+        return _NAME_ARGUMENT[root_field]
+    field = _FIELD_ALIASES.get(field, field)
+    head, *rest = field.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def graphql_code(error: GraphQLError, pre_execution: bool) -> str | None:
+    """The code of an error GraphQL itself raised (None: leave it uncoded)."""
+    if isinstance(error, GraphQLSyntaxError):
+        return GRAPHQL_PARSE_FAILED
+    if isinstance(error.original_error, _REQUEST_ERRORS):
+        return BAD_REQUEST
+    original = error.original_error
+    if error.path is not None or not (original is None or isinstance(original, GraphQLError)):
+        return None
+    if pre_execution:
+        return GRAPHQL_VALIDATION_FAILED
+    # Before execution starts graphql-core coerces the variables, or finds no operation.
+    return BAD_USER_INPUT if error.message.startswith("Variable '$") else BAD_REQUEST
+
+
+def client_error(
+    error: GraphQLError,
+    request_id: str,
+    *,
+    pre_execution: bool = False,
+    hide_suggestions: bool = False,
+) -> GraphQLError:
     """The error as the client should see it."""
     original = error.original_error
     if isinstance(original, MemoryError_):
         extensions: dict[str, Any] = {**(error.extensions or {}), "code": original.code}
         if original.field:
-            extensions["field"] = original.field
+            root = error.path[0] if error.path else None
+            extensions["field"] = schema_field_name(original.field, root)
         return _copy(error, original.message, extensions, original)
+    if isinstance(original, RecursionError):
+        message = "the request is nested too deeply"
+        return _copy(error, message, {"code": BAD_REQUEST}, None)
     if is_unexpected(error):
         message = f"Internal error; request id {request_id}"
         return _copy(error, message, {"code": INTERNAL, "requestId": request_id}, None)
-    return error
+    extensions = dict(error.extensions or {})
+    message = _SUGGESTION.sub("", error.message) if hide_suggestions else error.message
+    if "code" not in extensions:
+        code = graphql_code(error, pre_execution)
+        if code is not None:
+            extensions["code"] = code
+    if extensions == (error.extensions or {}) and message == error.message:
+        return error
+    return _copy(error, message, extensions, original)
 
 
 def _copy(
@@ -121,11 +197,24 @@ def _copy(
 class ErrorCodes(SchemaExtension):
     """Adds ``extensions.code`` to expected errors and masks unexpected ones."""
 
+    def __init__(self, *, hide_suggestions: bool = False) -> None:
+        super().__init__()
+        self.hide_suggestions = hide_suggestions
+
     def _process(self, result: object) -> None:
         errors = getattr(result, "errors", None)
         if errors:
             request_id = request_id_of(self.execution_context)
-            result.errors = [client_error(e, request_id) for e in errors]  # type: ignore[attr-defined]
+            pre_execution = isinstance(result, PreExecutionError)
+            result.errors = [  # type: ignore[attr-defined]
+                client_error(
+                    e,
+                    request_id,
+                    pre_execution=pre_execution,
+                    hide_suggestions=self.hide_suggestions,
+                )
+                for e in errors
+            ]
 
     def on_operation(self) -> Iterator[None]:
         """Rewrite the errors of a query or mutation result."""

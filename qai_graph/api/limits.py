@@ -9,6 +9,9 @@
 | HTTP body size | ``BodySizeLimit`` (ASGI) | PAYLOAD_TOO_LARGE (HTTP 413) |
 | subscriptions per connection | the WebSocket handlers (view.py) | TOO_MANY_SUBSCRIPTIONS |
 | connections per key | ``ConnectionSlots`` | TOO_MANY_CONNECTIONS |
+| query cost | ``OperationChecks`` (cost.py) | QUERY_TOO_COSTLY |
+| operation deadline | ``DeadlineExecutor`` (deadline.py) | TIMEOUT |
+| sockets before ``connection_init`` | ``PreAuthSlots`` (preauth.py) | closed 4429 / 4408 |
 
 ``first`` (at most 100) and text lengths are input checks: INVALID_INPUT naming the field.
 Strawberry's extensions are given to the schema as factories, so every operation gets a
@@ -102,7 +105,8 @@ class CodedMaxTokensLimiter(MaxTokensLimiter):
 def limit_extensions(config: MemoryConfig) -> list[ExtensionFactory]:
     """Factories of the limit extensions the configuration asks for."""
     factories: list[ExtensionFactory] = [
-        coded_rules(QueryDepthLimiter(max_depth=config.max_query_depth), QUERY_TOO_DEEP),
+        # Strawberry counts the root fields as depth 0: N levels of fields are depth N - 1.
+        coded_rules(QueryDepthLimiter(max_depth=config.max_query_depth - 1), QUERY_TOO_DEEP),
         coded_rules(MaxAliasesLimiter(max_alias_count=config.max_aliases), TOO_MANY_ALIASES),
         lambda: CodedMaxTokensLimiter(max_token_count=config.max_tokens),
     ]

@@ -11,6 +11,8 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types.execution import ExecutionContext
 
 from qai_graph.api.context import GraphQLContext
+from qai_graph.api.cost import OperationChecks
+from qai_graph.api.deadline import DeadlineExecutor
 from qai_graph.api.errors import ErrorCodes, log_errors
 from qai_graph.api.limits import limit_extensions
 from qai_graph.api.mutations import Mutation
@@ -49,6 +51,7 @@ def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
     """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting."""
     limits = limit_extensions(config) if config is not None else []
     hide_schema = config is not None and not config.introspection_enabled
+    checks = [lambda: OperationChecks(max_cost=config.max_query_cost)] if config else []
     return QaiSchema(
         query=Query,
         mutation=Mutation,
@@ -56,14 +59,20 @@ def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
         # The bot sends the same few documents all day: validate each once (a bounded
         # cache, so unique query texts cannot grow memory). No ParserCache: it raises
         # parse errors outside the token limiter's reach, losing TOO_MANY_TOKENS.
+        # OperationChecks must come after the cache: it reads the validation's result.
         extensions=[
             FreshLoaders,
-            ErrorCodes,
+            lambda: ErrorCodes(hide_suggestions=hide_schema),
             *limits,
             lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+            *checks,
         ],
-        # With introspection off, "Did you mean ...?" would leak field names.
+        # With introspection off, "Did you mean ...?" would leak field names (ErrorCodes
+        # removes the suggestions of arguments, enum values, types and input fields).
         config=StrawberryConfig(disable_field_suggestions=hide_schema),
+        # Every execution (an HTTP or WebSocket operation, a subscription event) has
+        # the operation deadline.
+        execution_context_class=DeadlineExecutor,
     )
 
 

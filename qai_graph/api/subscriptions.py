@@ -10,6 +10,7 @@ from strawberry.types import Info
 
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import subscription
+from qai_graph.api.errors import OperationTimeout
 from qai_graph.api.events import progress
 from qai_graph.api.types import Evolution
 from qai_graph.errors import InvalidInput
@@ -55,7 +56,13 @@ class Subscription:
         kinds = {EventKind.EVOLUTION_UPDATED, EventKind.STAGE_CHANGED}
         # Listen before reading the state, so no change between the two is lost.
         with context.bus.listen(kinds, latest_only=True) as stream:
-            state = await context.service.get_evolution_state()
+            # The first event's resolver work has the operation deadline, as every event's.
+            try:
+                async with asyncio.timeout(context.operation_timeout_s):
+                    state = await context.service.get_evolution_state()
+            except TimeoutError:
+                seconds = context.operation_timeout_s
+                raise OperationTimeout(f"the state was not read within {seconds:g} s") from None
             yield Evolution.from_model(state)
             sent = (state.stage, state.total_interactions, state.total_solutions_observed)
             sent_at = loop.time()

@@ -1,10 +1,12 @@
 """The Strawberry ASGI view: who is calling, per-request context, WebSocket guards.
 
 HTTP: the ``Authorization`` header is checked before the body is parsed (401
-UNAUTHENTICATED), and a query or mutation that outlives ``dynamodb_timeout_s`` is
-answered STORE_UNAVAILABLE. WebSocket: ``connection_init`` must carry a key (closed
-with 4401 otherwise), each key holds a bounded number of connections (4429), and each
-connection a bounded number of operations (an ``error`` with TOO_MANY_SUBSCRIPTIONS).
+UNAUTHENTICATED); the spec's statuses and bodies come from ``http_spec.py``, the
+operation deadline from ``deadline.py``. WebSocket: a handshake takes a pre-auth slot
+(``preauth.py``), ``connection_init`` must carry a key (closed with 4401 otherwise),
+each key holds a bounded number of connections (4429), and each connection a bounded
+number of operations (an ``error`` with TOO_MANY_SUBSCRIPTIONS); malformed frames are
+answered as each subprotocol says (``ws_protocols.py``).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import contextlib
 import logging
 from typing import Any
 
-from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
@@ -32,18 +33,19 @@ from strawberry.subscriptions.protocols.graphql_ws.types import (
     ConnectionInitMessage as LegacyInitMessage,
 )
 from strawberry.subscriptions.protocols.graphql_ws.types import StartMessage
-from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET
 
 from qai_graph.api.auth import Authenticator
 from qai_graph.api.context import REQUEST_ID_HEADER, GraphQLContext, request_id_from
 from qai_graph.api.errors import LimitExceeded, Unauthenticated, error_body
+from qai_graph.api.http_spec import GraphQLOverHTTP
 from qai_graph.api.limits import TOO_MANY_CONNECTIONS, TOO_MANY_SUBSCRIPTIONS, ConnectionSlots
 from qai_graph.api.loaders import Loaders
-from qai_graph.errors import MemoryError_, StoreUnavailable
+from qai_graph.api.preauth import PreAuthGate
+from qai_graph.api.ws_protocols import LegacyWSGuard, TransportWSGuard
+from qai_graph.errors import MemoryError_
 
 logger = logging.getLogger("qai_graph.api")
-LONG_RUNNING_FIELD = "runConsolidation"
 
 KEEP_ALIVE_S = 15.0
 """Under the idle timeouts of common proxies and load balancers (often 60 s)."""
@@ -62,7 +64,9 @@ def _close_code(error: MemoryError_) -> int:
     )
 
 
-class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None]):
+class PingingTransportWSHandler(
+    TransportWSGuard, BaseGraphQLTransportWSHandler[GraphQLContext, None]
+):
     """graphql-transport-ws with server pings, key checks and operation limits."""
 
     _ping_task: asyncio.Task[None] | None = None
@@ -122,7 +126,7 @@ class PingingTransportWSHandler(BaseGraphQLTransportWSHandler[GraphQLContext, No
             self.view.release(self.context)
 
 
-class GuardedLegacyWSHandler(BaseGraphQLWSHandler[GraphQLContext, None]):
+class GuardedLegacyWSHandler(LegacyWSGuard, BaseGraphQLWSHandler[GraphQLContext, None]):
     """Legacy graphql-ws with the same key checks and operation limits."""
 
     view: QaiGraphQL
@@ -163,7 +167,7 @@ class GuardedLegacyWSHandler(BaseGraphQLWSHandler[GraphQLContext, None]):
             self.view.release(self.context)
 
 
-class QaiGraphQL(GraphQL[GraphQLContext, None]):
+class QaiGraphQL(GraphQLOverHTTP, PreAuthGate, GraphQL[GraphQLContext, None]):
     """Serves /graphql over HTTP, graphql-transport-ws and graphql-ws."""
 
     graphql_transport_ws_handler_class = PingingTransportWSHandler
@@ -175,13 +179,11 @@ class QaiGraphQL(GraphQL[GraphQLContext, None]):
         *,
         authenticator: Authenticator,
         connection_slots: ConnectionSlots,
-        deadline_s: float,
         **options: Any,
     ) -> None:
         super().__init__(schema, **options)
         self.authenticator = authenticator
         self.connection_slots = connection_slots
-        self.deadline_s = deadline_s
 
     async def run(  # type: ignore[override]
         self,
@@ -198,31 +200,13 @@ class QaiGraphQL(GraphQL[GraphQLContext, None]):
                     error_body(refusal), status_code=401, headers={"WWW-Authenticate": "Bearer"}
                 )
             request.state.principal = principal
-        return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        response: Response | WebSocket = await super().run(request, context, root_value)
+        return response
 
     def _is_ide_page(self, request: Request) -> bool:
         return bool(self.graphql_ide) and self.should_render_graphql_ide(
             self.request_adapter_class(request)
         )
-
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        """Run one HTTP operation, answering STORE_UNAVAILABLE when it outlives the deadline."""
-        request_data = kwargs.get("request_data", args[-1] if args else None)
-        query = getattr(request_data, "query", None) or ""
-        # Consolidation walks the whole table: its length is the table's size, not an
-        # outage. Each of its DynamoDB requests still has the store's own timeout.
-        deadline = None if LONG_RUNNING_FIELD in query else self.deadline_s
-        try:
-            async with asyncio.timeout(deadline):
-                return await super().execute_single(*args, **kwargs)
-        except TimeoutError:
-            error = StoreUnavailable(
-                f"the memory store did not answer within {self.deadline_s:g} s"
-            )
-            logger.warning("operation cancelled after %.3g s: %s", self.deadline_s, error.message)
-            return ExecutionResult(
-                data=None, errors=[GraphQLError(error.message, extensions={"code": error.code})]
-            )
 
     def admit(self, context: GraphQLContext, params: dict[str, Any]) -> MemoryError_ | None:
         """Authenticate a WebSocket's ``connection_init`` and take a connection slot."""

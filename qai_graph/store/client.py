@@ -14,6 +14,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
+from contextvars import ContextVar
 from typing import Any
 
 import aioboto3
@@ -103,11 +104,17 @@ class Expr:
         return params
 
 
+CALL_BUDGET_S: ContextVar[float | None] = ContextVar("store_call_budget_s", default=None)
+"""When set (the API sets it per operation), each DynamoDB call, botocore's retries
+included, must finish within it or the store is unavailable (STORE_UNAVAILABLE)."""
+
+
 @asynccontextmanager
 async def translate_errors(operation: str) -> AsyncIterator[None]:
     """Map botocore failures onto domain errors; re-raise anything else unchanged."""
     try:
-        yield
+        async with asyncio.timeout(CALL_BUDGET_S.get()):
+            yield
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code == "ConditionalCheckFailedException":

@@ -57,13 +57,17 @@ async def test_conflict_on_a_reused_idempotency_key(api: RunningApp) -> None:
     assert error["extensions"]["code"] == "CONFLICT"
 
 
-async def test_graphql_validation_errors_stay_as_graphql_reports_them(api: RunningApp) -> None:
+async def test_graphql_errors_keep_their_message_and_get_a_code(api: RunningApp) -> None:
     body = await api.client.execute("{ evolution { nope } }")
     assert body["data"] is None
     assert "Cannot query field 'nope' on type 'Evolution'" in body["errors"][0]["message"]
-    assert "code" not in (body["errors"][0].get("extensions") or {})
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_VALIDATION_FAILED"}
+    body = await api.client.execute("{ evolution { stage }")
+    assert body["errors"][0]["message"].startswith("Syntax Error")
+    assert body["errors"][0]["extensions"] == {"code": "GRAPHQL_PARSE_FAILED"}
     body = await api.client.execute("query Q($n: Int!) { players(first: $n) { nodes { name } } }")
-    assert body["errors"][0]["message"].startswith("Variable '$n' has invalid value")
+    assert body["errors"][0]["message"].startswith("Variable '$n'")
+    assert body["errors"][0]["extensions"] == {"code": "BAD_USER_INPUT"}
 
 
 class BrokenService(MemoryService):

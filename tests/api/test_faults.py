@@ -175,7 +175,7 @@ async def test_consolidation_outlives_the_operation_deadline(make_config) -> Non
 
     from api_harness import serve
 
-    async with serve(make_config(dynamodb_timeout_s=1.0)) as running:
+    async with serve(make_config(dynamodb_timeout_s=1.0, operation_timeout_s=1.0)) as running:
         await running.client.data("{ evolution { stage } }")  # the table exists
 
         async def slow(request: object, **_: object) -> None:

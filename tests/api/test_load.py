@@ -28,13 +28,13 @@ mutation Record($input: RecordInteractionInput!) {
 
 
 async def send(client: GraphQLClient, variables: dict[str, Any], stats: Counter[str]) -> Any:
-    """One request, as a bot does it: on STORE_UNAVAILABLE, retry with the same key."""
+    """One request, as a bot does it: on STORE_UNAVAILABLE or TIMEOUT, retry with the same key."""
     for _ in range(10):
         body = await client.execute(RECORD, variables)
         if not body.get("errors"):
             return body["data"]["recordInteraction"]
         code = body["errors"][0]["extensions"]["code"]
-        assert code == "STORE_UNAVAILABLE", body
+        assert code in ("STORE_UNAVAILABLE", "TIMEOUT"), body
         stats["store_unavailable_retries"] += 1
         await asyncio.sleep(0.05)
     raise AssertionError("no answer after 10 attempts")

@@ -1,0 +1,132 @@
+"""1,000 sockets that never authenticate, against a real ``qai-graph serve`` process:
+they are closed at the init timeout on both subprotocols, the next one over the cap is
+refused, and the server's memory goes back to its baseline once they are gone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import resource
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from websockets.asyncio.client import ClientConnection, connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from qai_graph.api.auth import new_key
+
+SOCKETS = 1000
+INIT_TIMEOUT_S = 12.0
+MARGIN_MB = 35.0  # allocator slack: pymalloc keeps partly used arenas (measured ~26 MB)
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of ``pid`` (Linux /proc), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmRSS")
+
+
+@pytest.fixture
+def server(dynamo_endpoint: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """``qai-graph serve`` with keys configured and room for the 1,000 sockets."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = min(hard, 4 * SOCKETS + 1024)
+    if soft < wanted:  # the client's sockets here, the server's (inherited) there
+        resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    _, entry = new_key("reader")
+    env = {
+        **os.environ,
+        "QAI_MEMORY_DYNAMODB_ENDPOINT": dynamo_endpoint,
+        "QAI_MEMORY_DYNAMODB_TABLE_NAME": f"qai-preauth-{port}",
+        "QAI_MEMORY_API_KEYS": entry,
+        "QAI_MEMORY_WS_MAX_UNAUTHENTICATED": str(SOCKETS),
+        "QAI_MEMORY_WS_MAX_UNAUTHENTICATED_PER_ADDRESS": str(SOCKETS),
+        "QAI_MEMORY_WS_INIT_TIMEOUT_S": str(INIT_TIMEOUT_S),
+    }
+    cli = Path(sys.executable).with_name("qai-graph")
+    process = subprocess.Popen(
+        [str(cli), "--log-level", "warning", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, "qai-graph serve exited"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "qai-graph serve did not become ready"
+            time.sleep(0.2)
+        yield process, port
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
+async def open_sockets(url: str, count: int) -> list[ClientConnection]:
+    """``count`` sockets that never send connection_init, half on each subprotocol."""
+    sockets: list[ClientConnection] = []
+    for start in range(0, count, 100):
+        batch = [
+            connect(url, subprotocols=["graphql-ws" if i % 2 else "graphql-transport-ws"])  # type: ignore[list-item]
+            for i in range(start, min(count, start + 100))
+        ]
+        sockets += await asyncio.gather(*(c.__aenter__() for c in batch))
+    return sockets
+
+
+async def closed_by_server(ws: ClientConnection) -> int | None:
+    try:
+        while True:
+            await asyncio.wait_for(ws.recv(), 4 * INIT_TIMEOUT_S + 30)
+    except ConnectionClosed:
+        return ws.close_code
+
+
+@pytest.mark.slow
+async def test_unauthenticated_sockets_are_bounded_and_leave_no_memory(
+    server: tuple[subprocess.Popen[bytes], int], record_property: pytest.RecordProperty
+) -> None:
+    process, port = server
+    url = f"ws://127.0.0.1:{port}/graphql"
+    # Warm up (imports, first allocations) with a few sockets, then take the baseline.
+    for ws in await open_sockets(url, 20):
+        await ws.close()
+    await asyncio.sleep(1.0)
+    before = rss_mb(process.pid)
+
+    sockets = await open_sockets(url, SOCKETS)
+    with pytest.raises(InvalidStatus):  # one over the cap: refused at the handshake
+        async with connect(url, subprotocols=["graphql-ws"]):  # type: ignore[list-item]
+            pass
+    during = rss_mb(process.pid)
+
+    codes = await asyncio.gather(*(closed_by_server(ws) for ws in sockets))
+    assert set(codes) == {4408}, set(codes)
+    await asyncio.sleep(2.0)
+    after = rss_mb(process.pid)
+    figures = f"before {before:.1f} MB, during {during:.1f} MB, after {after:.1f} MB"
+    print(f"\nRSS of qai-graph serve with {SOCKETS} unauthenticated sockets: {figures}")
+    record_property("rss_mb", figures)
+    assert after - before < MARGIN_MB, figures
+    # And the server still serves.
+    async with httpx.AsyncClient() as http:
+        assert (await http.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200
