@@ -1,4 +1,4 @@
-"""The ``qai-graph`` command: serve | create-table | consolidate | export-schema | api-key."""
+"""The ``qai-graph`` command: serve | mcp | create-table | consolidate | export-schema | api-key."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def _parser() -> argparse.ArgumentParser:
     ide.add_argument("--graphiql", dest="graphiql", action="store_true", default=None)
     ide.add_argument("--no-graphiql", dest="graphiql", action="store_false")
 
+    commands.add_parser(
+        "mcp",
+        help="serve QAI's memory as MCP tools on stdin/stdout (Claude Desktop, IDEs); "
+        "the same settings as serve, logs on stderr",
+    )
     commands.add_parser("create-table", help="create the table (and its TTL) if missing")
     commands.add_parser("consolidate", help="promote, prune and trim memory once")
 
@@ -132,6 +137,16 @@ async def _consolidate(config: MemoryConfig) -> int:
     return 0
 
 
+async def _mcp(config: MemoryConfig) -> int:
+    from qai_graph.api.app import open_service
+    from qai_graph.mcp.server import serve_stdio
+
+    async with AsyncExitStack() as stack:
+        service = await open_service(config, stack)
+        await serve_stdio(service, deadline_s=config.dynamodb_timeout_s)
+    return 0
+
+
 def _export_schema(output: Path | None) -> int:
     from qai_graph.api.schema import export_schema
 
@@ -169,6 +184,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(config, args)
+    if args.command == "mcp":
+        return asyncio.run(_mcp(config))
     if args.command == "create-table":
         return asyncio.run(_create_table(config))
     return asyncio.run(_consolidate(config))
