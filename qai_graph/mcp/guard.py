@@ -13,10 +13,12 @@ failure here is the second kind, with the codes the GraphQL face uses:
     STORE_UNAVAILABLE  DynamoDB did not answer in time                  -
     INTERNAL           a bug; the log has the traceback under the id    -
 
-An error result carries the code three ways, for every kind of client: the text
-(``"FORBIDDEN: ..."``), ``structuredContent`` (``{"code", "message", "field"}``) and
-``_meta["qai/code"]``. The role check runs in ``ToolGuard`` before the SDK validates the
-arguments, so a reader is refused the same way whatever it sends.
+An error result carries the code twice, for every kind of client: in the text
+(``"FORBIDDEN: ..."``) and in ``_meta["qai/code"]`` (and ``"qai/field"``). It has no
+``structuredContent``: clients validate that against the tool's ``outputSchema`` even on
+errors (the TypeScript SDK, and so the MCP Inspector, does). The role check runs in
+``ToolGuard`` before the SDK validates the arguments, so a reader is refused the same
+way whatever it sends.
 """
 
 from __future__ import annotations
@@ -38,19 +40,19 @@ PRINCIPAL_SCOPE_KEY = "qai.principal"
 """The ASGI scope key under which /mcp's auth puts the caller's Principal."""
 
 CODE_META_KEY = "qai/code"
+FIELD_META_KEY = "qai/field"
 
 
 def tool_error(code: str, message: str, field: str | None = None) -> CallToolResult:
     """A tool error the model can read and a program can branch on."""
-    detail: dict[str, Any] = {"code": code, "message": message}
+    meta: dict[str, Any] = {CODE_META_KEY: code}
     if field:
-        detail["field"] = field
+        meta[FIELD_META_KEY] = field
     where = f" (argument {field})" if field else ""
     return CallToolResult(
         content=[TextContent(type="text", text=f"{code}: {message}{where}")],
-        structured_content=detail,
         is_error=True,
-        _meta={CODE_META_KEY: code},
+        _meta=meta,
     )
 
 

@@ -22,7 +22,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
@@ -46,6 +46,7 @@ from qai_graph.security import READER, WRITER
 logger = logging.getLogger("qai_graph.mcp")
 
 ServiceProvider = Callable[[], MemoryService]
+_Tool = TypeVar("_Tool", bound=Callable[..., Awaitable[CallToolResult]])
 
 TOOL_ROLES = {
     "qai_memory_recall": READER,
@@ -105,6 +106,16 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
         middleware=[ToolGuard(TOOL_ROLES)],
     )
 
+    def tool(annotations: ToolAnnotations) -> Callable[[_Tool], _Tool]:
+        """Register a tool; its docstring, on one line, is the description the model reads."""
+
+        def register(fn: _Tool) -> _Tool:
+            description = " ".join((fn.__doc__ or "").split())
+            server.add_tool(fn, description=description, annotations=annotations)
+            return fn
+
+        return register
+
     async def run(action: Callable[[MemoryService], Awaitable[CallToolResult]]) -> CallToolResult:
         try:
             async with asyncio.timeout(deadline_s):
@@ -118,7 +129,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
             logger.exception("MCP tool failed; error id %s", error_id)
             return tool_error("INTERNAL", f"internal error; error id {error_id}")
 
-    @server.tool(annotations=_READ)
+    @tool(_READ)
     async def qai_memory_recall(
         query: Annotated[
             str,
@@ -143,7 +154,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         return await run(act)
 
-    @server.tool(annotations=_READ)
+    @tool(_READ)
     async def qai_get_player(name: PlayerName) -> Annotated[CallToolResult, PlayerOutput]:
         """Everything QAI knows about one player: when it met them, how often they talked,
         their play style, observations about them and their last messages. Never writes;
@@ -155,7 +166,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         return await run(act)
 
-    @server.tool(annotations=_READ)
+    @tool(_READ)
     async def qai_get_evolution() -> Annotated[CallToolResult, EvolutionOutput]:
         """QAI's evolution: its stage (1 Wonder, 2 Pattern Recognition, 3 Efficiency),
         interactions, players met, and progress to the next stage."""
@@ -166,7 +177,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         return await run(act)
 
-    @server.tool(annotations=_ADD)
+    @tool(_ADD)
     async def qai_memory_store(
         content: Annotated[
             str,
@@ -203,7 +214,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         return await run(act)
 
-    @server.tool(annotations=_ADD)
+    @tool(_ADD)
     async def qai_memory_reinforce(
         subject: Subject, observation_id: Id
     ) -> Annotated[CallToolResult, ObservationOutput]:
@@ -216,7 +227,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         return await run(act)
 
-    @server.tool(annotations=_ADD.model_copy(update={"idempotentHint": True}))
+    @tool(_ADD.model_copy(update={"idempotentHint": True}))
     async def qai_record_interaction(
         player: PlayerName,
         message: Annotated[

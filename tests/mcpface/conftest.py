@@ -13,7 +13,7 @@ import pytest
 from mcp_harness import API_KEYS, Served, clean_env, free_port, start_serve, stop
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def served(dynamo_endpoint: str) -> Iterator[Served]:
     """``qai-graph serve`` with reader, writer and admin keys, on its own table."""
     table = f"qai-mcp-{uuid.uuid4().hex[:10]}"

@@ -13,7 +13,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import httpx2
@@ -109,12 +108,12 @@ def code_of(result: CallToolResult) -> str | None:
     """The qai code of a tool error (None for a success)."""
     if not result.is_error:
         return None
-    structured: Any = result.structured_content or {}
-    code = structured.get("code")
+    code = (result.meta or {}).get("qai/code")
     text = result.content[0].text if result.content else ""  # type: ignore[union-attr]
-    # The code is in the text and in _meta too, for clients that read only one of them.
+    # The code is in the text too, for clients that show only the text.
     assert text.startswith(f"{code}: "), text
-    assert (result.meta or {}).get("qai/code") == code
+    # No structured content on errors: clients validate it against the output schema.
+    assert result.structured_content is None
     return str(code)
 
 
