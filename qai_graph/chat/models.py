@@ -43,7 +43,8 @@ class OfflineModel:
             opening = f"Welcome, {player}. I am QAI, and I will remember you."
         else:
             count = int(times.group(1)) if times else len(said)
-            opening = f'Last time you told me "{said[0]}" ({count} messages so far).'
+            so_far = f"{count} message{'' if count == 1 else 's'} so far"
+            opening = f'Last time you told me "{said[0]}" ({so_far}).'
         if observed:
             opening += f' I noted: "{observed[0]}".'
         return f"{opening} You say: {message} The lattice hums in answer."
