@@ -26,10 +26,10 @@ from typing import Annotated, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.shared.exceptions import MCPError
-from mcp.types import INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
+from mcp.types import INTERNAL_ERROR, INVALID_PARAMS, CallToolResult, TextContent, ToolAnnotations
 from pydantic import BaseModel, Field
 
-from qai_graph.errors import MemoryError_
+from qai_graph.errors import InvalidInput, MemoryError_, NotFound
 from qai_graph.mcp.guard import ToolGuard, tool_error
 from qai_graph.mcp.outputs import (
     EvolutionOutput,
@@ -46,6 +46,7 @@ from qai_graph.security import READER, WRITER
 logger = logging.getLogger("qai_graph.mcp")
 
 ServiceProvider = Callable[[], MemoryService]
+_T = TypeVar("_T")
 _Tool = TypeVar("_Tool", bound=Callable[..., Awaitable[CallToolResult]])
 
 TOOL_ROLES = {
@@ -93,6 +94,16 @@ def _ok(output: BaseModel, text: str) -> CallToolResult:
 def player_subject(name: str) -> str:
     """A player's observation subject, as clients write it (the public subject syntax)."""
     return f"PLAYER#{name}"
+
+
+async def read(call: Awaitable[_T]) -> _T:
+    """A prompt's or resource's read; a domain error becomes a JSON-RPC error whose
+    ``data.code`` is the GraphQL code (the caller's mistake: invalid params)."""
+    try:
+        return await call
+    except MemoryError_ as exc:
+        kind = INVALID_PARAMS if isinstance(exc, InvalidInput | NotFound) else INTERNAL_ERROR
+        raise MCPError(kind, exc.message, {"code": exc.code, "field": exc.field}) from exc
 
 
 def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPServer:
@@ -268,26 +279,22 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
     @server.prompt(title="QAI's system prompt")
     async def qai_system_prompt(player: str, message: str, session_id: str | None = None) -> str:
         """QAI's memory-filled system prompt for answering ``message`` from ``player``."""
-        try:
-            return await service().build_system_prompt(
+        return await read(
+            service().build_system_prompt(
                 player=player, session_id=session_id, game_state=None, message=message
             )
-        except MemoryError_ as exc:
-            raise MCPError(INVALID_PARAMS, exc.message, {"code": exc.code}) from exc
+        )
 
     @server.resource("qai://evolution", name="evolution", mime_type="application/json")
     async def evolution() -> str:
         """QAI's evolution (stage, counters, progress) as JSON."""
-        state = EvolutionOutput.of(await service().get_evolution_state())
-        return state.model_dump_json()
+        state = await read(service().get_evolution_state())
+        return EvolutionOutput.of(state).model_dump_json()
 
     @server.resource("qai://players/{name}", name="player", mime_type="application/json")
     async def player(name: str) -> str:
         """What QAI knows about a player, as JSON."""
-        try:
-            ctx = await service().recall_about_player(name)
-        except MemoryError_ as exc:
-            raise MCPError(INVALID_PARAMS, exc.message, {"code": exc.code}) from exc
+        ctx = await read(service().recall_about_player(name))
         return PlayerOutput.of(ctx).model_dump_json()
 
     return server

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 from mcp import Client
+from mcp.shared.exceptions import MCPError
 from mcp.types import TextResourceContents
 from mcp_harness import KEYS, TOOLS, WRITER_TOOLS, Served, code_of, http_client
 
@@ -118,6 +119,11 @@ async def test_prompt_and_resources_carry_the_memory(served: Served) -> None:
         assert "## What I Remember" in text and "what is a qubit" in text
         player = await client.read_resource(f"qai://players/{name}")
         evolution = await client.read_resource("qai://evolution")
+        # A bad argument is a JSON-RPC error carrying the GraphQL code; the session goes on.
+        with pytest.raises(MCPError) as caught:
+            await client.get_prompt("qai_system_prompt", {"player": "a#b", "message": "x"})
+        assert caught.value.data["code"] == "INVALID_INPUT"
+        assert not (await client.call_tool("qai_get_evolution", {})).is_error
     body = player.contents[0]
     assert isinstance(body, TextResourceContents) and body.mime_type == "application/json"
     assert json.loads(body.text)["total_interactions"] == 1
