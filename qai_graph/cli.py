@@ -1,4 +1,5 @@
-"""The ``qai-graph`` command: serve | create-table | consolidate | export-schema | api-key."""
+"""The ``qai-graph`` command: serve | mcp | chat | create-table | consolidate | export-schema
+| api-key."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import asyncio
 import ipaddress
 import json
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
@@ -46,6 +48,25 @@ def _parser() -> argparse.ArgumentParser:
     ide.add_argument("--graphiql", dest="graphiql", action="store_true", default=None)
     ide.add_argument("--no-graphiql", dest="graphiql", action="store_false")
 
+    commands.add_parser(
+        "mcp",
+        help="serve QAI's memory as MCP tools on stdin/stdout (Claude Desktop, IDEs); "
+        "the same settings as serve, logs on stderr",
+    )
+    chat = commands.add_parser(
+        "chat",
+        help="QAI's response loop: answer chat lines ('player: message') from stdin, or a "
+        "Twitch channel, with memory; API key in QAI_CHAT_API_KEY, Twitch token in "
+        "TWITCH_OAUTH_TOKEN",
+    )
+    chat.add_argument("--url", default="http://127.0.0.1:8000/graphql", help="the GraphQL API")
+    chat.add_argument(
+        "--in-process", action="store_true", help="open the memory here (serve's settings)"
+    )
+    chat.add_argument("--model", choices=["offline", "anthropic", "bedrock"], default="offline")
+    chat.add_argument("--model-id", help="the hosted model's id")
+    chat.add_argument("--twitch-channel", help="answer this Twitch channel instead of stdin")
+    chat.add_argument("--twitch-login", help="the bot's Twitch login")
     commands.add_parser("create-table", help="create the table (and its TTL) if missing")
     commands.add_parser("consolidate", help="promote, prune and trim memory once")
 
@@ -132,6 +153,40 @@ async def _consolidate(config: MemoryConfig) -> int:
     return 0
 
 
+async def _mcp(config: MemoryConfig) -> int:
+    from qai_graph.api.app import open_service
+    from qai_graph.mcp.server import serve_stdio
+
+    async with AsyncExitStack() as stack:
+        service = await open_service(config, stack)
+        await serve_stdio(service, deadline_s=config.dynamodb_timeout_s)
+    return 0
+
+
+async def _chat(config: MemoryConfig, args: argparse.Namespace) -> int:
+    from qai_graph.chat.main import chat_main
+    from qai_graph.chat.memory import ChatMemory, GraphQLMemory, InProcessMemory
+
+    async with AsyncExitStack() as stack:
+        memory: ChatMemory
+        if args.in_process:
+            from qai_graph.api.app import open_service
+
+            memory = InProcessMemory(await open_service(config, stack))
+        else:
+            client = GraphQLMemory(args.url, os.environ.get("QAI_CHAT_API_KEY"))
+            stack.push_async_callback(client.aclose)
+            memory = client
+        return await chat_main(
+            memory,
+            model=args.model,
+            model_id=args.model_id,
+            region=config.dynamodb_region,
+            twitch_channel=args.twitch_channel,
+            twitch_login=args.twitch_login,
+        )
+
+
 def _export_schema(output: Path | None) -> int:
     from qai_graph.api.schema import export_schema
 
@@ -169,6 +224,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "serve":
         return _serve(config, args)
+    if args.command == "chat":
+        return asyncio.run(_chat(config, args))
+    if args.command == "mcp":
+        return asyncio.run(_mcp(config))
     if args.command == "create-table":
         return asyncio.run(_create_table(config))
     return asyncio.run(_consolidate(config))

@@ -1,4 +1,4 @@
-"""The Starlette application: /graphql, /healthz and /readyz, resources owned by the lifespan."""
+"""The Starlette application: /graphql, /mcp, /healthz, /readyz; resources owned by the lifespan."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from qai_graph.api.preauth import PreAuthSlots
 from qai_graph.api.schema import build_schema
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
+from qai_graph.mcp.http import McpHttpApp
 from qai_graph.memory.service import MemoryService
 from qai_graph.store.embedded import EmbeddedDynamo
 
@@ -105,6 +106,9 @@ def create_app(
         allowed_origins=allowed_origins,
         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
+    # /mcp: the MCP face, behind the same keys (qai_graph.security); its session manager
+    # runs in the lifespan below, and its tools reach the service the lifespan opened.
+    mcp_app = McpHttpApp(config, lambda: app.state.service)
     middleware = [Middleware(BodySizeLimit, max_bytes=config.max_body_bytes)]
     cors = [
         Middleware(
@@ -126,18 +130,21 @@ def create_app(
             stack.push_async_callback(bus.stop)
             app.state.service = memory
             app.state.bus = bus
+            await stack.enter_async_context(mcp_app.run())  # stops before the service closes
             logger.info("qai-graph ready on table %s", config.dynamodb_table_name)
             yield
             logger.info("qai-graph shutting down")
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", view),  # the view answers other methods: 405 JSON, Allow
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/mcp", mcp_app),
         ],
         # CORS outermost, so a refused body still carries the CORS headers a browser needs.
         middleware=(cors if allowed_origins else []) + middleware,
         lifespan=lifespan,
     )
+    return app

@@ -113,6 +113,7 @@ class Query:
         player: str | None = None,
         session_id: strawberry.ID | None = None,
         game_state: JSON | None = None,
+        message: str | None = None,
     ) -> str:
         """Build the system prompt (read-only)."""
         if game_state is not None and not isinstance(game_state, dict):
@@ -121,6 +122,7 @@ class Query:
             player=player,
             session_id=None if session_id is None else str(session_id),
             game_state=game_state,
+            message=message,
         )
 
     @field(description="What QAI learned about a puzzle pattern, or null.")

@@ -312,7 +312,11 @@ class MemoryService:
     # --- recall ------------------------------------------------------------------------
 
     async def recall(
-        self, query: str, context: Mapping[str, Any] | None = None, limit: int = 5
+        self,
+        query: str,
+        context: Mapping[str, Any] | None = None,
+        limit: int = 5,
+        player: str | None = None,  # shim until i8's recall(player=) lands: accepted, unused
     ) -> RecallResult:
         """Memories relevant to ``query``: named players and ranked observations."""
         validation.text(query, "query", validation.MAX_MESSAGE_CHARS)
@@ -342,6 +346,7 @@ class MemoryService:
         player: str | None = None,
         session_id: str | None = None,
         game_state: Mapping[str, Any] | None = None,
+        message: str | None = None,  # shim until i8's systemPrompt(message:) lands: unused
     ) -> str:
         """The memory-filled system prompt for the bot's LLM; reads only, concurrently."""
         if game_state is not None:

@@ -1,0 +1,224 @@
+"""What the MCP tools return: one structured model per tool and its short text rendering.
+
+The structured content (``structuredContent``) is for programs and is validated against
+the tool's ``outputSchema``; the text is what a language model reads, so it is short and
+says the useful part first. Names on the wire are the Python names (snake_case), as MCP
+tool arguments are.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from qai_graph.memory.results import InteractionRecorded
+from qai_graph.models import (
+    EvolutionState,
+    Interaction,
+    MemoryTier,
+    Observation,
+    ObservationCategory,
+    PlayerContext,
+    RecallResult,
+)
+
+_QUOTE = 120
+
+
+def _short(text: str, limit: int = _QUOTE) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
+
+
+class RecalledMemory(BaseModel):
+    """One recalled memory."""
+
+    type: str = Field(description="observation, player_profile, interaction, ...")
+    subject: str = Field(description="PLAYER#<name>, PATTERN#<id> or GENERAL")
+    content: str
+    score: float
+
+
+class RecallOutput(BaseModel):
+    """Memories relevant to a query, best first."""
+
+    query: str
+    memories: list[RecalledMemory]
+    total_found: int
+
+    @classmethod
+    def of(cls, result: RecallResult) -> RecallOutput:
+        """From the service's result."""
+        return cls(
+            query=result.query,
+            memories=[
+                RecalledMemory(type=m.type, subject=m.subject, content=m.content, score=m.score)
+                for m in result.memories
+            ],
+            total_found=result.total_found,
+        )
+
+    def text(self) -> str:
+        """One line per memory."""
+        if not self.memories:
+            return f"Nothing remembered about {_short(self.query, 60)!r}."
+        lines = [f"{len(self.memories)} memories for {_short(self.query, 60)!r}:"]
+        lines += [f"- [{m.subject}] {_short(m.content)}" for m in self.memories]
+        return "\n".join(lines)
+
+
+class ObservationOutput(BaseModel):
+    """An observation QAI holds about a player, a pattern or in general."""
+
+    observation_id: str
+    subject: str
+    content: str
+    category: ObservationCategory
+    confidence: float
+    evidence_count: int
+    promoted: bool
+    memory_tier: MemoryTier
+    timestamp: datetime
+
+    @classmethod
+    def of(cls, obs: Observation) -> ObservationOutput:
+        """From the domain model."""
+        return cls.model_validate(obs.model_dump(include=set(cls.model_fields)))
+
+    def text(self) -> str:
+        """One line."""
+        settled = ", long-term" if self.promoted else ""
+        return (
+            f"Observation {self.observation_id} on {self.subject} ({self.category.value}, "
+            f"confidence {self.confidence:.2f}, evidence {self.evidence_count}{settled}): "
+            f"{_short(self.content)}"
+        )
+
+
+class ExchangeOutput(BaseModel):
+    """One past exchange with a player."""
+
+    interaction_id: str
+    timestamp: datetime
+    channel: str
+    message: str
+    response: str | None
+
+    @classmethod
+    def of(cls, interaction: Interaction) -> ExchangeOutput:
+        """From the domain model."""
+        return cls(
+            interaction_id=interaction.interaction_id,
+            timestamp=interaction.timestamp,
+            channel=interaction.channel.value,
+            message=interaction.message,
+            response=interaction.qai_response,
+        )
+
+
+class PlayerOutput(BaseModel):
+    """Everything QAI knows about a player."""
+
+    name: str
+    known: bool = Field(description="false: QAI has never met this player")
+    first_seen: datetime | None
+    last_seen: datetime | None
+    total_interactions: int
+    total_solutions: int
+    play_style: str | None
+    preferred_patterns: list[str]
+    recent_interactions: list[ExchangeOutput]
+    observations: list[ObservationOutput]
+
+    @classmethod
+    def of(cls, ctx: PlayerContext) -> PlayerOutput:
+        """From the service's player context."""
+        profile = ctx.profile
+        return cls(
+            name=profile.name,
+            known=ctx.known,
+            first_seen=profile.first_seen if ctx.known else None,
+            last_seen=profile.last_seen if ctx.known else None,
+            total_interactions=profile.total_interactions,
+            total_solutions=profile.total_solutions,
+            play_style=profile.play_style,
+            preferred_patterns=list(profile.preferred_patterns),
+            recent_interactions=[ExchangeOutput.of(i) for i in ctx.recent_interactions],
+            observations=[ObservationOutput.of(o) for o in ctx.observations],
+        )
+
+    def text(self) -> str:
+        """A few lines: who, how often, what was observed, what was said last."""
+        if not self.known:
+            return f"QAI has not met {self.name} yet."
+        since = self.first_seen.strftime("%Y-%m-%d") if self.first_seen else "?"
+        lines = [f"{self.name}: {self.total_interactions} interactions since {since}."]
+        if self.play_style:
+            lines.append(f"Play style: {self.play_style}.")
+        lines += [f"- observed: {_short(o.content)}" for o in self.observations[:5]]
+        lines += [f"- they said: {_short(i.message)}" for i in self.recent_interactions[:3]]
+        return "\n".join(lines)
+
+
+class EvolutionOutput(BaseModel):
+    """QAI's evolution: stage, counters and progress to the next stage."""
+
+    stage: int
+    stage_name: str
+    total_interactions: int
+    total_solutions_observed: int
+    unique_players_met: int
+    curiosity_score: float
+    pattern_confidence: float
+    next_stage_at: int | None
+    progress_percent: float
+
+    @classmethod
+    def of(cls, state: EvolutionState) -> EvolutionOutput:
+        """From the domain model."""
+        return cls.model_validate(state.model_dump(include=set(cls.model_fields)))
+
+    def text(self) -> str:
+        """One line."""
+        nxt = (
+            f", {self.progress_percent:.1f}% of the way to stage {self.stage + 1}"
+            if self.next_stage_at
+            else ", final stage"
+        )
+        return (
+            f"Stage {self.stage} ({self.stage_name}): {self.total_interactions} interactions, "
+            f"{self.unique_players_met} players met{nxt}."
+        )
+
+
+class RecordOutput(BaseModel):
+    """What recording an interaction did."""
+
+    interaction_id: str
+    player: str
+    player_total_interactions: int
+    stage: int
+    stage_advanced: bool
+    replayed: bool = Field(description="true: the idempotency key was seen before")
+
+    @classmethod
+    def of(cls, recorded: InteractionRecorded) -> RecordOutput:
+        """From the service's result."""
+        return cls(
+            interaction_id=recorded.interaction.interaction_id,
+            player=recorded.player.name,
+            player_total_interactions=recorded.player.total_interactions,
+            stage=recorded.evolution.stage,
+            stage_advanced=recorded.stage_advanced,
+            replayed=recorded.replayed,
+        )
+
+    def text(self) -> str:
+        """One line."""
+        again = " (already recorded: nothing counted twice)" if self.replayed else ""
+        advanced = f" QAI reached stage {self.stage}!" if self.stage_advanced else ""
+        return (
+            f"Recorded interaction {self.interaction_id} with {self.player} "
+            f"({self.player_total_interactions} in total){again}.{advanced}"
+        )
