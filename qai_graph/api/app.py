@@ -39,6 +39,7 @@ async def open_service(config: MemoryConfig, stack: AsyncExitStack) -> MemorySer
             config.data_dir,
             snapshot_interval_s=config.snapshot_interval_s,
             region=config.dynamodb_region,
+            journal=config.journal,
         )
         endpoint = await store.astart()
         # Registered first so it runs last: the service closes, then the store snapshots.

@@ -11,8 +11,8 @@ Persistence (with a data directory)
     after it (:mod:`.journal`), logging progress. Every write is journaled and fsynced
     before its answer (:mod:`.guard`), so nothing acknowledged is lost by a kill -9 or
     a power cut. Every ``--snapshot-interval`` seconds, if the journal has grown by a
-    fair share of the snapshot's size, a compaction writes a new snapshot in a forked
-    child and deletes the journal segments it covers. Without a journal
+    fair share of the snapshot's size, a compaction writes a new snapshot beside the
+    requests and deletes the journal segments it covers. Without a journal
     (``--no-journal``, for comparison) a snapshot follows every change within the
     interval, and a crash loses what was written since the last one.
 
@@ -26,7 +26,7 @@ Stopping
 from __future__ import annotations
 
 import argparse
-import contextlib
+import gc
 import json
 import logging
 import os
@@ -119,6 +119,10 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
             last_report = time.monotonic()
             logger.info("replaying the journal: %d records so far", restored.replayed)
     patches.note_write()
+    # Millions of long-lived objects: without this every full collection walks them all
+    # (a second or more holding the GIL, so every request waits).
+    gc.collect()
+    gc.freeze()
     if restored.replayed:
         logger.info(
             "replayed %d journal records (up to %d) in %.1f s",
@@ -130,12 +134,13 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
 
 
 class Compactor:
-    """Writes snapshots in a forked child and drops the journal segments they cover."""
+    """Writes snapshots beside the requests and drops the journal segments they cover."""
 
-    def __init__(self, path: Path, guard: StoreGuard) -> None:
+    def __init__(self, path: Path, guard: StoreGuard, after_bytes: int | None = None) -> None:
         self.path = path
         self.guard = guard
-        self.child: int | None = None
+        self.after_bytes = after_bytes  # a fixed journal size to compact at (bench, tests)
+        self.stopping = False
         self.last_hold_s = 0.0
         try:
             self.snapshot_bytes = path.stat().st_size
@@ -149,32 +154,38 @@ class Compactor:
         if self.guard.journal is None:
             return True
         grown = self.guard.journal.bytes_since_rotation
+        if self.after_bytes is not None:
+            return grown >= self.after_bytes
         return grown >= min(MAX_JOURNAL_BYTES, max(1, self.snapshot_bytes // JOURNAL_SHARE))
 
     def compact(self) -> bool:
-        """One snapshot; requests wait only while the journal rotates and fork() runs."""
+        """One snapshot; requests wait only while the journal rotates and the tables'
+        dictionaries are copied."""
         guard = self.guard
         with guard.lock:
             held = time.perf_counter()
             if guard.closed:
                 return False
             seq = guard.journal.rotate() if guard.journal is not None else guard.seq
-            self.child = snapshot.fork_writer(self.path, seq)
+            patches.CopyOnWrite.begin()
+            frozen = snapshot.freeze(seq)
             guard.dirty = False
             self.last_hold_s = time.perf_counter() - held
         started = time.monotonic()
-        _, status = os.waitpid(self.child, 0)
-        self.child = None
-        if status != 0:
-            guard.dirty = True  # try again at the next interval
-            logger.error("snapshot to %s failed (status %s); journal kept", self.path, status)
-            return False
+        try:
+            items = snapshot.write(self.path, frozen, self._pause)
+        except BaseException:
+            guard.dirty = True  # try again at the next interval; the journal is kept
+            raise
+        finally:
+            patches.CopyOnWrite.end()
         dropped = guard.journal.drop_through(seq) if guard.journal is not None else 0
         self.snapshot_bytes = self.path.stat().st_size
         logger.info(
-            "snapshot at record %d: %d bytes in %.2f s (requests held %.1f ms); "
+            "snapshot at record %d: %d items, %d bytes in %.2f s (requests held %.1f ms); "
             "%d journal segments dropped",
             seq,
+            items,
             self.snapshot_bytes,
             time.monotonic() - started,
             self.last_hold_s * 1000,
@@ -182,21 +193,21 @@ class Compactor:
         )
         return True
 
+    def _pause(self) -> None:
+        if self.stopping:
+            raise InterruptedError("stopping")
+        time.sleep(0)  # let waiting request threads take the GIL
+
     def run(self, interval: float, stop: threading.Event) -> None:
         """Compact when due, every ``interval`` seconds, until ``stop``."""
         while not stop.wait(interval):
             if self.due():
                 try:
                     self.compact()
+                except InterruptedError:
+                    return
                 except Exception:  # keep serving; the next interval tries again
                     logger.exception("snapshot to %s failed", self.path)
-
-    def abandon(self) -> None:
-        """Kill a compaction in progress (its temporary file is never renamed)."""
-        child = self.child
-        if child is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(child, signal.SIGKILL)
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -206,6 +217,12 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--snapshot-interval", type=float, default=2.0)
     parser.add_argument("--no-journal", dest="journal", action="store_false")
+    parser.add_argument(
+        "--compact-after-bytes",
+        type=int,
+        default=None,
+        help="compact once the journal grew this much (default: 1/8 of the snapshot)",
+    )
     parser.add_argument(
         "--watch-stdin", action="store_true", help="stop when stdin closes (parent gone)"
     )
@@ -252,6 +269,7 @@ def main(argv: list[str] | None = None) -> int:
         data_dir=args.data_dir,
         interval=args.snapshot_interval,
         use_journal=args.journal,
+        compact_after_bytes=args.compact_after_bytes,
         announce=announce,
         stop=stop,
         signals=(signal.SIGTERM,) if args.watch_stdin else (signal.SIGTERM, signal.SIGINT),
@@ -266,6 +284,7 @@ def serve(
     interval: float,
     use_journal: bool,
     announce: Any,
+    compact_after_bytes: int | None = None,
     stop: threading.Event,
     signals: tuple[signal.Signals, ...],
 ) -> int:
@@ -295,10 +314,11 @@ def serve(
     threading.Thread(target=server.serve_forever, args=(0.1,), name="serve", daemon=True).start()
     compactor = None
     if data_dir is not None:
-        compactor = Compactor(data_dir / SNAPSHOT_NAME, guard)
-        threading.Thread(
+        compactor = Compactor(data_dir / SNAPSHOT_NAME, guard, compact_after_bytes)
+        compactor_thread = threading.Thread(
             target=compactor.run, args=(interval, stop), name="compact", daemon=True
-        ).start()
+        )
+        compactor_thread.start()
     endpoint = f"http://{host}:{server.server_port}"
     announce(endpoint, restored)
 
@@ -308,10 +328,11 @@ def serve(
     with guard.lock:
         guard.closed = True  # requests still in flight after this get a 503
     if compactor is not None:
-        compactor.abandon()
+        compactor.stopping = True  # a compaction in progress gives up (the journal has it)
+        compactor_thread.join()
         if store_journal is None and guard.dirty:
             # Snapshot-only: the last snapshot is the only copy.
-            snapshot.atomic_write(compactor.path, snapshot.encode(guard.seq))
+            snapshot.write(compactor.path, snapshot.freeze(guard.seq))
     if store_journal is not None:
         store_journal.close()
     server.server_close()
