@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from qai_graph.cli_store import STORE_COMMANDS, add_store_commands, run_store_command
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
 
 logger = logging.getLogger("qai_graph.cli")
@@ -46,6 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     ide.add_argument("--graphiql", dest="graphiql", action="store_true", default=None)
     ide.add_argument("--no-graphiql", dest="graphiql", action="store_false")
 
+    add_store_commands(commands)
     commands.add_parser("create-table", help="create the table (and its TTL) if missing")
     commands.add_parser("consolidate", help="promote, prune and trim memory once")
 
@@ -167,6 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in describe_errors(exc):
             print(f"  {line}", file=sys.stderr)
         return 2
+    if args.command in STORE_COMMANDS:
+        return run_store_command(config, args)
     if args.command == "serve":
         return _serve(config, args)
     if args.command == "create-table":
