@@ -83,11 +83,14 @@ def is_loopback(host: str) -> bool:
 
 def uvicorn_options(config: MemoryConfig) -> dict[str, Any]:
     """uvicorn settings that enforce the API's limits at the server (WebSocket messages)."""
+    from qai_graph.api.shutdown import drain_timeout
+
     return {
         "ws_max_size": config.max_body_bytes,
         "ws_ping_interval": 20.0,
         "ws_ping_timeout": 20.0,
-        "timeout_graceful_shutdown": 10,
+        # A stop drains requests in flight for at most the operation deadline (+1 s).
+        "timeout_graceful_shutdown": drain_timeout(config.dynamodb_timeout_s),
     }
 
 
@@ -95,9 +98,8 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     if config.development_mode and not is_loopback(args.host):
         print(DEVELOPMENT_MODE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
         return 3
-    import uvicorn
-
     from qai_graph.api.app import create_app
+    from qai_graph.api.shutdown import run as run_server
 
     if config.development_mode:
         logger.warning("development mode: no API keys, everything is open (loopback only)")
@@ -105,7 +107,8 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
     # uvicorn turns SIGINT/SIGTERM into a lifespan shutdown, which stops the embedded
     # store, which writes its last snapshot.
-    uvicorn.run(
+    # uvicorn.run plus WebSockets closed with 1001 when stopping (api/shutdown.py).
+    run_server(
         app,
         host=args.host,
         port=args.port,

@@ -18,6 +18,7 @@ from qai_graph.api.auth import Authenticator
 from qai_graph.api.events import InProcessEventBus
 from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
 from qai_graph.api.schema import build_schema
+from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.opening import open_service, uses_embedded_store
@@ -78,7 +79,11 @@ def create_app(
         allowed_origins=allowed_origins,
         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
-    middleware = [Middleware(BodySizeLimit, max_bytes=config.max_body_bytes)]
+    websockets = OpenWebSockets()  # closed with 1001 by a clean stop (api/shutdown.py)
+    middleware = [
+        Middleware(TrackWebSockets, sockets=websockets),
+        Middleware(BodySizeLimit, max_bytes=config.max_body_bytes),
+    ]
     cors = [
         Middleware(
             CORSMiddleware,
@@ -103,7 +108,7 @@ def create_app(
             yield
             logger.info("qai-graph shutting down")
 
-    return Starlette(
+    app = Starlette(
         routes=[
             Route("/graphql", view, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", view),
@@ -114,3 +119,5 @@ def create_app(
         middleware=(cors if allowed_origins else []) + middleware,
         lifespan=lifespan,
     )
+    app.state.websockets = websockets
+    return app

@@ -23,9 +23,7 @@ def test_the_readme_python_snippet_runs_against_the_embedded_store(tmp_path: Pat
     script.write_text(_snippet(), encoding="utf-8")
     # A fresh clone's environment: no AWS credentials, no QAI_MEMORY_* settings; the
     # default data directory (.qai-data) lands in the working directory.
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "QAI_MEMORY_"))
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "QAI_MEMORY_"))}
     env["PYTHONPATH"] = str(ROOT)
 
     def run() -> str:
