@@ -66,8 +66,12 @@ def encode(record: dict[str, Any]) -> bytes:
 def read(directory: Path, after_seq: int) -> Iterator[dict[str, Any]]:
     """The records after ``after_seq``, in order; truncates a torn tail (see module doc)."""
     found = segments(directory)
+    # Empty segments after the last one written to (opened, never appended) don't count:
+    # the last record is the last one actually written.
+    written = [position for position, (_, path) in enumerate(found) if path.stat().st_size]
+    last = written[-1] if written else -1
     for position, (_, path) in enumerate(found):
-        last_segment = position == len(found) - 1
+        last_segment = position >= last
         data = path.read_bytes()
         offset = 0
         while offset < len(data):
