@@ -91,8 +91,18 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
     path = data_dir / SNAPSHOT_NAME
     seq, tables = snapshot.read(path)
     restored = Restored(seq=seq, tables=len(tables))
+    last_report = time.monotonic()
+    if tables:
+        logger.info("read %s in %.1f s; loading its items", path, last_report - started)
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last_report
+        if time.monotonic() - last_report > _PROGRESS_S:
+            last_report = time.monotonic()
+            logger.info("restoring the snapshot: %d of %d items", done, total)
+
     try:
-        restored.items = snapshot.restore(caller, tables)
+        restored.items = snapshot.restore(caller, tables, progress)
     except WireError as exc:
         raise SnapshotError(f"cannot restore snapshot {path}: {exc}") from exc
     if tables:
@@ -104,7 +114,6 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
             seq,
             time.monotonic() - started,
         )
-    last_report = time.monotonic()
     for record in journal.read(data_dir, seq):
         if int(record["s"]) != restored.seq + 1:  # a gap: records were lost
             raise JournalError(f"journal records out of order at {record['s']} in {data_dir}")
@@ -236,6 +245,16 @@ def _watch_stdin(stop: threading.Event) -> None:
     stop.set()
 
 
+def _withdraw_endpoint(data_dir: Path) -> None:
+    # A process starting on this directory now must wait for the lock, not join us.
+    owner = data_dir / "emulator.json"
+    try:
+        if json.loads(owner.read_text()).get("pid") == os.getpid():
+            owner.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _remove_stale_temporaries(data_dir: Path) -> None:
     # A compaction killed mid-write leaves its temporary file; it was never renamed.
     for tmp in data_dir.glob(f"{SNAPSHOT_NAME}.*.tmp"):
@@ -324,6 +343,8 @@ def serve(
 
     while not stop.wait(0.5):  # a timeout keeps the main thread responsive to signals
         pass
+    if data_dir is not None:
+        _withdraw_endpoint(data_dir)
     server.shutdown()
     with guard.lock:
         guard.closed = True  # requests still in flight after this get a 503

@@ -220,13 +220,18 @@ def read(path: Path) -> tuple[int, list[dict[str, Any]]]:
     return seq, tables
 
 
-def restore(caller: WireCaller, tables: list[dict[str, Any]]) -> int:
+def restore(
+    caller: WireCaller,
+    tables: list[dict[str, Any]],
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> int:
     """Recreate the tables; returns the number of items.
 
     Tables are created through the wire API; items go straight into moto's tables
     (200,000 items load in seconds rather than minutes through BatchWriteItem).
     """
     count = 0
+    total = sum(len(table["items"]) for table in tables)
     for table in tables:
         region, name = table["region"], table["create"]["TableName"]
         caller.call(region, "CreateTable", table["create"])
@@ -235,7 +240,9 @@ def restore(caller: WireCaller, tables: list[dict[str, Any]]) -> int:
         try:
             # What PutItem stores, without a request's parsing and checks: the items
             # passed them when they were first written.
-            for attrs in table["items"]:
+            for number, attrs in enumerate(table["items"], start=count + 1):
+                if number % 10000 == 0:
+                    progress(number, total)
                 hash_key = _typed(attrs[hash_attr])
                 if range_attr is None:
                     target.items[hash_key] = _item(hash_key, None, attrs)
