@@ -87,6 +87,19 @@ class Restored:
 def load(app: WsgiApp, data_dir: Path) -> Restored:
     """Restore the snapshot, then replay the journal after it (progress in the log)."""
     started = time.monotonic()
+    # Millions of objects are created and all live on: collections meanwhile would walk
+    # them again and again for nothing.
+    gc.disable()
+    try:
+        return _load(app, data_dir, started)
+    finally:
+        # Frozen: later full collections skip them (else each walks millions of objects,
+        # a second or more holding the GIL while every request waits).
+        gc.freeze()
+        gc.enable()
+
+
+def _load(app: WsgiApp, data_dir: Path, started: float) -> Restored:
     caller = WireCaller(app)
     path = data_dir / SNAPSHOT_NAME
     seq, tables = snapshot.read(path)
@@ -128,10 +141,6 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
             last_report = time.monotonic()
             logger.info("replaying the journal: %d records so far", restored.replayed)
     patches.note_write()
-    # Millions of long-lived objects: without this every full collection walks them all
-    # (a second or more holding the GIL, so every request waits).
-    gc.collect()
-    gc.freeze()
     if restored.replayed:
         logger.info(
             "replayed %d journal records (up to %d) in %.1f s",

@@ -148,7 +148,13 @@ def _index_partition(table: Any, index_name: str, hash_key: Any) -> list[Any]:
         groups: dict[Any, list[Any]] = {}
         for hash_set in table.items.values():
             for item in hash_set.values() if table.range_key_attr else [hash_set]:
-                value = item.attrs.get(attr)
+                # An item restored from a snapshot and not read since keeps its wire JSON:
+                # grouping reads only the one attribute, not the whole item.
+                raw = item.__dict__.get("_wire")
+                if raw is None:
+                    value = item.attrs.get(attr)
+                else:
+                    value = DynamoType(raw[attr]) if attr in raw else None
                 if value is not None:
                     groups.setdefault(value, []).append(item)
         cached = (_generation[0], groups)
