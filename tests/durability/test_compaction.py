@@ -41,8 +41,8 @@ def test_writes_during_a_compaction_do_not_reach_its_snapshot(tmp_path: Path) ->
         item = {**_key(pk), "n": {"N": "1"}, "m": {"M": {"l": {"L": [{"S": "x"}]}}}}
         wire.call(REGION, "PutItem", {"TableName": TABLE, "Item": item})
 
-    patches.CopyOnWrite.begin()  # what a compaction does under the store lock
-    frozen = snapshot.freeze(seq=7)
+    frozen = snapshot.freeze(seq=7)  # what a compaction does under the store lock
+    patches.CopyOnWrite.begin(frozen.shared)
     # Writes served while the snapshot is being written.
     wire.call(
         REGION,
@@ -57,6 +57,8 @@ def test_writes_during_a_compaction_do_not_reach_its_snapshot(tmp_path: Path) ->
     wire.call(REGION, "PutItem", {"TableName": TABLE, "Item": {**_key("b"), "n": {"N": "5"}}})
     wire.call(REGION, "DeleteItem", {"TableName": TABLE, "Key": _key("c")})
     wire.call(REGION, "PutItem", {"TableName": TABLE, "Item": {**_key("d"), "n": {"N": "9"}}})
+    same_partition = {"pk": {"S": "a"}, "sk": {"S": "T"}, "n": {"N": "3"}}
+    wire.call(REGION, "PutItem", {"TableName": TABLE, "Item": same_partition})
     path = tmp_path / "snapshot.json"
     try:
         assert snapshot.write(path, frozen) == 3

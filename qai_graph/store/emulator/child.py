@@ -177,16 +177,16 @@ class Compactor:
         return grown >= min(MAX_JOURNAL_BYTES, max(1, self.snapshot_bytes // JOURNAL_SHARE))
 
     def compact(self) -> bool:
-        """One snapshot; requests wait only while the journal rotates and the tables'
-        dictionaries are copied."""
+        """One snapshot; requests wait only while the journal rotates and the tables are
+        frozen (a view of their partitions, copy-on-write on)."""
         guard = self.guard
         with guard.lock:
             held = time.perf_counter()
             if guard.closed:
                 return False
             seq = guard.journal.rotate() if guard.journal is not None else guard.seq
-            patches.CopyOnWrite.begin()
             frozen = snapshot.freeze(seq)
+            patches.CopyOnWrite.begin(frozen.shared)
             guard.dirty = False
             self.last_hold_s = time.perf_counter() - held
         started = time.monotonic()

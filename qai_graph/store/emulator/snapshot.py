@@ -5,10 +5,10 @@ as DynamoDB wire JSON (so the file does not depend on moto), and ``seq``, the la
 journal record it contains (see :mod:`.journal`).
 
 A snapshot is a compaction: under the store lock the emulator starts a new journal
-segment, turns copy-on-write on (:class:`~.patches.CopyOnWrite`) and takes shallow
-copies of the tables' item dictionaries (:func:`freeze`: the only step requests wait
-for). A thread then writes those items to a temporary file, yielding to requests every
-few hundred items, fsyncs it and renames it over the old snapshot; only then are the
+segment, takes a view of the tables' partition dictionaries and turns copy-on-write on
+(:func:`freeze`, :class:`~.patches.CopyOnWrite`: the only step requests wait for).
+A thread then writes those items to a temporary file, yielding to requests every few
+hundred items, fsyncs it and renames it over the old snapshot; only then are the
 journal segments it covers deleted. (``fork()`` would be simpler, but it copies the
 page tables with every thread stopped: 140 ms at 200,000 items.)
 
@@ -50,14 +50,17 @@ class Frozen:
     """
 
     seq: int
-    tables: list[tuple[dict[str, Any], list[Any]]]  # (settings, item holders)
-    range_keyed: list[bool]
+    tables: list[tuple[dict[str, Any], list[dict[Any, Any]]]]  # (settings, partitions)
+    shared: frozenset[int]  # ids of the live partition dicts in the view
 
 
 def freeze(seq: int) -> Frozen:
-    """Shallow copies of every table's item dictionaries (milliseconds at 200,000 items)."""
-    tables: list[tuple[dict[str, Any], list[Any]]] = []
-    range_keyed = []
+    """A view of every table: its settings and its partition dictionaries, not copied.
+
+    The caller then turns :class:`~.patches.CopyOnWrite` on with ``shared``.
+    """
+    tables: list[tuple[dict[str, Any], list[dict[Any, Any]]]] = []
+    shared: set[int] = set()
     for region, backend in dynamodb_backends[DEFAULT_ACCOUNT_ID].items():
         for table in backend.tables.values():
             described = table.describe(base_key="Table")["Table"]
@@ -73,12 +76,12 @@ def freeze(seq: int) -> Frozen:
                 "stream": described.get("StreamSpecification"),
             }
             if table.range_key_attr is None:
-                holders = [list(table.items.values())]
+                partitions = [dict(table.items)]  # item by hash key: a copy of references
             else:
-                holders = [list(partition.values()) for partition in table.items.values()]
-            tables.append((settings, holders))
-            range_keyed.append(table.range_key_attr is not None)
-    return Frozen(seq, tables, range_keyed)
+                partitions = [p for p in table.items.values() if p]
+                shared.update(id(p) for p in partitions)
+            tables.append((settings, partitions))
+    return Frozen(seq, tables, frozenset(shared))
 
 
 def write(path: Path, frozen: Frozen, pause: Callable[[], None] = lambda: None) -> int:
@@ -92,8 +95,8 @@ def write(path: Path, frozen: Frozen, pause: Callable[[], None] = lambda: None) 
         for number, (settings, holders) in enumerate(frozen.tables):
             file.write(("," if number else "") + json.dumps(settings)[:-1] + ',"items":[')
             first = True
-            for holder in holders:
-                for item in holder:
+            for partition in holders:
+                for item in partition.values():
                     attrs = wire_attributes(item)
                     line = json.dumps(attrs, separators=(",", ":"), default=_encode_binary)
                     file.write(line if first else "," + line)
