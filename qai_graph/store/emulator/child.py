@@ -11,8 +11,8 @@ Persistence (with a data directory)
     after it (:mod:`.journal`), logging progress. Every write is journaled and fsynced
     before its answer (:mod:`.guard`), so nothing acknowledged is lost by a kill -9 or
     a power cut. Every ``--snapshot-interval`` seconds, if the journal has grown by a
-    fair share of the snapshot's size, a compaction writes a new snapshot beside the
-    requests and deletes the journal segments it covers. Without a journal
+    fair share of the snapshot's size (or 1,000 records), a compaction writes a new
+    snapshot beside the requests and deletes the journal segments it covers. Without a journal
     (``--no-journal``, for comparison) a snapshot follows every change within the
     interval, and a crash loses what was written since the last one.
 
@@ -62,6 +62,9 @@ LISTEN_BACKLOG = 4096
 # replay at start stays a fraction of the snapshot's own load time.
 JOURNAL_SHARE = 8
 MAX_JOURNAL_BYTES = 64 * 1024 * 1024
+# Replay goes through moto's request handling (a few ms a record), so the journal is
+# also bounded in records: ~1,000 replay in a few seconds whatever the store's size.
+MAX_JOURNAL_RECORDS = 1000
 _PROGRESS_S = 2.0
 
 
@@ -174,6 +177,8 @@ class Compactor:
         grown = self.guard.journal.bytes_since_rotation
         if self.after_bytes is not None:
             return grown >= self.after_bytes
+        if self.guard.journal.records_since_rotation >= MAX_JOURNAL_RECORDS:
+            return True
         return grown >= min(MAX_JOURNAL_BYTES, max(1, self.snapshot_bytes // JOURNAL_SHARE))
 
     def compact(self) -> bool:
@@ -334,6 +339,7 @@ def serve(
         store_journal = Journal(data_dir, restored.seq)
         # Records replayed at this start stay in old segments until the next compaction.
         store_journal.bytes_since_rotation = restored.replayed_bytes
+        store_journal.records_since_rotation = restored.replayed
     guard = StoreGuard(app, store_journal, restored.seq)
     guard.dirty = restored.replayed > 0
     ThreadedWSGIServer.request_queue_size = LISTEN_BACKLOG

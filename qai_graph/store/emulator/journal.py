@@ -127,6 +127,7 @@ class Journal:
         self.directory = directory
         self.seq = last_seq  # the last record appended
         self.bytes_since_rotation = 0
+        self.records_since_rotation = 0
         self._durable = last_seq
         self._syncing = False
         self._cond = threading.Condition()
@@ -165,6 +166,7 @@ class Journal:
             self.seq = seq
             self._segment_records += 1
             self.bytes_since_rotation += len(data)
+            self.records_since_rotation += 1
         return seq
 
     def wait_durable(self, seq: int) -> None:
@@ -204,6 +206,7 @@ class Journal:
                 self._fd = self._open(self.seq + 1)
                 self._segment_records = 0
             self.bytes_since_rotation = 0
+            self.records_since_rotation = 0
             return self.seq
 
     def drop_through(self, seq: int) -> int:
