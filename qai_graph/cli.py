@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from qai_graph.cli_store import STORE_COMMANDS, add_store_commands, run_store_command
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
 
 logger = logging.getLogger("qai_graph.cli")
@@ -67,6 +68,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--model-id", help="the hosted model's id")
     chat.add_argument("--twitch-channel", help="answer this Twitch channel instead of stdin")
     chat.add_argument("--twitch-login", help="the bot's Twitch login")
+    add_store_commands(commands)
     commands.add_parser("create-table", help="create the table (and its TTL) if missing")
     commands.add_parser("consolidate", help="promote, prune and trim memory once")
 
@@ -102,11 +104,14 @@ def is_loopback(host: str) -> bool:
 
 def uvicorn_options(config: MemoryConfig) -> dict[str, Any]:
     """uvicorn settings that enforce the API's limits at the server (WebSocket messages)."""
+    from qai_graph.api.shutdown import drain_timeout
+
     return {
         "ws_max_size": config.max_body_bytes,
         "ws_ping_interval": 20.0,
         "ws_ping_timeout": 20.0,
-        "timeout_graceful_shutdown": 10,
+        # A stop drains requests in flight for at most the operation deadline (+1 s).
+        "timeout_graceful_shutdown": drain_timeout(config.operation_timeout_s),
     }
 
 
@@ -114,9 +119,8 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     if config.development_mode and not is_loopback(args.host):
         print(DEVELOPMENT_MODE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
         return 3
-    import uvicorn
-
     from qai_graph.api.app import create_app
+    from qai_graph.api.shutdown import run as run_server
 
     if config.development_mode:
         logger.warning("development mode: no API keys, everything is open (loopback only)")
@@ -124,7 +128,8 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
     # uvicorn turns SIGINT/SIGTERM into a lifespan shutdown, which stops the embedded
     # store, which writes its last snapshot.
-    uvicorn.run(
+    # uvicorn.run plus WebSockets closed with 1001 when stopping (api/shutdown.py).
+    run_server(
         app,
         host=args.host,
         port=args.port,
@@ -135,7 +140,7 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
 
 
 async def _create_table(config: MemoryConfig) -> int:
-    from qai_graph.api.app import open_service
+    from qai_graph.memory.opening import open_service
 
     async with AsyncExitStack() as stack:
         await open_service(config, stack)  # initialize() creates the table if missing
@@ -144,7 +149,7 @@ async def _create_table(config: MemoryConfig) -> int:
 
 
 async def _consolidate(config: MemoryConfig) -> int:
-    from qai_graph.api.app import open_service
+    from qai_graph.memory.opening import open_service
 
     async with AsyncExitStack() as stack:
         service = await open_service(config, stack)
@@ -154,12 +159,12 @@ async def _consolidate(config: MemoryConfig) -> int:
 
 
 async def _mcp(config: MemoryConfig) -> int:
-    from qai_graph.api.app import open_service
     from qai_graph.mcp.server import serve_stdio
+    from qai_graph.memory.opening import open_service
 
     async with AsyncExitStack() as stack:
         service = await open_service(config, stack)
-        await serve_stdio(service, deadline_s=config.dynamodb_timeout_s)
+        await serve_stdio(service, deadline_s=config.operation_timeout_s)
     return 0
 
 
@@ -170,7 +175,7 @@ async def _chat(config: MemoryConfig, args: argparse.Namespace) -> int:
     async with AsyncExitStack() as stack:
         memory: ChatMemory
         if args.in_process:
-            from qai_graph.api.app import open_service
+            from qai_graph.memory.opening import open_service
 
             memory = InProcessMemory(await open_service(config, stack))
         else:
@@ -222,6 +227,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in describe_errors(exc):
             print(f"  {line}", file=sys.stderr)
         return 2
+    if args.command in STORE_COMMANDS:
+        return run_store_command(config, args)
     if args.command == "serve":
         return _serve(config, args)
     if args.command == "chat":

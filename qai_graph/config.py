@@ -55,7 +55,10 @@ class MemoryConfig(BaseSettings):
 
     # Embedded store
     data_dir: Path = Path(".qai-data")
+    # How often the embedded store may compact (snapshot + journal truncation).
     snapshot_interval_s: float = Field(2.0, gt=0, le=3600)
+    # false: no journal, snapshots only (a crash loses up to one interval); for comparison.
+    journal: bool = True
 
     # API security and limits (see the README's security section)
     # "<role>:<sha256 hex of the key>,...": unset means development mode (all open, loopback only).

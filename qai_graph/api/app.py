@@ -20,36 +20,15 @@ from qai_graph.api.events import InProcessEventBus
 from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
 from qai_graph.api.preauth import PreAuthSlots
 from qai_graph.api.schema import build_schema
+from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
 from qai_graph.mcp.http import McpHttpApp
+from qai_graph.memory.opening import open_service, uses_embedded_store
 from qai_graph.memory.service import MemoryService
-from qai_graph.store.embedded import EmbeddedDynamo
 
 logger = logging.getLogger("qai_graph.api")
-
-
-def uses_embedded_store(config: MemoryConfig) -> bool:
-    """No endpoint and not AWS: run the local emulator."""
-    return config.dynamodb_endpoint is None and not config.use_aws
-
-
-async def open_service(config: MemoryConfig, stack: AsyncExitStack) -> MemoryService:
-    """Start the embedded store if needed, then an initialised service; ``stack`` closes both."""
-    endpoint = config.dynamodb_endpoint
-    if uses_embedded_store(config):
-        store = EmbeddedDynamo(
-            config.data_dir,
-            snapshot_interval_s=config.snapshot_interval_s,
-            region=config.dynamodb_region,
-        )
-        endpoint = await store.astart()
-        # Registered first so it runs last: the service closes, then the store snapshots.
-        stack.push_async_callback(store.astop)
-    service = MemoryService(config, endpoint=endpoint)
-    await service.initialize()
-    stack.push_async_callback(service.close)
-    return service
+__all__ = ["create_app", "open_service", "uses_embedded_store"]  # the last two moved to memory/
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -109,7 +88,11 @@ def create_app(
     # /mcp: the MCP face, behind the same keys (qai_graph.security); its session manager
     # runs in the lifespan below, and its tools reach the service the lifespan opened.
     mcp_app = McpHttpApp(config, lambda: app.state.service)
-    middleware = [Middleware(BodySizeLimit, max_bytes=config.max_body_bytes)]
+    websockets = OpenWebSockets()  # closed with 1001 by a clean stop (api/shutdown.py)
+    middleware = [
+        Middleware(TrackWebSockets, sockets=websockets),
+        Middleware(BodySizeLimit, max_bytes=config.max_body_bytes),
+    ]
     cors = [
         Middleware(
             CORSMiddleware,
@@ -147,4 +130,5 @@ def create_app(
         middleware=(cors if allowed_origins else []) + middleware,
         lifespan=lifespan,
     )
+    app.state.websockets = websockets
     return app

@@ -48,7 +48,7 @@ class McpHttpApp:
 
     def __init__(self, config: MemoryConfig, service: ServiceProvider) -> None:
         self._auth = Authenticator(config.api_key_roles)
-        self.server = build_server(service, deadline_s=config.dynamodb_timeout_s)
+        self.server = build_server(service, deadline_s=config.operation_timeout_s)
         # Builds the session manager (the returned Starlette app is not used: we mount
         # the manager ourselves, behind our auth, in the API's own app).
         self.server.streamable_http_app(

@@ -134,7 +134,8 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
         except MemoryError_ as exc:
             return tool_error(exc.code, exc.message, _FIELDS.get(exc.field or "", exc.field))
         except TimeoutError:
-            return tool_error("STORE_UNAVAILABLE", f"no answer from the store in {deadline_s} s")
+            # The operation deadline (QAI_MEMORY_OPERATION_TIMEOUT_S), coded as over GraphQL.
+            return tool_error("TIMEOUT", f"the operation did not finish in {deadline_s} s")
         except Exception:
             error_id = uuid.uuid4().hex[:12]
             logger.exception("MCP tool failed; error id %s", error_id)

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -75,6 +76,14 @@ class MemoryService:
         self._persona: Persona | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
+
+    @staticmethod
+    def open(config: MemoryConfig | None = None) -> AbstractAsyncContextManager[MemoryService]:
+        """``async with MemoryService.open() as memory:``: as ``qai-graph serve`` opens it,
+        starting the embedded store when no endpoint is configured, stopping it on exit."""
+        from qai_graph.memory.opening import open_memory
+
+        return open_memory(config)
 
     async def initialize(self) -> None:
         """Open the client and create the table if it is missing (idempotent)."""

@@ -18,7 +18,8 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 
 from qai_graph.store.embedded import EmbeddedDynamo
-from qai_graph.store.emulator_child import SNAPSHOT_NAME, StoreGuard
+from qai_graph.store.emulator.guard import StoreGuard
+from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME
 
 TABLE = "qai-embedded-test"
 ITEM: dict[str, Any] = {

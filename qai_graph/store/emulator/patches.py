@@ -10,6 +10,10 @@
    index partition, grouped once per generation of the data (any write starts a new one).
 3. Item operations answer with plain ``json.dumps`` instead of moto's shape-driven
    serialiser, which took most of a small Query's time.
+4. An Item checks its 400 KB limit once instead of once per attribute (quadratic: most
+   of a PutItem's time, and of loading a snapshot).
+5. While a compaction reads a frozen view of the tables, writes copy the partition
+   (and UpdateItem the item) they change first (:class:`CopyOnWrite`).
 
 Each keeps moto's answers the same; the integration tests run against the patched
 emulator, and DynamoDB itself needs none of this.
@@ -18,6 +22,7 @@ emulator, and DynamoDB itself needs none of this.
 from __future__ import annotations
 
 import base64
+import copy
 import json
 from datetime import datetime
 from typing import Any
@@ -25,6 +30,7 @@ from typing import Any
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
+    ItemSizeTooLarge,
     MockValidationException,
     MultipleTransactionsException,
     TooManyTransactionsException,
@@ -32,7 +38,9 @@ from moto.dynamodb.exceptions import (
     TransactWriteSingleOpException,
 )
 from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
+from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoResult
 
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
@@ -140,7 +148,13 @@ def _index_partition(table: Any, index_name: str, hash_key: Any) -> list[Any]:
         groups: dict[Any, list[Any]] = {}
         for hash_set in table.items.values():
             for item in hash_set.values() if table.range_key_attr else [hash_set]:
-                value = item.attrs.get(attr)
+                # An item restored from a snapshot and not read since keeps its wire JSON:
+                # grouping reads only the one attribute, not the whole item.
+                raw = item.__dict__.get("_wire")
+                if raw is None:
+                    value = item.attrs.get(attr)
+                else:
+                    value = DynamoType(raw[attr]) if attr in raw else None
                 if value is not None:
                     groups.setdefault(value, []).append(item)
         cached = (_generation[0], groups)
@@ -207,4 +221,105 @@ def apply() -> None:
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
+    Item.__init__ = item_init  # type: ignore[method-assign]
+    DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
+    Table.put_item = table_put_item  # type: ignore[method-assign]
+    Table.delete_item = table_delete_item  # type: ignore[method-assign]
     _ = ConditionalCheckFailed  # imported to fail fast if moto renames its exceptions
+
+
+# -- 4. items built once, 5. copy-on-write during a compaction ---------------------------
+
+
+def item_init(self: Any, hash_key: Any, range_key: Any, attrs: dict[str, Any]) -> None:
+    """Item() with its 400 KB check done once, not once per attribute (O(n^2) in moto)."""
+    self.hash_key = hash_key
+    self.range_key = range_key
+    values = {key: DynamoType(value) for key, value in attrs.items()}
+    self.attrs = LimitedSizeDict()
+    dict.update(self.attrs, values)  # bypasses the per-key __setitem__ check
+    if sum(bytesize(key) + value.size() for key, value in values.items()) > 405000:
+        raise ItemSizeTooLarge
+
+
+class CopyOnWrite:
+    """While a compaction reads a frozen view of the tables, writes must not touch it.
+
+    The view holds the tables' partition dictionaries themselves (no per-item copy, so
+    freezing 200,000 items takes about a millisecond). While ``epoch`` is set, a write
+    to a frozen partition first gives the live table a copy of that partition, and
+    UpdateItem (the one write that changes an Item in place) first swaps in a deep copy
+    of the item: the frozen partitions and items stay as they were.
+    """
+
+    epoch: int | None = None
+    frozen: frozenset[int] = frozenset()  # ids of the partition dicts being read
+    _next = 0
+
+    @classmethod
+    def begin(cls, frozen: frozenset[int]) -> None:
+        cls._next += 1
+        cls.frozen = frozen
+        cls.epoch = cls._next
+
+    @classmethod
+    def end(cls) -> None:
+        cls.epoch = None
+        cls.frozen = frozenset()
+
+
+def _unshare(table: Any, hash_key: Any) -> Any:
+    """The live partition of ``hash_key``, copied first if a compaction is reading it."""
+    partition = table.items.get(hash_key)
+    if partition is not None and id(partition) in CopyOnWrite.frozen:
+        partition = dict(partition)
+        table.items[hash_key] = partition
+    return partition
+
+
+_update_item = DynamoDBBackend.update_item
+_table_put_item = Table.put_item
+_table_delete_item = Table.delete_item
+
+
+def update_item(self: Any, table_name: str, key: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    """UpdateItem that leaves an item a compaction is reading untouched."""
+    if CopyOnWrite.epoch is not None:
+        _clone_live_item(self.get_table(table_name), key)
+    return _update_item(self, table_name, key, *args, **kwargs)
+
+
+def table_put_item(self: Any, item_attrs: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+    """Table.put_item that leaves a partition a compaction is reading untouched."""
+    if (
+        CopyOnWrite.epoch is not None
+        and self.range_key_attr is not None
+        and self.hash_key_attr in item_attrs
+    ):
+        _unshare(self, DynamoType(item_attrs[self.hash_key_attr]))
+    return _table_put_item(self, item_attrs, *args, **kwargs)
+
+
+def table_delete_item(self: Any, hash_key: Any, range_key: Any) -> Any:
+    """Table.delete_item that leaves a partition a compaction is reading untouched."""
+    if CopyOnWrite.epoch is not None and range_key:
+        _unshare(self, hash_key)
+    return _table_delete_item(self, hash_key, range_key)
+
+
+def _clone_live_item(table: Any, key: dict[str, Any]) -> None:
+    if table.hash_key_attr not in key:
+        return  # moto answers the validation error itself
+    hash_key = DynamoType(key[table.hash_key_attr])
+    if table.range_key_attr is None:
+        holder, slot = table.items, hash_key
+    else:
+        if table.range_key_attr not in key or hash_key not in table.items:
+            return
+        holder, slot = _unshare(table, hash_key), DynamoType(key[table.range_key_attr])
+    item = holder.get(slot)
+    if item is None or getattr(item, "_cow_epoch", None) == CopyOnWrite.epoch:
+        return
+    clone = copy.deepcopy(item)
+    clone._cow_epoch = CopyOnWrite.epoch
+    holder[slot] = clone

@@ -1,0 +1,118 @@
+"""The CLI's store commands: ``emulator``, ``export`` and ``import`` (see ``qai-graph -h``).
+
+Kept apart from ``cli.py`` so the commands that serve and those that move data evolve
+separately; ``cli.py`` only registers and dispatches them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import time
+from contextlib import AsyncExitStack
+from pathlib import Path
+from typing import Any
+
+from qai_graph.config import MemoryConfig
+
+STORE_COMMANDS = ("emulator", "export", "import")
+REMOTE_REFUSAL = """\
+qai-graph emulator: refusing to listen on {host}: the emulator has no authentication,
+so anyone who can reach it may read and change every item. Pass --allow-remote to
+listen there anyway (behind a firewall you trust).
+"""
+
+
+def add_store_commands(commands: Any) -> None:
+    emulator = commands.add_parser(
+        "emulator",
+        help="run the embedded DynamoDB as a standalone server (journal + snapshots)",
+    )
+    emulator.add_argument("--host", default="127.0.0.1")
+    emulator.add_argument("--port", type=int, default=8001, help="0 picks a free port")
+    emulator.add_argument(
+        "--data-dir", type=Path, default=None, help="default: QAI_MEMORY_DATA_DIR (.qai-data)"
+    )
+    emulator.add_argument("--allow-remote", action="store_true", help="allow a non-loopback --host")
+
+    export = commands.add_parser(
+        "export", help="write every live item as JSON Lines (DynamoDB JSON, a header first)"
+    )
+    export.add_argument("--out", type=Path, default=None, help="default: standard output")
+
+    load = commands.add_parser(
+        "import", help="load an export into the configured table (idempotent)"
+    )
+    load.add_argument("file", type=Path)
+
+
+def run_store_command(config: MemoryConfig, args: argparse.Namespace) -> int:
+    """Run ``emulator``, ``export`` or ``import``; returns the exit status."""
+    if args.command == "emulator":
+        return _emulator(config, args)
+    if args.command == "export":
+        return asyncio.run(_export(config, args.out))
+    return asyncio.run(_import(config, args.file))
+
+
+def _emulator(config: MemoryConfig, args: argparse.Namespace) -> int:
+    from qai_graph.cli import is_loopback
+    from qai_graph.store.emulator import standalone
+
+    if not is_loopback(args.host) and not args.allow_remote:
+        print(REMOTE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
+        return 3
+    return standalone.run(
+        host=args.host,
+        port=args.port,
+        data_dir=args.data_dir or config.data_dir,
+        interval=config.snapshot_interval_s,
+        journal=config.journal,
+    )
+
+
+async def _export(config: MemoryConfig, out: Path | None) -> int:
+    from tqdm import tqdm
+
+    from qai_graph.memory.opening import open_service
+    from qai_graph.store import transfer
+
+    async with AsyncExitStack() as stack:
+        service = await open_service(config, stack)
+        db = service.store
+        header = await transfer.describe(db)
+        stream = sys.stdout if out is None else stack.enter_context(out.open("w"))
+        with tqdm(
+            total=header["item_count"] or None, unit=" items", desc="export", file=sys.stderr
+        ) as bar:
+            count = await transfer.export(db, stream, int(time.time()), bar.update)
+        stream.flush()
+    print(f"exported {count} items of {config.dynamodb_table_name}", file=sys.stderr)
+    return 0
+
+
+async def _import(config: MemoryConfig, path: Path) -> int:
+    from tqdm import tqdm
+
+    from qai_graph.errors import InvalidInput
+    from qai_graph.memory.opening import open_service
+    from qai_graph.store import transfer
+
+    with path.open() as file:
+        total = sum(1 for line in file if line.strip()) - 1
+    async with AsyncExitStack() as stack:
+        service = await open_service(config, stack)  # creates the table if missing
+        with path.open() as file:
+            try:
+                header = transfer.read_header(file.readline())
+                await transfer.check_schema(service.store, header)
+                with tqdm(
+                    total=max(total, 0), unit=" items", desc="import", file=sys.stderr
+                ) as bar:
+                    count = await transfer.import_items(service.store, file, bar.update)
+            except InvalidInput as exc:
+                print(f"qai-graph import: {exc}", file=sys.stderr)
+                return 2
+    print(f"imported {count} items into {config.dynamodb_table_name}", file=sys.stderr)
+    return 0

@@ -1,0 +1,130 @@
+"""From the embedded store to another DynamoDB and back: ``qai-graph export`` / ``import``."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from api_harness import serve
+from helpers import readme_operation, readme_operations, scan_all
+
+from qai_graph.config import MemoryConfig
+from qai_graph.store.emulator.embedded import EmbeddedDynamo
+from qai_graph.store.transfer import FORMAT
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def stores() -> Iterator[list[EmbeddedDynamo]]:
+    started: list[EmbeddedDynamo] = []
+    yield started
+    for store in started:
+        store.stop()
+
+
+def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
+    return subprocess.run(
+        [sys.executable, "-m", "qai_graph.cli", *args],
+        env={**base, "PYTHONPATH": str(ROOT), **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def _readme_answers(config: MemoryConfig) -> dict[str, Any]:
+    queries = [d for d in readme_operations() if d.lstrip().startswith("query")]
+    assert len(queries) >= 2
+    variables = {
+        "Prompt": {"player": "QuantumJim", "session": "stream-1", "game": {"world": [3, 1]}},
+        "Dashboard": {"after": None},
+    }
+    answers = {}
+    async with serve(config) as app:
+        for query in queries:
+            name = query.split("(", 1)[0].split("{", 1)[0].split()[-1]
+            answers[name] = await app.client.data(query, variables[name])
+    return answers
+
+
+async def test_export_then_import_elsewhere_answers_every_readme_query_the_same(
+    tmp_path: Path, stores: list[EmbeddedDynamo]
+) -> None:
+    table = f"qai-export-{uuid.uuid4().hex[:8]}"
+    laptop = EmbeddedDynamo(tmp_path / "laptop")
+    stores.append(laptop)
+    laptop.start()
+    source = MemoryConfig(dynamodb_endpoint=laptop.endpoint, dynamodb_table_name=table)
+    record = readme_operation("Record")
+    async with serve(source) as app:
+        for n, player in enumerate(["QuantumJim", "Ada", "QuantumJim", "Bob", "Ada"]):
+            await app.client.data(
+                record,
+                {
+                    "input": {
+                        "player": player,
+                        "channel": "TWITCH",
+                        "message": f"What is a qubit? ({n})",
+                        "qaiResponse": "A question I also ask.",
+                        "sessionId": "stream-1",
+                        "idempotencyKey": f"msg-{n}",
+                    }
+                },
+            )
+        await app.service.store_observation(
+            "PLAYER#QuantumJim", "Asks why before how", "behavioral", confidence=0.5
+        )
+        before = await scan_all(app.service)
+    expected = await _readme_answers(source)
+    assert expected["Dashboard"]["evolution"]["totalInteractions"] == 5
+
+    # On the laptop: the export joins the running embedded store of that directory.
+    dump = tmp_path / "memory.jsonl"
+    laptop_env = {
+        "QAI_MEMORY_DATA_DIR": str(tmp_path / "laptop"),
+        "QAI_MEMORY_DYNAMODB_TABLE_NAME": table,
+    }
+    done = _cli("export", "--out", str(dump), env=laptop_env)
+    assert done.returncode == 0, done.stderr
+    header, *lines = dump.read_text().splitlines()
+    assert json.loads(header)["format"] == FORMAT
+    assert json.loads(header)["KeySchema"][0] == {"AttributeName": "pk", "KeyType": "HASH"}
+    assert len(lines) == len(before)
+    assert "export" in done.stderr and "100%" in done.stderr  # the progress bar
+
+    # "AWS": another DynamoDB server, empty; imported twice (the second changes nothing).
+    cloud = EmbeddedDynamo(None)
+    stores.append(cloud)
+    cloud.start()
+    cloud_env = {"QAI_MEMORY_DYNAMODB_ENDPOINT": cloud.endpoint, **laptop_env}
+    for _ in range(2):
+        done = _cli("import", str(dump), env=cloud_env)
+        assert done.returncode == 0, done.stderr
+    target = MemoryConfig(dynamodb_endpoint=cloud.endpoint, dynamodb_table_name=table)
+    async with serve(target) as app:
+        after = await scan_all(app.service)
+    key = lambda item: (item["pk"]["S"], item["sk"]["S"])  # noqa: E731
+    assert sorted(after, key=key) == sorted(before, key=key)
+    assert await _readme_answers(target) == expected
+
+
+def test_import_refuses_a_file_that_is_not_an_export(
+    tmp_path: Path, stores: list[EmbeddedDynamo]
+) -> None:
+    cloud = EmbeddedDynamo(None)
+    stores.append(cloud)
+    cloud.start()
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"pk": {"S": "x"}, "sk": {"S": "y"}}\n')
+    done = _cli("import", str(bad), env={"QAI_MEMORY_DYNAMODB_ENDPOINT": cloud.endpoint})
+    assert done.returncode == 2
+    assert "not a qai-graph export" in done.stderr
