@@ -1,9 +1,11 @@
-"""The Starlette application: /graphql, /healthz and /readyz, resources owned by the lifespan."""
+"""The Starlette application: /graphql, /healthz, /readyz and /metrics, resources owned by
+the lifespan."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -15,8 +17,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from qai_graph.api.auth import Authenticator
-from qai_graph.api.events import InProcessEventBus
 from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
+from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
+from qai_graph.api.replica_events import make_event_bus
 from qai_graph.api.schema import build_schema
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
@@ -31,7 +34,9 @@ def uses_embedded_store(config: MemoryConfig) -> bool:
     return config.dynamodb_endpoint is None and not config.use_aws
 
 
-async def open_service(config: MemoryConfig, stack: AsyncExitStack) -> MemoryService:
+async def open_service(
+    config: MemoryConfig, stack: AsyncExitStack, *, metrics: Metrics | None = None
+) -> MemoryService:
     """Start the embedded store if needed, then an initialised service; ``stack`` closes both."""
     endpoint = config.dynamodb_endpoint
     if uses_embedded_store(config):
@@ -40,9 +45,16 @@ async def open_service(config: MemoryConfig, stack: AsyncExitStack) -> MemorySer
             snapshot_interval_s=config.snapshot_interval_s,
             region=config.dynamodb_region,
         )
+        started = time.perf_counter()
         endpoint = await store.astart()
         # Registered first so it runs last: the service closes, then the store snapshots.
         stack.push_async_callback(store.astop)
+        if metrics is not None:
+            metrics.store_timing("start", time.perf_counter() - started)
+            # The emulator's own timings (journal, snapshots), when it reports them.
+            timings = getattr(store, "timings", None)
+            if callable(timings):
+                metrics.add_store_timings(timings)
     service = MemoryService(config, endpoint=endpoint)
     await service.initialize()
     stack.push_async_callback(service.close)
@@ -89,8 +101,9 @@ def create_app(
     if graphiql is None:
         graphiql = config.graphiql
     show_ide = (config.development_mode and not config.use_aws) if graphiql is None else graphiql
+    metrics = Metrics()
     view = QaiGraphQL(
-        build_schema(config),
+        build_schema(config, extensions=[metrics.extension()]),
         authenticator=Authenticator(config.api_key_roles),
         connection_slots=ConnectionSlots(config.max_connections_per_key),
         deadline_s=config.dynamodb_timeout_s,
@@ -101,6 +114,7 @@ def create_app(
         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
     middleware = [Middleware(BodySizeLimit, max_bytes=config.max_body_bytes)]
+    telemetry = [Middleware(RequestTelemetry, metrics=metrics)]
     cors = [
         Middleware(
             CORSMiddleware,
@@ -114,13 +128,19 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            memory = service if service is not None else await open_service(config, stack)
-            bus = InProcessEventBus(memory.events)
+            memory = service
+            if memory is None:
+                memory = await open_service(config, stack, metrics=metrics)
+            memory.store.observers.append(metrics.dynamodb_call)
+            stack.callback(memory.store.observers.remove, metrics.dynamodb_call)
+            bus = make_event_bus(config, memory, counter=metrics, on_read=metrics.feed_read)
+            metrics.subscriptions.set_function(lambda: bus.subscriber_count)
             await bus.start()
             # Closing the streams first lets open subscriptions complete cleanly.
             stack.push_async_callback(bus.stop)
             app.state.service = memory
             app.state.bus = bus
+            app.state.metrics = metrics
             logger.info("qai-graph ready on table %s", config.dynamodb_table_name)
             yield
             logger.info("qai-graph shutting down")
@@ -131,8 +151,10 @@ def create_app(
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics_endpoint(config, metrics), methods=["GET"]),
         ],
-        # CORS outermost, so a refused body still carries the CORS headers a browser needs.
-        middleware=(cors if allowed_origins else []) + middleware,
+        # CORS outermost (after the request id), so a refused body still carries the
+        # CORS headers a browser needs.
+        middleware=telemetry + (cors if allowed_origins else []) + middleware,
         lifespan=lifespan,
     )

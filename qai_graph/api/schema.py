@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from graphql import GraphQLError
 from strawberry import Schema
@@ -12,10 +12,11 @@ from strawberry.types.execution import ExecutionContext
 
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.errors import ErrorCodes, log_errors
-from qai_graph.api.limits import limit_extensions
+from qai_graph.api.limits import ExtensionFactory, limit_extensions
 from qai_graph.api.mutations import Mutation
 from qai_graph.api.queries import Query
 from qai_graph.api.subscriptions import Subscription
+from qai_graph.api.tracing import tracing_extensions
 from qai_graph.config import MemoryConfig
 
 
@@ -45,9 +46,15 @@ class FreshLoaders(SchemaExtension):
 DOCUMENT_CACHE_SIZE = 256
 
 
-def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
-    """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting."""
+def build_schema(
+    config: MemoryConfig | None = None, *, extensions: Sequence[ExtensionFactory] = ()
+) -> QaiSchema:
+    """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting.
+
+    ``extensions`` run outermost (first), e.g. the app's metrics, so they time everything.
+    """
     limits = limit_extensions(config) if config is not None else []
+    tracing = tracing_extensions(config) if config is not None else []
     hide_schema = config is not None and not config.introspection_enabled
     return QaiSchema(
         query=Query,
@@ -57,6 +64,8 @@ def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
         # cache, so unique query texts cannot grow memory). No ParserCache: it raises
         # parse errors outside the token limiter's reach, losing TOO_MANY_TOKENS.
         extensions=[
+            *extensions,
+            *tracing,
             FreshLoaders,
             ErrorCodes,
             *limits,

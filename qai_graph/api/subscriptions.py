@@ -34,6 +34,7 @@ class Subscription:
                 if event.evolution is None:
                     continue
                 context.renew_loaders()
+                context.bus.delivered(event.kind)
                 yield Evolution.from_model(event.evolution)
 
     @subscription(
@@ -56,6 +57,7 @@ class Subscription:
         # Listen before reading the state, so no change between the two is lost.
         with context.bus.listen(kinds, latest_only=True) as stream:
             state = await context.service.get_evolution_state()
+            context.bus.delivered(EventKind.EVOLUTION_UPDATED)
             yield Evolution.from_model(state)
             sent = (state.stage, state.total_interactions, state.total_solutions_observed)
             sent_at = loop.time()
@@ -70,5 +72,6 @@ class Subscription:
                     continue
                 sent = progress(event)
                 context.renew_loaders()
+                context.bus.delivered(event.kind)
                 yield Evolution.from_model(event.evolution)
                 sent_at = loop.time()
