@@ -218,7 +218,9 @@ class OperationTelemetry(SchemaExtension):
             yield
             code = self._code()
         except BaseException:
-            code = "CANCELLED"  # the HTTP deadline or a closed socket ended it
+            # A subscription ends so when its client leaves; a query or mutation when
+            # the HTTP deadline (answered STORE_UNAVAILABLE) or a closed socket ends it.
+            code = "CLOSED" if self._describe()[0] == "subscription" else "CANCELLED"
             raise
         finally:
             seconds = time.perf_counter() - start
