@@ -211,7 +211,7 @@ async def run_scenario(
 
         await asyncio.gather(*(write(n) for n in range(len(replicas))))
         await asyncio.gather(*listeners)
-        for index, (where, client) in enumerate(placed):
+        for index, (where, _) in enumerate(placed):
             figures.stages_per_subscriber.append([stage for stage, _ in received[index]])
             for stage, at in received[index]:
                 for advanced, replica, answered in figures.advances:
