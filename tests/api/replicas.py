@@ -86,10 +86,15 @@ class ServeProcess:
                     raise TimeoutError(f"serve not ready: {self.stderr_path.read_text()[-2000:]}")
                 await asyncio.sleep(0.1)
 
+    def terminate(self) -> None:
+        """Ask the server to stop (SIGTERM: a graceful shutdown)."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+
     def stop(self, within: float = 20.0) -> int:
         """SIGTERM, then wait (kill if it hangs); the exit status."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 self.process.wait(within)
             except subprocess.TimeoutExpired:

@@ -35,14 +35,16 @@ async def test_three_replicas_deliver_each_stage_once_to_every_subscriber(
     env = clean_env(
         dynamodb_endpoint=shared_store,
         dynamodb_table_name=f"qai-replicas-{uuid.uuid4().hex[:8]}",
-        evolution_stage_2_interactions=30,
-        evolution_stage_3_interactions=70,
+        evolution_stage_2_interactions=12,
+        evolution_stage_3_interactions=30,
     )
     replicas = [ServeProcess(env, tmp_path, "--log-level", "warning") for _ in range(3)]
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
-        figures = await run_scenario(replicas, subscribers=20, per_writer=30)
+        figures = await run_scenario(replicas, subscribers=20, per_writer=12)
     finally:
+        for replica in replicas:
+            replica.terminate()  # all at once: they shut down in parallel
         codes = [r.stop() for r in replicas]
 
     assert figures.errors == []
