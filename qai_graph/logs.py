@@ -87,14 +87,31 @@ def _access_fields(args: tuple[Any, ...]) -> dict[str, Any]:
     return {"client": client, "method": method, "path": path, "status": status}
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (it may be swapped after set-up)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> Any:
+        """The current standard error."""
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: Any) -> None:
+        pass  # always the current sys.stderr
+
+
 def configure_logging(level: str = "info", fmt: str = "text") -> None:
     """Route every logger (uvicorn's included) through one stderr handler in ``fmt``."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.addFilter(ContextFilter())
     handler.setFormatter(JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT))
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if isinstance(old, StderrHandler):  # ours, from an earlier call; others are kept
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level.upper())
     for name in UVICORN_LOGGERS:
