@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -150,7 +151,10 @@ class EvolutionFeed:
     def start(self) -> None:
         """Begin reading (call from the event loop)."""
         if self._task is None:
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            # A fresh context: the reader outlives the subscription that started it, and
+            # its log lines belong to no request.
+            loop = asyncio.get_running_loop()
+            self._task = loop.create_task(self._run(), context=contextvars.Context())
 
     def halt(self) -> asyncio.Task[None] | None:
         """Stop reading now and forget the baseline; returns the cancelled task."""
