@@ -104,7 +104,7 @@ class Raw:
         )
         shard = evolution.pick_shard(self.config.counter_shards)
         items = [
-            interactions.put_new(interaction, key, self.config.index_shards),
+            interactions.put_new(interaction, key, self.config.tier_index_shards),
             players.touch_update(key, display, now, interactions=1),
             evolution.counter_increment(shard, interactions=1),
         ]
@@ -140,14 +140,14 @@ class Raw:
             expires_at=now_epoch + self.config.session_ttl,
         )
         (put,) = await self._one(
-            lambda db: sessions.write(db, session, version, now_epoch, self.config.index_shards)
+            lambda db: sessions.write(db, session, version, now_epoch, self.config.tier_index_shards)
         )
         await self._send(put)
 
     async def dashboard(self, page: int = 50) -> None:
         """The players page (shard Queries), then one Query per player partition."""
         shard_calls = await self._one(
-            lambda db: players.list_profiles(db, self.config.index_shards, page, None)
+            lambda db: players.list_profiles(db, self.config.player_index_shards, page, None)
         )
         answers = await asyncio.gather(*(self._send(c) for c in shard_calls))
         profiles = sorted(

@@ -53,7 +53,7 @@ def _items(
     rng = random.Random(5)
     now = datetime.now(UTC)
     now_epoch = int(now.timestamp())
-    shards = config.index_shards
+    shards = config.tier_index_shards
     items: list[dict[str, Any]] = []
     for p in range(n_players):
         display = player_name(p)
@@ -61,7 +61,7 @@ def _items(
         pk = keys.PLAYER_PREFIX + key
         first_seen = now - timedelta(days=2, seconds=rng.randrange(3600))
         last_seen = now - timedelta(seconds=rng.randrange(86_400))
-        profile = players.profile_item(display, key, first_seen, shards)
+        profile = players.profile_item(display, key, first_seen, config.player_index_shards)
         stamp = iso(last_seen)
         profile.update(
             last_seen=stamp,

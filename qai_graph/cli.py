@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from qai_graph.cli_store import STORE_COMMANDS, add_store_commands, run_store_command
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
+from qai_graph.logs import configure_logging, uvicorn_logging
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -30,10 +31,15 @@ def _parser() -> argparse.ArgumentParser:
         "variables; with no QAI_MEMORY_DYNAMODB_ENDPOINT (and not QAI_MEMORY_USE_AWS=true) "
         "an embedded DynamoDB emulator keeps data in QAI_MEMORY_DATA_DIR.",
     )
-    parser.add_argument("--log-level", default="info", choices=["debug", "info", "warning"])
+    log_levels = ["debug", "info", "warning", "error"]
+    parser.add_argument(
+        "--log-level", choices=log_levels, help="default: QAI_MEMORY_LOG_LEVEL, else info"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="run the GraphQL API under uvicorn")
+    # Also after `serve`; SUPPRESS keeps a level given before `serve` when none is given here.
+    serve.add_argument("--log-level", choices=log_levels, default=argparse.SUPPRESS)
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
@@ -133,7 +139,7 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
         app,
         host=args.host,
         port=args.port,
-        log_level=args.log_level,
+        **uvicorn_logging(args.log_level),
         **uvicorn_options(config),
     )
     return 0
@@ -207,9 +213,12 @@ def _export_schema(output: Path | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
-    logging.basicConfig(
-        level=args.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    try:
+        config: MemoryConfig | None = MemoryConfig()
+    except ValidationError as exc:
+        config, problems = None, describe_errors(exc)
+    args.log_level = args.log_level or (config.log_level if config else "info")
+    configure_logging(args.log_level, config.log_format if config else "text")
     if args.command == "export-schema":
         return _export_schema(args.output)
     if args.command == "api-key":
@@ -220,11 +229,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"entry: {entry}")
         print("Give the key to the client; add the entry to QAI_MEMORY_API_KEYS (comma-separated).")
         return 0
-    try:
-        config = MemoryConfig()
-    except ValidationError as exc:
+    if config is None:
         print("qai-graph: invalid configuration, not starting:", file=sys.stderr)
-        for line in describe_errors(exc):
+        for line in problems:
             print(f"  {line}", file=sys.stderr)
         return 2
     if args.command in STORE_COMMANDS:

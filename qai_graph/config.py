@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -45,9 +45,12 @@ class MemoryConfig(BaseSettings):
     evolution_stage_2_interactions: int = Field(10000, ge=1)
     evolution_stage_3_interactions: int = Field(100000, ge=1)
 
-    # Write sharding: evolution counters and the sparse index partitions.
+    # Write sharding: evolution counters and the sparse index partitions (README: "The
+    # table" has the numbers). One player-index shard makes a players page 1 Query.
     counter_shards: int = Field(8, ge=1, le=100)
-    index_shards: int = Field(4, ge=1, le=100)
+    player_index_shards: int = Field(1, ge=1, le=100)
+    tier_index_shards: int = Field(4, ge=1, le=100)
+    index_shards: int | None = Field(None, ge=1, le=100)  # legacy: the default of both above
 
     # Prompt
     prompt_memory_budget_chars: int = Field(1500, ge=200, le=20000)
@@ -79,9 +82,36 @@ class MemoryConfig(BaseSettings):
     enable_introspection: bool | None = None
     graphiql: bool | None = None
 
+    # Operators: cross-replica events, logs, metrics, tracing (README: "Monitoring")
+    events: Literal["table", "process"] = "table"  # process: one replica, no polling
+    event_poll_interval_s: float = Field(1.0, ge=0.05, le=60)  # idle poll, with subscribers
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["text", "json"] = "text"
+    metrics_key: str = ""  # sha256 hex of a key that may read /metrics (besides admin keys)
+    otel_tracing: bool = False  # Strawberry's OpenTelemetryExtension (extra: qai-graph[otel])
+
     # Semantic search (optional; not implemented in Phase 1)
     enable_semantic_search: bool = False
     bedrock_embedding_model: str = "amazon.titan-embed-text-v1"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_index_shards(cls, data: object) -> object:
+        # QAI_MEMORY_INDEX_SHARDS once set both indexes' shards: it still does, unless
+        # the new per-index setting is given too.
+        if isinstance(data, dict) and data.get("index_shards") is not None:
+            data = dict(data)
+            data.setdefault("player_index_shards", data["index_shards"])
+            data.setdefault("tier_index_shards", data["index_shards"])
+        return data
+
+    @field_validator("metrics_key")
+    @classmethod
+    def _metrics_key_is_a_hash(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and not _SHA256_HEX.match(value):
+            raise ValueError("expected the 64 hex digits of sha256(key), as in QAI_MEMORY_API_KEYS")
+        return value
 
     @field_validator("api_keys")
     @classmethod

@@ -1,4 +1,5 @@
-"""The Starlette application: /graphql, /mcp, /healthz, /readyz; resources owned by the lifespan."""
+"""The Starlette application: /graphql, /mcp, /metrics, /healthz, /readyz; resources owned
+by the lifespan."""
 
 from __future__ import annotations
 
@@ -16,9 +17,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from qai_graph.api.auth import Authenticator
-from qai_graph.api.events import InProcessEventBus
 from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
+from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
 from qai_graph.api.preauth import PreAuthSlots
+from qai_graph.api.replica_events import make_event_bus
 from qai_graph.api.schema import build_schema
 from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
@@ -71,8 +73,9 @@ def create_app(
     if graphiql is None:
         graphiql = config.graphiql
     show_ide = (config.development_mode and not config.use_aws) if graphiql is None else graphiql
+    metrics = Metrics()
     view = QaiGraphQL(
-        build_schema(config),
+        build_schema(config, extensions=[metrics.extension()]),
         authenticator=Authenticator(config.api_key_roles),
         connection_slots=ConnectionSlots(config.max_connections_per_key),
         preauth=PreAuthSlots(
@@ -93,6 +96,7 @@ def create_app(
         Middleware(TrackWebSockets, sockets=websockets),
         Middleware(BodySizeLimit, max_bytes=config.max_body_bytes),
     ]
+    telemetry = [Middleware(RequestTelemetry, metrics=metrics)]
     cors = [
         Middleware(
             CORSMiddleware,
@@ -106,13 +110,19 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with AsyncExitStack() as stack:
-            memory = service if service is not None else await open_service(config, stack)
-            bus = InProcessEventBus(memory.events)
+            memory = service
+            if memory is None:
+                memory = await open_service(config, stack, store_timing=metrics.store_timing)
+            memory.store.observers.append(metrics.dynamodb_call)
+            stack.callback(memory.store.observers.remove, metrics.dynamodb_call)
+            bus = make_event_bus(config, memory, counter=metrics, on_read=metrics.feed_read)
+            metrics.subscriptions.set_function(lambda: bus.subscriber_count)
             await bus.start()
             # Closing the streams first lets open subscriptions complete cleanly.
             stack.push_async_callback(bus.stop)
             app.state.service = memory
             app.state.bus = bus
+            app.state.metrics = metrics
             await stack.enter_async_context(mcp_app.run())  # stops before the service closes
             logger.info("qai-graph ready on table %s", config.dynamodb_table_name)
             yield
@@ -125,9 +135,11 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/mcp", mcp_app),
+            Route("/metrics", metrics_endpoint(config, metrics), methods=["GET"]),
         ],
-        # CORS outermost, so a refused body still carries the CORS headers a browser needs.
-        middleware=(cors if allowed_origins else []) + middleware,
+        # CORS outermost (after the request id), so a refused body still carries the
+        # CORS headers a browser needs.
+        middleware=telemetry + (cors if allowed_origins else []) + middleware,
         lifespan=lifespan,
     )
     app.state.websockets = websockets

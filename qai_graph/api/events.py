@@ -2,8 +2,10 @@
 
 Subscriptions listen on an :class:`EventBus`, never on the service directly, so the
 source of events can change without touching them: :class:`InProcessEventBus` relays
-the events of this process's ``MemoryService``; a DynamoDB Streams reader can later
-call :meth:`InProcessEventBus.publish` with the events of every replica.
+the events of this process's ``MemoryService``; ``api/replica_events.py`` adds the
+other replicas' evolution events read from the table (the default). Another backend
+(Redis pub/sub, a DynamoDB Streams reader) subclasses :class:`InProcessEventBus` and
+calls :meth:`~InProcessEventBus.publish` with what it hears.
 """
 
 from __future__ import annotations
@@ -95,6 +97,18 @@ class EventStream:
         self.close()
 
 
+class EventCounter(Protocol):
+    """Counts events for monitoring (``/metrics``)."""
+
+    def published(self, kind: EventKind) -> None:
+        """An event was published to this replica's subscribers."""
+        ...
+
+    def delivered(self, kind: EventKind) -> None:
+        """A subscription sent an event to its client."""
+        ...
+
+
 class EventBus(Protocol):
     """Where subscriptions listen for memory events."""
 
@@ -105,6 +119,10 @@ class EventBus(Protocol):
     @property
     def subscriber_count(self) -> int:
         """How many streams are open (for readiness checks and tests)."""
+        ...
+
+    def delivered(self, kind: EventKind) -> None:
+        """Note that a subscription sent an event of ``kind`` to its client."""
         ...
 
     async def start(self) -> None:
@@ -119,16 +137,29 @@ class EventBus(Protocol):
 class InProcessEventBus:
     """Relays the events one ``MemoryService`` publishes to its ``EventHub``."""
 
-    def __init__(self, hub: EventHub | None = None) -> None:
+    def __init__(self, hub: EventHub | None = None, counter: EventCounter | None = None) -> None:
         self._hub = hub
         self._streams: set[EventStream] = set()
         self._unsubscribe: Callable[[], None] | None = None
+        self.counter = counter
 
     def listen(self, kinds: Collection[EventKind], *, latest_only: bool = False) -> EventStream:
         """A new stream of the given kinds of event."""
-        stream = EventStream(kinds, latest_only=latest_only, on_close=self._streams.discard)
+        stream = EventStream(kinds, latest_only=latest_only, on_close=self._closed)
         self._streams.add(stream)
         return stream
+
+    def _closed(self, stream: EventStream) -> None:
+        self._streams.discard(stream)
+
+    def _relay(self, event: MemoryEvent) -> None:
+        """What the hub's events go through (subclasses merge other sources here)."""
+        self.publish(event)
+
+    def delivered(self, kind: EventKind) -> None:
+        """Count an event a subscription sent."""
+        if self.counter is not None:
+            self.counter.delivered(kind)
 
     @property
     def subscriber_count(self) -> int:
@@ -137,13 +168,15 @@ class InProcessEventBus:
 
     def publish(self, event: MemoryEvent) -> None:
         """Deliver an event to every open stream (called by the hub or a stream reader)."""
+        if self.counter is not None:
+            self.counter.published(event.kind)
         for stream in list(self._streams):
             stream.offer(event)
 
     async def start(self) -> None:
         """Subscribe to the hub, if there is one."""
         if self._hub is not None and self._unsubscribe is None:
-            self._unsubscribe = self._hub.subscribe(self.publish)
+            self._unsubscribe = self._hub.subscribe(self._relay)
 
     async def stop(self) -> None:
         """Unsubscribe from the hub and close every stream."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from graphql import GraphQLError
 from strawberry import Schema
@@ -14,10 +14,11 @@ from qai_graph.api.context import GraphQLContext
 from qai_graph.api.cost import OperationChecks
 from qai_graph.api.deadline import DeadlineExecutor
 from qai_graph.api.errors import ErrorCodes, log_errors
-from qai_graph.api.limits import limit_extensions
+from qai_graph.api.limits import ExtensionFactory, limit_extensions
 from qai_graph.api.mutations import Mutation
 from qai_graph.api.queries import Query
 from qai_graph.api.subscriptions import Subscription
+from qai_graph.api.tracing import tracing_extensions
 from qai_graph.config import MemoryConfig
 
 
@@ -47,9 +48,15 @@ class FreshLoaders(SchemaExtension):
 DOCUMENT_CACHE_SIZE = 256
 
 
-def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
-    """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting."""
+def build_schema(
+    config: MemoryConfig | None = None, *, extensions: Sequence[ExtensionFactory] = ()
+) -> QaiSchema:
+    """Build QAI's GraphQL schema; with ``config``, its limits and introspection setting.
+
+    ``extensions`` run outermost (first), e.g. the app's metrics, so they time everything.
+    """
     limits = limit_extensions(config) if config is not None else []
+    tracing = tracing_extensions(config) if config is not None else []
     hide_schema = config is not None and not config.introspection_enabled
     checks = [lambda: OperationChecks(max_cost=config.max_query_cost)] if config else []
     return QaiSchema(
@@ -61,6 +68,8 @@ def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
         # parse errors outside the token limiter's reach, losing TOO_MANY_TOKENS.
         # OperationChecks must come after the cache: it reads the validation's result.
         extensions=[
+            *extensions,
+            *tracing,
             FreshLoaders,
             lambda: ErrorCodes(hide_suggestions=hide_schema),
             *limits,

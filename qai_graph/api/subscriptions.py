@@ -35,6 +35,7 @@ class Subscription:
                 if event.evolution is None:
                     continue
                 context.renew_loaders()
+                context.bus.delivered(event.kind)
                 yield Evolution.from_model(event.evolution)
 
     @subscription(
@@ -63,6 +64,7 @@ class Subscription:
             except TimeoutError:
                 seconds = context.operation_timeout_s
                 raise OperationTimeout(f"the state was not read within {seconds:g} s") from None
+            context.bus.delivered(EventKind.EVOLUTION_UPDATED)
             yield Evolution.from_model(state)
             sent = (state.stage, state.total_interactions, state.total_solutions_observed)
             sent_at = loop.time()
@@ -77,5 +79,6 @@ class Subscription:
                     continue
                 sent = progress(event)
                 context.renew_loaders()
+                context.bus.delivered(event.kind)
                 yield Evolution.from_model(event.evolution)
                 sent_at = loop.time()

@@ -53,7 +53,9 @@ class Consolidator:
         since = await maintenance.last_run_start(self._db)
         promoted = await self._promote()
         pruned = await self._prune()
-        touched = await maintenance.touched_players(self._db, self._config.index_shards, since)
+        touched = await maintenance.touched_players(
+            self._db, self._config.player_index_shards, since
+        )
         outcomes = await _bounded([lambda k=k: self._bound_player(k) for k in touched])  # type: ignore[misc]
         result = ConsolidationResult(
             observations_promoted=promoted,
@@ -70,7 +72,7 @@ class Consolidator:
             keys.new_time_id(started.timestamp()),
             started,
             result.model_dump(mode="json"),
-            self._config.index_shards,
+            self._config.tier_index_shards,
             now_epoch,
         )
         logger.info(
@@ -89,7 +91,7 @@ class Consolidator:
         keys_found: list[tuple[str, str]] = []
         async for page in maintenance.promotion_candidates(
             self._db,
-            self._config.index_shards,
+            self._config.tier_index_shards,
             now_epoch,
             self._config.observation_promotion_confidence,
             self._config.observation_promotion_evidence,
@@ -108,7 +110,9 @@ class Consolidator:
     async def _prune(self) -> int:
         now_epoch = int(time.time())
         deleted = 0
-        async for page in maintenance.expired_keys(self._db, self._config.index_shards, now_epoch):
+        async for page in maintenance.expired_keys(
+            self._db, self._config.tier_index_shards, now_epoch
+        ):
             results = await _bounded(
                 [
                     lambda k=k: maintenance.delete_if_expired(self._db, k[0], k[1], now_epoch)  # type: ignore[misc]

@@ -77,7 +77,7 @@ class Observations:
                 confidence=level,
                 ttl=now_epoch + self._config.short_term_ttl,
             )
-            shards = self._config.index_shards
+            shards = self._config.tier_index_shards
             items = observations.put_new(obs, parsed.pk, dedup_sk, shards, now_epoch)
             if claim:
                 items.append(self._record(claim, obs, now_epoch))
@@ -267,5 +267,5 @@ class Observations:
             obs.model_dump(mode="json"),
             now_epoch + self._config.idempotency_ttl,
             now_epoch,
-            self._config.index_shards,
+            self._config.tier_index_shards,
         )

@@ -8,7 +8,8 @@ service, and on exit closes the service and then stops the store.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from qai_graph.config import MemoryConfig
@@ -21,7 +22,13 @@ def uses_embedded_store(config: MemoryConfig) -> bool:
     return config.dynamodb_endpoint is None and not config.use_aws
 
 
-async def start_store(config: MemoryConfig, stack: AsyncExitStack) -> str | None:
+StoreTiming = Callable[[str, float], None]
+"""Called with a phase of the embedded store (``"start"``) and the seconds it took."""
+
+
+async def start_store(
+    config: MemoryConfig, stack: AsyncExitStack, store_timing: StoreTiming | None = None
+) -> str | None:
     """The endpoint to use: the embedded store's (started; ``stack`` stops it) or config's."""
     if not uses_embedded_store(config):
         return config.dynamodb_endpoint
@@ -31,15 +38,20 @@ async def start_store(config: MemoryConfig, stack: AsyncExitStack) -> str | None
         region=config.dynamodb_region,
         journal=config.journal,
     )
+    started = time.perf_counter()
     endpoint = await store.astart()
+    if store_timing is not None:
+        store_timing("start", time.perf_counter() - started)
     # Registered first so it runs last: the service closes, then the store stops.
     stack.push_async_callback(store.astop)
     return endpoint
 
 
-async def open_service(config: MemoryConfig, stack: AsyncExitStack) -> MemoryService:
+async def open_service(
+    config: MemoryConfig, stack: AsyncExitStack, *, store_timing: StoreTiming | None = None
+) -> MemoryService:
     """Start the embedded store if needed, then an initialised service; ``stack`` closes both."""
-    endpoint = await start_store(config, stack)
+    endpoint = await start_store(config, stack, store_timing)
     service = MemoryService(config, endpoint=endpoint)
     await service.initialize()
     stack.push_async_callback(service.close)

@@ -130,8 +130,15 @@ class InteractionRecorder:
             )
             marker = interaction.interaction_id
             items = [
-                interactions.put_new(interaction, key, self._config.index_shards),
-                players.touch_update(key, display, now, interactions=1, marker=marker),
+                interactions.put_new(interaction, key, self._config.tier_index_shards),
+                players.touch_update(
+                    key,
+                    display,
+                    now,
+                    interactions=1,
+                    marker=marker,
+                    player_shards=self._config.player_index_shards,
+                ),
                 evolution_store.counter_increment(
                     evolution_store.pick_shard(self._config.counter_shards),
                     interactions=1,
@@ -145,7 +152,7 @@ class InteractionRecorder:
                         interaction.model_dump(mode="json"),
                         now_epoch + self._config.idempotency_ttl,
                         now_epoch,
-                        self._config.index_shards,
+                        self._config.tier_index_shards,
                     )
                 )
             # What the answer needs is read alongside the write, in one wave; the marker

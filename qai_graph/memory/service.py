@@ -171,7 +171,7 @@ class MemoryService:
         validation.page_size(limit, "limit")
         before = cursors.decode("players", cursor)
         profiles, last = await players.list_profiles(
-            self.store, self.config.index_shards, limit, before
+            self.store, self.config.player_index_shards, limit, before
         )
         return Page(items=profiles, next_cursor=cursors.encode("players", last) if last else None)
 
@@ -198,7 +198,7 @@ class MemoryService:
             display,
             key,
             _now(),
-            self.config.index_shards,
+            self.config.player_index_shards,
             evolution_store.pick_shard(self.config.counter_shards),
         )
         if created:

@@ -88,7 +88,7 @@ class SolutionRecorder:
                         {"pattern_id": pattern},
                         now_epoch + self._config.idempotency_ttl,
                         now_epoch,
-                        self._config.index_shards,
+                        self._config.tier_index_shards,
                     )
                 )
             try:

@@ -191,7 +191,7 @@ class WorkingMemory:
             session.last_active_at = now
             session.expires_at = now_epoch + self._config.session_ttl
             if await sessions.write(
-                self._db, session, version, now_epoch, self._config.index_shards
+                self._db, session, version, now_epoch, self._config.tier_index_shards
             ):
                 return session, result
         raise Conflict(f"session {session_id!r} is being changed too often; retry")

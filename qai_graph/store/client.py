@@ -4,6 +4,10 @@ Errors raised from here (besides the domain errors of ``qai_graph.errors``):
     ConditionFailed         a conditional write's condition was false
     TransactionCancelled    a transaction was cancelled; ``reasons`` has one code per item
 Anything botocore raises that is not mapped here is re-raised unchanged.
+
+Observers (:class:`CallObserver`, e.g. the API's Prometheus metrics) hear of every
+request the item operations make, with its outcome and latency; the store itself knows
+nothing of how they are reported.
 """
 
 from __future__ import annotations
@@ -11,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 import uuid
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, Protocol
 
 import aioboto3
 from aiobotocore.config import AioConfig
@@ -50,6 +55,26 @@ _NETWORK_ERRORS = (
     ReadTimeoutError,
     BotoConnectionError,
 )
+
+
+class CallObserver(Protocol):
+    """Hears of each DynamoDB request: its API name, outcome (``ok`` or the error's code
+    or class) and seconds taken, botocore's retries included."""
+
+    def __call__(self, api: str, outcome: str, seconds: float) -> None:
+        """One request ended."""
+        ...
+
+
+def outcome_of(exc: BaseException) -> str:
+    """The error code DynamoDB answered, else the failure's class name."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ClientError):
+            return str(seen.response.get("Error", {}).get("Code", "ClientError"))
+        seen = seen.__cause__
+    cause = exc.__cause__ or exc
+    return type(cause).__name__
 
 
 class ConditionFailed(Exception):
@@ -152,6 +177,7 @@ class DynamoClient:
         self.endpoint = endpoint or config.dynamodb_endpoint
         self._stack: AsyncExitStack | None = None
         self._client: Any = None
+        self.observers: list[CallObserver] = []
 
     @property
     def client(self) -> Any:
@@ -194,11 +220,26 @@ class DynamoClient:
         self._stack = None
         self._client = None
 
+    @asynccontextmanager
+    async def _call(self, api: str) -> AsyncIterator[None]:
+        """One request: errors mapped (``translate_errors``), outcome told to observers."""
+        start = time.perf_counter()
+        outcome = "ok"
+        try:
+            async with translate_errors(api):
+                yield
+        except BaseException as exc:
+            outcome = "cancelled" if isinstance(exc, asyncio.CancelledError) else outcome_of(exc)
+            raise
+        finally:
+            for observer in self.observers:
+                observer(api, outcome, time.perf_counter() - start)
+
     # --- single items --------------------------------------------------------------
 
     async def get(self, pk: str, sk: str, *, consistent: bool = True) -> dict[str, Any] | None:
         """GetItem; None when absent."""
-        async with translate_errors("GetItem"):
+        async with self._call("GetItem"):
             response = await self.client.get_item(
                 TableName=self.table_name,
                 Key=serialize({"pk": pk, "sk": sk}),
@@ -216,7 +257,7 @@ class DynamoClient:
             params["ConditionExpression"] = condition
         if expr:
             params.update(expr.params())
-        async with translate_errors("PutItem"):
+        async with self._call("PutItem"):
             await self.client.put_item(**params)
 
     async def update(
@@ -240,7 +281,7 @@ class DynamoClient:
             params["ConditionExpression"] = condition
         if return_new:
             params["ReturnValues"] = "ALL_NEW"
-        async with translate_errors("UpdateItem"):
+        async with self._call("UpdateItem"):
             response = await self.client.update_item(**params)
         attributes = response.get("Attributes")
         return deserialize(attributes) if attributes else None
@@ -259,7 +300,7 @@ class DynamoClient:
         if expr:
             params.update(expr.params())
         try:
-            async with translate_errors("DeleteItem"):
+            async with self._call("DeleteItem"):
                 response = await self.client.delete_item(**params)
         except ConditionFailed:
             return False
@@ -281,7 +322,7 @@ class DynamoClient:
                 }
             }
             for attempt in range(8):
-                async with translate_errors("BatchGetItem"):
+                async with self._call("BatchGetItem"):
                     response = await self.client.batch_get_item(RequestItems=request)
                 found.extend(deserialize(i) for i in response["Responses"].get(self.table_name, []))
                 request = response.get("UnprocessedKeys") or {}
@@ -299,7 +340,7 @@ class DynamoClient:
 
     async def query_wire(self, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
         """One Query page with items in wire form, for callers that decode only some."""
-        async with translate_errors("Query"):
+        async with self._call("Query"):
             response = await self.client.query(TableName=self.table_name, **params)
         return response.get("Items", []), response.get("LastEvaluatedKey")
 
@@ -318,7 +359,7 @@ class DynamoClient:
     async def transact(self, items: Sequence[Mapping[str, Any]]) -> None:
         """TransactWriteItems with a client token, so botocore's own retries apply once."""
         prepared = [self._with_table(i) for i in items]
-        async with translate_errors("TransactWriteItems"):
+        async with self._call("TransactWriteItems"):
             await self.client.transact_write_items(
                 TransactItems=prepared, ClientRequestToken=uuid.uuid4().hex
             )

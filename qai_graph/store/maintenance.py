@@ -76,10 +76,10 @@ async def delete_if_expired(db: DynamoClient, pk: str, sk: str, now_epoch: int) 
     )
 
 
-async def touched_players(db: DynamoClient, index_shards: int, since: str | None) -> list[str]:
+async def touched_players(db: DynamoClient, player_shards: int, since: str | None) -> list[str]:
     """Keys of players seen at or after ``since`` (every player when None)."""
     found: list[str] = []
-    for type_pk in keys.player_index_pks(index_shards):
+    for type_pk in keys.player_index_pks(player_shards):
         expr = Expr()
         condition = f"{expr.name('type_pk')} = {expr.value(type_pk)}"
         if since is not None:

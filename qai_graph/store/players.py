@@ -35,7 +35,7 @@ UPDATABLE_FIELDS = {
 }
 
 
-def profile_item(display: str, key: str, now: datetime, index_shards: int) -> dict[str, Any]:
+def profile_item(display: str, key: str, now: datetime, player_shards: int) -> dict[str, Any]:
     """A new profile item."""
     stamp = iso(now)
     return {
@@ -56,7 +56,7 @@ def profile_item(display: str, key: str, now: datetime, index_shards: int) -> di
         "sentiment_score": 0.0,
         "helpfulness_score": 0.0,
         "memorable_moments": [],
-        "type_pk": keys.player_index_pk(key, index_shards),
+        "type_pk": keys.player_index_pk(key, player_shards),
         "type_sk": keys.recency_sort_key(stamp, key),
     }
 
@@ -105,7 +105,7 @@ async def get_profiles(db: DynamoClient, player_keys: Sequence[str]) -> dict[str
 
 
 async def create_player(
-    db: DynamoClient, display: str, key: str, now: datetime, index_shards: int, counter_shard: int
+    db: DynamoClient, display: str, key: str, now: datetime, player_shards: int, counter_shard: int
 ) -> bool:
     """Create the profile and count the player once; False when it already existed."""
     try:
@@ -113,7 +113,7 @@ async def create_player(
             [
                 # attribute_not_exists: of two replicas meeting a new player at once, only
                 # one creates it, so unique_players_met is counted exactly once.
-                tx_put(profile_item(display, key, now, index_shards), "attribute_not_exists(pk)"),
+                tx_put(profile_item(display, key, now, player_shards), "attribute_not_exists(pk)"),
                 counter_increment(counter_shard, players=1),
             ]
         )
@@ -125,16 +125,27 @@ async def create_player(
 
 
 def touch_update(
-    key: str, display: str, now: datetime, *, interactions: int = 0, marker: str | None = None
+    key: str,
+    display: str,
+    now: datetime,
+    *,
+    interactions: int = 0,
+    marker: str | None = None,
+    player_shards: int | None = None,
 ) -> dict[str, Any]:
     """Transaction item: an interaction with a known player (last seen, counter, recency).
 
     ``marker`` (the interaction's id) lets a read made alongside this write tell whether
-    it saw it (:func:`profile_after_touch`).
+    it saw it (:func:`profile_after_touch`). With ``player_shards`` the profile also
+    moves to its index shard under that count, so a changed shard setting converges as
+    players come back (the recency key moves the index entry anyway: no extra write).
     """
     expr = Expr()
     stamp = iso(now)
     marked = f"{expr.name('last_marker')} = {expr.value(marker)}, " if marker else ""
+    if player_shards is not None:
+        index_pk = keys.player_index_pk(key, player_shards)
+        marked += f"{expr.name('type_pk')} = {expr.value(index_pk)}, "
     update = (
         f"SET {marked}{expr.name('last_seen')} = {expr.value(stamp)}, "
         f"{expr.name('updated_at')} = {expr.value(stamp)}, "
@@ -242,7 +253,7 @@ async def add_counters(
 
 
 async def list_profiles(
-    db: DynamoClient, index_shards: int, limit: int, before: str | None
+    db: DynamoClient, player_shards: int, limit: int, before: str | None
 ) -> tuple[list[PlayerProfile], str | None]:
     """A page of profiles, most recently seen first, merged over the index shards.
 
@@ -264,7 +275,7 @@ async def list_profiles(
         )
         return items, last is not None
 
-    results = await asyncio.gather(*(one_shard(p) for p in keys.player_index_pks(index_shards)))
+    results = await asyncio.gather(*(one_shard(p) for p in keys.player_index_pks(player_shards)))
     merged = sorted(
         (i for items, _ in results for i in items), key=lambda i: i["type_sk"], reverse=True
     )

@@ -125,17 +125,42 @@ async def _seed_players(api: RunningApp, count: int) -> None:
         await asyncio.gather(*(one(i) for i in range(start, min(start + 10, count))))
 
 
-async def test_dashboard_page_is_the_index_shards_then_fifty_partitions(
+async def test_dashboard_page_is_the_player_index_shards_then_fifty_partitions(
     make_config: ConfigFactory,
 ) -> None:
-    for shards in (4, 1):
+    # None: the defaults (one player-index shard): the README's 51 requests in 2 waves.
+    for shards, expected in ((None, 1), (4, 4)):
         table = f"qai-test-shards-{shards}-{uuid.uuid4().hex[:8]}"
-        async with serve(make_config(index_shards=shards, dynamodb_table_name=table)) as api:
+        options: dict[str, object] = {"dynamodb_table_name": table}
+        if shards is not None:
+            options["player_index_shards"] = shards
+        async with serve(make_config(**options)) as api:
             await _seed_players(api, 50)
             log = RequestLog(api.service)
             data = await api.client.data(DASHBOARD_PAGE)
             assert len(data["players"]["edges"]) == 50
             index = [c for c in log.calls if "IndexName" in c.params]
-            assert len(index) == shards
-            assert log.operations() == ["Query"] * (shards + 50)
+            assert len(index) == expected
+            assert log.operations() == ["Query"] * (expected + 50)
             assert log.waves() == 2
+
+
+async def test_short_term_items_spread_over_the_tier_index_shards(
+    make_config: ConfigFactory,
+) -> None:
+    # One player-index shard for the dashboard must not put every interaction's index
+    # entry on one memory-tier partition: those keep their own shards.
+    async with serve(make_config()) as api:
+        assert api.service.config.player_index_shards == 1
+        log = RequestLog(api.service)
+        await _seed_players(api, 20)
+        puts = [
+            item["Put"]["Item"]
+            for call in log.calls
+            if call.operation == "TransactWriteItems"
+            for item in call.params["TransactItems"]
+            if "Put" in item and "tier_pk" in item["Put"]["Item"]
+        ]
+        tier_partitions = {put["tier_pk"]["S"] for put in puts}
+        assert len(puts) >= 20
+        assert len(tier_partitions) == api.service.config.tier_index_shards == 4

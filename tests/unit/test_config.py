@@ -48,6 +48,10 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
         ("QAI_MEMORY_OBSERVATION_SAMPLE_RATE", "1.5", "observation_sample_rate"),
         ("QAI_MEMORY_COUNTER_SHARDS", "0", "counter_shards"),
         ("QAI_MEMORY_INDEX_SHARDS", "0", "index_shards"),
+        ("QAI_MEMORY_PLAYER_INDEX_SHARDS", "0", "player_index_shards"),
+        ("QAI_MEMORY_TIER_INDEX_SHARDS", "101", "tier_index_shards"),
+        ("QAI_MEMORY_LOG_FORMAT", "xml", "log_format"),
+        ("QAI_MEMORY_METRICS_KEY", "not-a-hash", "metrics_key"),
         ("QAI_MEMORY_DYNAMODB_TIMEOUT_S", "0", "dynamodb_timeout_s"),
         ("QAI_MEMORY_EVOLUTION_STAGE_3_INTERACTIONS", "5", "evolution_stage_3_interactions"),
     ],
@@ -59,6 +63,29 @@ def test_invalid_values_stop_start_up_naming_the_field(
     with pytest.raises(ValidationError) as raised:
         MemoryConfig()
     assert field in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("env", "player", "tier"),
+    [
+        ({}, 1, 4),
+        ({"QAI_MEMORY_INDEX_SHARDS": "3"}, 3, 3),
+        ({"QAI_MEMORY_INDEX_SHARDS": "3", "QAI_MEMORY_PLAYER_INDEX_SHARDS": "1"}, 1, 3),
+        ({"QAI_MEMORY_PLAYER_INDEX_SHARDS": "2", "QAI_MEMORY_TIER_INDEX_SHARDS": "8"}, 2, 8),
+    ],
+)
+def test_index_shard_settings_fall_back_to_the_legacy_one(
+    monkeypatch: pytest.MonkeyPatch, env: dict[str, str], player: int, tier: int
+) -> None:
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    config = MemoryConfig()
+    assert (config.player_index_shards, config.tier_index_shards) == (player, tier)
+
+
+def test_the_legacy_index_shards_keyword_sets_both() -> None:
+    config = MemoryConfig(index_shards=5)
+    assert (config.player_index_shards, config.tier_index_shards) == (5, 5)
 
 
 def test_every_model_is_importable_from_the_package() -> None:
