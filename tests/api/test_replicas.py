@@ -26,8 +26,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
     data_dir = tmp_path_factory.mktemp("shared-store")
     process = subprocess.Popen(
-        [sys.executable, "-m", "qai_graph.cli", "emulator", "--port", "0"]
-        + ["--data-dir", str(data_dir)],
+        [sys.executable, "-m", "qai_graph.cli", "emulator", "--port", "0", "--data-dir", data_dir],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
