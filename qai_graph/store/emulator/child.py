@@ -49,6 +49,7 @@ from qai_graph.store.emulator import journal, patches, snapshot
 from qai_graph.store.emulator.guard import StoreGuard, WsgiApp
 from qai_graph.store.emulator.journal import Journal, JournalError
 from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME, SnapshotError
+from qai_graph.store.emulator.tokens import TOKENS
 from qai_graph.store.emulator.wire import WireCaller, WireError
 
 logger = logging.getLogger("qai_graph.emulator")
@@ -105,7 +106,8 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
 def _load(app: WsgiApp, data_dir: Path, started: float) -> Restored:
     caller = WireCaller(app)
     path = data_dir / SNAPSHOT_NAME
-    seq, tables = snapshot.read(path)
+    seq, tables, tokens = snapshot.read_all(path)
+    TOKENS.load(tokens)  # client request tokens still in their window (see .tokens)
     restored = Restored(seq=seq, tables=len(tables))
     last_report = time.monotonic()
     if tables:
@@ -133,7 +135,9 @@ def _load(app: WsgiApp, data_dir: Path, started: float) -> Restored:
     for record in journal.read(data_dir, seq):
         if int(record["s"]) != restored.seq + 1:  # a gap: records were lost
             raise JournalError(f"journal records out of order at {record['s']} in {data_dir}")
-        status, text = caller.raw(record["r"], record["o"], record["b"])
+        # At the time it was applied: a client request token is judged as it was then.
+        with TOKENS.at(float(record.get("t", time.time()))):
+            status, text = caller.raw(record["r"], record["o"], record["b"])
         if status != 200:  # it succeeded once on this same state: should never happen
             restored.failed.append(int(record["s"]))
             logger.warning("replaying record %s (%s) failed: %s", record["s"], record["o"], text)

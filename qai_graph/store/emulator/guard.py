@@ -16,11 +16,13 @@ from __future__ import annotations
 import io
 import logging
 import threading
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from qai_graph.store.emulator import patches
 from qai_graph.store.emulator.journal import Journal
+from qai_graph.store.emulator.tokens import TOKENS
 from qai_graph.store.emulator.wire import region_of
 
 logger = logging.getLogger(__name__)
@@ -71,27 +73,31 @@ class StoreGuard:
             if self.closed or self.failed:
                 start_response("503 Service Unavailable", [("Content-Type", "text/plain")])
                 return [b"the embedded DynamoDB is shutting down"]
-            result = self._app(environ, capture)
-            try:
-                answer = b"".join(result)
-            finally:
-                close = getattr(result, "close", None)
-                if close is not None:
-                    close()
+            # The request's wall time, journaled with it: replay then judges a client
+            # request token's 10-minute window at the same time (see .tokens).
+            now = time.time()
+            with TOKENS.at(now):
+                result = self._app(environ, capture)
+                try:
+                    answer = b"".join(result)
+                finally:
+                    close = getattr(result, "close", None)
+                    if close is not None:
+                        close()
             if may_write(target):
                 self.dirty = True
                 patches.note_write()
                 if self.journal is not None and status and status[0].startswith("200"):
-                    seq = self._append(environ, target, body)
+                    seq = self._append(environ, target, body, now)
         if seq:
             self._wait(seq)
         return [answer]
 
-    def _append(self, environ: dict[str, Any], target: str, body: bytes) -> int:
+    def _append(self, environ: dict[str, Any], target: str, body: bytes, at: float) -> int:
         assert self.journal is not None
         region = region_of(environ.get("HTTP_AUTHORIZATION", ""))
         try:
-            return self.journal.append(region, target.rpartition(".")[2], body.decode())
+            return self.journal.append(region, target.rpartition(".")[2], body.decode(), at)
         except OSError:
             # The write is applied in memory but cannot be kept: stop acknowledging
             # anything rather than answer for data a restart would not have.

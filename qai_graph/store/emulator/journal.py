@@ -2,7 +2,8 @@
 
 A journal is a series of segment files ``dynamodb-journal-<first seq>.log`` in the data
 directory. Each record is ``>II`` (payload length, crc32 of the payload) then the payload,
-the JSON ``{"s": seq, "r": region, "o": operation, "b": request body}``. Records carry
+the JSON ``{"s": seq, "r": region, "o": operation, "b": request body, "t": wall time}``
+(``t``, the time the request was applied, is absent from older records). Records carry
 consecutive sequence numbers; a snapshot names the last one it contains, so replay
 applies only later records and never applies one twice, whatever the crash point
 between a snapshot's rename and the deletion of the segments it covers.
@@ -155,10 +156,13 @@ class Journal:
             _fsync_dir(self.directory)  # the new segment's name survives a crash
         os.fdatasync(fd)
 
-    def append(self, region: str, operation: str, body: str) -> int:
+    def append(self, region: str, operation: str, body: str, at: float | None = None) -> int:
         """Write one record (not yet durable); the caller holds the store lock."""
         seq = self.seq + 1
-        data = encode({"s": seq, "r": region, "o": operation, "b": body})
+        record: dict[str, Any] = {"s": seq, "r": region, "o": operation, "b": body}
+        if at is not None:
+            record["t"] = at
+        data = encode(record)
         with self._cond:
             written = os.write(self._fd, data)
             if written != len(data):  # a short write on a regular file: disk full

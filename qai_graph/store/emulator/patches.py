@@ -14,9 +14,13 @@
    of a PutItem's time, and of loading a snapshot).
 5. While a compaction reads a frozen view of the tables, writes copy the partition
    (and UpdateItem the item) they change first (:class:`CopyOnWrite`).
+6. TransactWriteItems honours ``ClientRequestToken`` (:mod:`.tokens`): within 10 minutes
+   a repeat with the same parameters succeeds without applying again, one with other
+   parameters gets IdempotentParameterMismatchException. moto ignores the token, so a
+   botocore retry after a lost answer was applied twice (a counter counted twice).
 
-Each keeps moto's answers the same; the integration tests run against the patched
-emulator, and DynamoDB itself needs none of this.
+Patches 1-5 keep moto's answers the same and 6 makes them DynamoDB's; the integration
+tests run against the patched emulator, and DynamoDB itself needs none of this.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from moto.core.responses import ActionResult
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
@@ -41,7 +46,9 @@ from moto.dynamodb.models import DynamoDBBackend
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize
-from moto.dynamodb.responses import DynamoResult
+from moto.dynamodb.responses import DynamoHandler, DynamoResult
+
+from qai_graph.store.emulator.tokens import TOKENS, digest
 
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
 
@@ -225,7 +232,27 @@ def apply() -> None:
     DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
     Table.put_item = table_put_item  # type: ignore[method-assign]
     Table.delete_item = table_delete_item  # type: ignore[method-assign]
+    DynamoHandler.transact_write_items = handler_transact_write_items  # type: ignore[method-assign]
     _ = ConditionalCheckFailed  # imported to fail fast if moto renames its exceptions
+
+
+# -- 6. client request tokens --------------------------------------------------------------
+
+_handler_transact_write_items = DynamoHandler.transact_write_items
+
+
+def handler_transact_write_items(self: Any) -> ActionResult:
+    """TransactWriteItems applied once per ClientRequestToken (see :mod:`.tokens`)."""
+    token = self.body.get("ClientRequestToken")
+    if not token:
+        return _handler_transact_write_items(self)
+    params_digest = digest(self.body)
+    if TOKENS.is_repeat(token, params_digest):
+        # What moto answers a transaction (DynamoDB answers a repeat as the original).
+        return ActionResult({"ConsumedCapacity": [], "ItemCollectionMetrics": {}})
+    result = _handler_transact_write_items(self)
+    TOKENS.remember(token, params_digest)  # only once applied: a cancelled one may retry
+    return result
 
 
 # -- 4. items built once, 5. copy-on-write during a compaction ---------------------------

@@ -2,7 +2,8 @@
 
 ``<data dir>/dynamodb-snapshot.json`` holds every table's creation parameters and items
 as DynamoDB wire JSON (so the file does not depend on moto), and ``seq``, the last
-journal record it contains (see :mod:`.journal`).
+journal record it contains (see :mod:`.journal`), and ``tokens``, the client request
+tokens still in their 10-minute window (:mod:`.tokens`).
 
 A snapshot is a compaction: under the store lock the emulator starts a new journal
 segment, takes a view of the tables' partition dictionaries and turns copy-on-write on
@@ -22,7 +23,7 @@ import base64
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
+from qai_graph.store.emulator.tokens import TOKENS
 from qai_graph.store.emulator.wire import WireCaller
 
 SNAPSHOT_NAME = "dynamodb-snapshot.json"
@@ -52,6 +54,7 @@ class Frozen:
     seq: int
     tables: list[tuple[dict[str, Any], list[dict[Any, Any]]]]  # (settings, partitions)
     shared: frozenset[int]  # ids of the live partition dicts in the view
+    tokens: list[list[Any]] = field(default_factory=list)  # TOKENS.export() at ``seq``
 
 
 def freeze(seq: int) -> Frozen:
@@ -81,7 +84,7 @@ def freeze(seq: int) -> Frozen:
                 partitions = [p for p in table.items.values() if p]
                 shared.update(id(p) for p in partitions)
             tables.append((settings, partitions))
-    return Frozen(seq, tables, frozenset(shared))
+    return Frozen(seq, tables, frozenset(shared), TOKENS.export())
 
 
 def write(path: Path, frozen: Frozen, pause: Callable[[], None] = lambda: None) -> int:
@@ -90,7 +93,12 @@ def write(path: Path, frozen: Frozen, pause: Callable[[], None] = lambda: None) 
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     written = 0
     with open(tmp, "w", encoding="utf-8") as file:
-        head = {"format": SNAPSHOT_FORMAT, "version": SNAPSHOT_VERSION, "seq": frozen.seq}
+        head = {
+            "format": SNAPSHOT_FORMAT,
+            "version": SNAPSHOT_VERSION,
+            "seq": frozen.seq,
+            "tokens": frozen.tokens,
+        }
         file.write(json.dumps(head, separators=(",", ":"))[:-1] + ',"tables":[')
         for number, (settings, holders) in enumerate(frozen.tables):
             file.write(("," if number else "") + json.dumps(settings)[:-1] + ',"items":[')
@@ -235,10 +243,16 @@ def _rename_durably(tmp: Path, path: Path) -> None:
 
 def read(path: Path) -> tuple[int, list[dict[str, Any]]]:
     """(seq, tables) of a snapshot file; (0, []) if it does not exist."""
+    seq, tables, _ = read_all(path)
+    return seq, tables
+
+
+def read_all(path: Path) -> tuple[int, list[dict[str, Any]], list[list[Any]]]:
+    """(seq, tables, client request tokens) of a snapshot file; empty if it does not exist."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        return 0, []
+        return 0, [], []
     try:
         document = json.loads(raw)
         if not isinstance(document, dict) or document.get("format") != SNAPSHOT_FORMAT:
@@ -249,9 +263,11 @@ def read(path: Path) -> tuple[int, list[dict[str, Any]]]:
         if not isinstance(tables, list):
             raise ValueError("'tables' is not a list")
         seq = int(document.get("seq", 0))
+        # Absent from snapshots written before tokens were kept.
+        tokens = [[str(t), str(d), float(f)] for t, d, f in document.get("tokens", [])]
     except (ValueError, AttributeError, KeyError, TypeError) as exc:
         raise SnapshotError(f"cannot read snapshot {path}: {exc}") from exc
-    return seq, tables
+    return seq, tables, tokens
 
 
 def restore(
