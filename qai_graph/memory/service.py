@@ -16,6 +16,7 @@ from types import TracebackType
 from typing import Any
 
 from qai_graph.config import MemoryConfig
+from qai_graph.embeddings import Embedder, make_embedder
 from qai_graph.errors import InvalidInput, NotFound
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.consolidation import Consolidator
@@ -25,6 +26,7 @@ from qai_graph.memory.observing import Observations
 from qai_graph.memory.persona import Persona, load_persona
 from qai_graph.memory.prompt_builder import build_qai_system_prompt
 from qai_graph.memory.recalling import Recaller
+from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.memory.recording import InteractionRecorder
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
 from qai_graph.memory.solutions import SolutionRecorder
@@ -35,6 +37,7 @@ from qai_graph.models import (
     EvolutionState,
     ForgetResult,
     Interaction,
+    Memory,
     MemoryTier,
     Observation,
     ObservationCategory,
@@ -46,12 +49,13 @@ from qai_graph.models import (
     SessionContext,
 )
 from qai_graph.store import evolution as evolution_store
-from qai_graph.store import keys, partition, patterns, players
+from qai_graph.store import keys, partition, patterns, players, recall_feed
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.table import create_table_if_not_exists
 
 logger = logging.getLogger(__name__)
 _ATTEMPTS = 6
+PROMPT_MEMORIES = 8  # memories ranked for the prompt; its budget decides how many fit
 
 
 def _now() -> datetime:
@@ -61,17 +65,31 @@ def _now() -> datetime:
 class MemoryService:
     """QAI's memory: players, interactions, observations, sessions, evolution."""
 
-    def __init__(self, config: MemoryConfig | None = None, *, endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        config: MemoryConfig | None = None,
+        *,
+        endpoint: str | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.config = config or MemoryConfig()
         self.store = DynamoClient(self.config, endpoint)
         self.events = EventHub()
+        self.embedder = embedder or make_embedder(self.config)
+        self.recall_index = RecallIndex(self.store, self.config, self.embedder)
         self.working = WorkingMemory(self.store, self.config)
-        self.observations = Observations(self.store, self.config, self.events)
+        self.observations = Observations(self.store, self.config, self.events, self.recall_index)
         self.evolution = Evolution(self.store, self.config, self.events)
         self._recorder = InteractionRecorder(
-            self.store, self.config, self.events, self.working, self.evolution, self._create_player
+            self.store,
+            self.config,
+            self.events,
+            self.working,
+            self.evolution,
+            self._create_player,
+            self.recall_index,
         )
-        self._recaller = Recaller(self.store, self.config)
+        self._recaller = Recaller(self.store, self.config, self.recall_index)
         self._persona: Persona | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -81,10 +99,16 @@ class MemoryService:
         await self.store.open()
         await create_table_if_not_exists(self.store)
         self._persona = load_persona(self.config.persona_file)
+        await self.embedder.start()
+        if not self.recall_index.ready:
+            await self.recall_index.build()
+        self.recall_index.start_polling()
         logger.info("memory service ready on table %s", self.config.dynamodb_table_name)
 
     async def close(self) -> None:
-        """Close the DynamoDB client."""
+        """Stop the recall index's poll, then close the embedder and the DynamoDB client."""
+        await self.recall_index.stop()
+        await self.embedder.close()
         await self.store.close()
 
     async def __aenter__(self) -> MemoryService:
@@ -171,6 +195,17 @@ class MemoryService:
         them, their idempotency records. Evolution's lifetime counters are kept."""
         key = keys.player_key(name)
         deleted = await partition.delete_partition(self.store, keys.PLAYER_PREFIX + key)
+        forgotten_at = _now()
+        self.recall_index.forget(key)
+        # Other replicas' recall indexes learn it from this marker (see memory/search/sync).
+        await recall_feed.forget_marker(
+            self.store,
+            key,
+            forgotten_at.isoformat(),
+            int(forgotten_at.timestamp())
+            + max(self.config.short_term_ttl, self.config.interaction_ttl),
+            self.config.index_shards,
+        )
         known = {"PROFILE", "INTERACTION", "OBSERVATION", "IDEMPOTENCY"}
         result = ForgetResult(
             player=key,
@@ -312,12 +347,19 @@ class MemoryService:
     # --- recall ------------------------------------------------------------------------
 
     async def recall(
-        self, query: str, context: Mapping[str, Any] | None = None, limit: int = 5
+        self,
+        query: str,
+        context: Mapping[str, Any] | None = None,
+        limit: int = 5,
+        player: str | None = None,
     ) -> RecallResult:
-        """Memories relevant to ``query``: named players and ranked observations."""
-        validation.text(query, "query", validation.MAX_MESSAGE_CHARS)
+        """Memories relevant to ``query`` from all live memory, best first; ``player`` is
+        who is asking (their memories are lifted)."""
+        validation.text(query, "query", self.config.recall_max_query_chars)
         validation.page_size(limit, "limit")
-        return await self._recaller.recall(query, limit)
+        if player is not None:
+            keys.clean_display_name(player)
+        return await self._recaller.recall(query, limit, player)
 
     async def recall_about_player(
         self, name: str, interaction_limit: int = 5, observation_limit: int = 5
@@ -342,10 +384,20 @@ class MemoryService:
         player: str | None = None,
         session_id: str | None = None,
         game_state: Mapping[str, Any] | None = None,
+        message: str | None = None,
     ) -> str:
-        """The memory-filled system prompt for the bot's LLM; reads only, concurrently."""
+        """The memory-filled system prompt for the bot's LLM; reads only, concurrently.
+
+        With ``message`` (what the player just said), "What I Remember" holds the
+        memories most relevant to it, from all of memory (the index: no extra read)."""
         if game_state is not None:
             validation.context(game_state)
+        validation.text(message, "message", validation.MAX_MESSAGE_CHARS, required=False)
+        relevant: list[Memory] = []
+        if message and message.strip():
+            relevant = await self._recaller.relevant(
+                message[: self.config.recall_max_query_chars], PROMPT_MEMORIES, player
+            )
 
         async def no_context() -> PlayerContext | None:
             return None
@@ -361,6 +413,8 @@ class MemoryService:
         return build_qai_system_prompt(
             evolution,
             player_context=context if context is not None else None,
+            relevant_memories=relevant,
+            relevant_first=bool(relevant),
             game_state=game_state,
             session=session,
             persona=self._persona or load_persona(self.config.persona_file),

@@ -1,0 +1,361 @@
+"""Ranking: which memories answer a chat line, best first.
+
+Relevance is lexical (BM25 over stems, with typo repair and thesaurus expansion) fused
+with semantic similarity (cosine of unit vectors), both scaled to [0, 1] by the best
+candidate of the query. Secondary signals then order what is relevant:
+- a player named in the query (exact name, @mention, a typo of it, or a distinctive part
+  of it like "ada" for AdaBytes) lifts that player's memories; their profile gets half
+  the lift, so it must also match the question to rank first;
+- the asking player's memories get a small lift, a large one when they say "I"/"me";
+- the question's form hints at the kind: "what did X say/ask" wants an interaction,
+  "who ..." a player's observation, "does chat/people ..." a GENERAL or PATTERN memory;
+- recency, confidence, evidence and promotion break near-ties;
+- a newer observation about the same subject and topic ranks above an older one (the
+  newer supersedes what it contradicts: "now gets CNOT right" over "struggles with CNOT").
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from qai_graph.memory.search.index import (
+    INTERACTION,
+    OBSERVATION,
+    PROFILE,
+    F32,
+    Doc,
+    MemoryIndex,
+)
+from qai_graph.memory.search.text import (
+    STOPWORDS,
+    QueryTerms,
+    expansions,
+    mentions,
+    name_tokens,
+    repair,
+    stem,
+    terms,
+    words,
+)
+
+SEMANTIC_WEIGHT = 0.35  # of relevance, when vectors exist (lexical keeps the rest)
+EXPANSION_WEIGHT = 0.5  # a thesaurus neighbour counts half a word of the query
+REPAIR_WEIGHT = 0.8  # a repaired typo counts nearly as the word meant
+NAME_BOOST = 0.45
+PARTIAL_NAME = 0.6
+PROFILE_SHARE = 0.8  # a named player's profile must still match the question to lead  # share of the boost for a name part ("ada" for AdaBytes)
+ASKER_BOOST = 0.08
+SELF_BOOST = 0.45  # "what did I say": the asker is named
+INTENT_BOOST = 0.08
+RECENCY_WEIGHT = 0.05
+RECENCY_HALF_LIFE_DAYS = 14.0
+CONFIDENCE_WEIGHT = 0.03
+EVIDENCE_WEIGHT = 0.02
+PROMOTED_WEIGHT = 0.02
+SUPERSEDE_MARGIN = 0.01
+SAME_TOPIC_COSINE = 0.75
+TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subject
+SUBJECT_SCAN = 500
+POOL = 60  # candidates ordered in full after the vectorised pass
+
+INTERACTION_CUES = frozenset(
+    "ask asked asking asks say said says saying tell told telling mention mentioned talk "
+    "talked answer answered reply replied question questions explain explained".split()
+)
+GENERAL_CUES = frozenset(
+    "chat people everyone everybody community usually common commonly most often viewers "
+    "folks players typically generally always game mods stream we us our".split()
+)
+WHO_CUES = frozenset("who whos anyone anybody someone somebody which chatter viewer".split())
+SELF_CUES = frozenset("i me my mine myself im ive".split())
+_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+@dataclass
+class Query:
+    """A chat line analysed against the index."""
+
+    weights: dict[str, float]
+    named: dict[str, float]  # player key -> share of the name boost
+    cues: set[str] = field(default_factory=set)
+    matched: set[str] = field(default_factory=set)  # stems of the query itself
+    semantic_text: str = ""
+
+
+@dataclass
+class Hit:
+    """One ranked memory."""
+
+    doc: Doc
+    score: float
+    lexical: float
+    semantic: float
+
+
+def name_parts(display: str) -> list[str]:
+    """Distinctive parts of a name: "AdaBytes" -> ada, bytes; "lunar_lex" -> lunar, lex."""
+    parts = []
+    for chunk in re.split(r"[_\-.\d\s]+", display):
+        parts += [p.casefold() for p in _NAME_PART.findall(chunk)]
+    return [p for p in parts if len(p) >= 3 and p not in STOPWORDS]
+
+
+class NameFinder:
+    """Player names in a query: exact keys, @mention typos, and name parts."""
+
+    def __init__(self, index: MemoryIndex) -> None:
+        self.index = index
+        self._parts: dict[str, set[str]] = {}
+        self._seen = -1
+
+    def _refresh(self) -> None:
+        if self._seen == len(self.index.players):
+            return
+        parts: dict[str, set[str]] = {}
+        for key, display in self.index.players.items():
+            for part in set(name_parts(display) + name_parts(key)):
+                if part != key:
+                    parts.setdefault(part, set()).add(key)
+        self._parts = parts
+        self._seen = len(self.index.players)
+
+    def find(self, query: str) -> tuple[dict[str, float], set[str]]:
+        """(player key -> boost share, tokens used as names)."""
+        self._refresh()
+        players = self.index.players
+        named: dict[str, float] = {}
+        used: set[str] = set()
+        mentioned = set(mentions(query))
+        for token in name_tokens(query):
+            if token in players:
+                named[token] = 1.0
+                used.add(token)
+            elif token in mentioned:
+                close = _closest(token, players)
+                if close:
+                    named[close] = 1.0
+                    used.add(token)
+                    continue
+                owners = self._parts.get(token, set())
+                for key in owners:
+                    named.setdefault(key, PARTIAL_NAME / len(owners))
+                used.add(token)
+            elif token not in STOPWORDS and token in self._parts:
+                owners = self._parts[token]
+                # A part that is also a common word of memories ("bell", "space") is
+                # more likely the topic than the player: it keeps a smaller share.
+                common = self.index.doc_frequency(stem(token)) > 0
+                share = PARTIAL_NAME / len(owners) * (0.5 if common else 1.0)
+                for key in owners:
+                    named[key] = max(named.get(key, 0.0), share)
+                if not common:
+                    used.add(token)
+        return named, used
+
+
+def _closest(token: str, players: dict[str, str]) -> str | None:
+    """A player key within two edits of an @mention (only for names of 4+ characters)."""
+    if len(token) < 4:
+        return None
+    best, best_distance = None, 3
+    for key in players:
+        if abs(len(key) - len(token)) > 2:
+            continue
+        distance = _distance(token, key, best_distance)
+        if distance < best_distance:
+            best, best_distance = key, distance
+    return best
+
+
+def _distance(a: str, b: str, cap: int) -> int:
+    """Levenshtein distance, giving up (returning ``cap``) once it reaches ``cap``."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) >= cap:
+            return cap
+        previous = current
+    return previous[-1]
+
+
+def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:
+    """Weighted stems, named players and cues of a chat line."""
+    named, used = finder.find(query)
+    used_terms: list[str] = []
+    for token in used:
+        used_terms += terms(token)
+    own = terms(query)
+    for term in used_terms:
+        if term in own:
+            own.remove(term)
+    weighted = QueryTerms()
+    weighted.add(own, 1.0)
+    for term in own:
+        if index.doc_frequency(term) == 0:
+            fixed = repair(term if term.isalpha() else "", index.doc_frequency)
+            surface = [w for w in words(query) if stem(w) == term]
+            if fixed is None and surface:
+                fixed = repair(surface[0], index.doc_frequency)
+            if fixed:
+                weighted.add([fixed], REPAIR_WEIGHT)
+    base = list(weighted.weights)
+    weighted.add(expansions(base), EXPANSION_WEIGHT)
+    folded = set(words(query))
+    cues = set()
+    if folded & INTERACTION_CUES:
+        cues.add("interaction")
+    if folded & GENERAL_CUES and not named:
+        cues.add("general")
+    if folded & WHO_CUES and not named:
+        cues.add("who")
+    if folded & SELF_CUES:
+        cues.add("self")
+    kept = [w for w in words(query) if w not in used and w not in STOPWORDS]
+    return Query(
+        weighted.weights, named, cues, set(base), " ".join(kept) or query.strip()
+    )
+
+
+def rank(
+    index: MemoryIndex,
+    query: Query,
+    query_vector: F32 | None,
+    now: float,
+    limit: int,
+    asker: str | None = None,
+) -> tuple[list[Hit], int]:
+    """The best ``limit`` visible memories for ``query``, and how many matched at all."""
+    if limit <= 0 or index.size == 0:
+        return [], 0
+    visible = index.visible(now)
+    lexical = index.bm25(query.weights)
+    lexical[~visible] = 0.0
+    top = float(lexical.max()) if lexical.size else 0.0
+    lexical = lexical / top if top > 0 else lexical
+    semantic = index.cosine(query_vector) if query_vector is not None else None
+    if semantic is not None:
+        semantic = np.clip(semantic, 0.0, None)
+        semantic[~visible] = 0.0
+        best = float(semantic.max())
+        semantic = semantic / best if best > 0 else semantic
+        relevance = (1 - SEMANTIC_WEIGHT) * lexical + SEMANTIC_WEIGHT * semantic
+    else:
+        semantic = np.zeros_like(lexical)
+        relevance = lexical
+    kind = index.column("kind")
+    score = relevance.astype(np.float32, copy=True)
+    eligible = relevance > 0
+    boosted = np.zeros_like(score)
+    for key, share in query.named.items():
+        slots = _array(index.slots_of([key], players=True))
+        if slots.size:
+            lift = np.where(kind[slots] == PROFILE, PROFILE_SHARE, 1.0) * NAME_BOOST * share
+            boosted[slots] = np.maximum(boosted[slots], lift)
+    if asker:
+        slots = _array(index.slots_of([asker], players=True))
+        if slots.size:
+            lift = SELF_BOOST if "self" in query.cues else ASKER_BOOST
+            boosted[slots] = np.maximum(boosted[slots], lift)
+    score += boosted
+    eligible |= boosted >= NAME_BOOST * PARTIAL_NAME * 0.5
+    score += _intent(index, query, kind)
+    score += _secondary(index, now)
+    score[~(eligible & visible)] = -np.inf
+    matched = int(np.count_nonzero(np.isfinite(score)))
+    count = min(max(POOL, limit), matched)
+    if count == 0:
+        return [], 0
+    pool = np.argpartition(-score, count - 1)[:count] if count < score.size else np.arange(score.size)
+    hits = [
+        Hit(doc, float(score[s]), float(lexical[s]), float(semantic[s]))
+        for s in pool
+        if np.isfinite(score[s]) and (doc := index.docs[int(s)]) is not None
+    ]
+    _supersede(hits, index, query)
+    hits.sort(key=lambda h: (-h.score, -h.doc.timestamp))
+    return hits[:limit], matched
+
+
+def _array(slots: set[int]) -> np.ndarray:
+    return np.fromiter(slots, dtype=np.int64, count=len(slots))
+
+
+def _intent(index: MemoryIndex, query: Query, kind: np.ndarray) -> F32:
+    lift = np.zeros(kind.shape, dtype=np.float32)
+    if "interaction" in query.cues:
+        lift[kind == INTERACTION] += INTENT_BOOST
+    if "general" in query.cues:
+        general = _array(index.slots_of(index.general_subjects(), players=False))
+        if general.size:
+            lift[general] += INTENT_BOOST
+    if "who" in query.cues:
+        lift[kind == OBSERVATION] += INTENT_BOOST / 2
+        general = _array(index.slots_of(index.general_subjects(), players=False))
+        if general.size:
+            lift[general] -= INTENT_BOOST / 2
+    return lift
+
+
+def _secondary(index: MemoryIndex, now: float) -> F32:
+    age_days = np.maximum(now - index.column("ts"), 0.0) / 86400.0
+    recency = np.power(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
+    evidence = np.minimum(index.column("evidence"), 5.0) / 5.0
+    evidence[index.column("kind") != OBSERVATION] = 0.0
+    value = (
+        RECENCY_WEIGHT * recency
+        + CONFIDENCE_WEIGHT * index.column("confidence")
+        + EVIDENCE_WEIGHT * evidence
+        + PROMOTED_WEIGHT * index.column("promoted")
+    )
+    result: F32 = value.astype(np.float32)
+    return result
+
+
+def _supersede(hits: Sequence[Hit], index: MemoryIndex, query: Query) -> None:
+    """Lift each observation above older observations of its subject on the same topic.
+
+    Lifts are computed from the scores before any lift, so they never chain.
+    """
+    observations = sorted(
+        (h for h in hits if h.doc.kind == OBSERVATION), key=lambda h: h.doc.timestamp
+    )
+    before = {id(h): h.score for h in observations}
+    for i, older in enumerate(observations):
+        for newer in observations[i + 1 :]:
+            if newer.doc.subject != older.doc.subject:
+                continue
+            target = before[id(older)] + SUPERSEDE_MARGIN
+            if newer.score < target and _same_topic(older.doc, newer.doc, index, query):
+                newer.score = target
+
+
+def _same_topic(a: Doc, b: Doc, index: MemoryIndex, query: Query) -> bool:
+    """Both speak of something the query asks about that is rare within their subject."""
+    va = index.vector_of(index.slots[(a.pk, a.sk)])
+    vb = index.vector_of(index.slots[(b.pk, b.sk)])
+    if va is not None and vb is not None and float(va @ vb) >= SAME_TOPIC_COSINE:
+        return True
+    shared = set(a.terms) & set(b.terms) & query.matched
+    if not shared:
+        return False
+    subject = index.by_subject.get(a.subject, set())
+    if len(subject) > SUBJECT_SCAN:
+        return False
+    docs = [index.docs[s] for s in subject]
+    for term in shared:
+        holders = sum(1 for d in docs if d is not None and term in d.terms)
+        if holders <= TOPIC_HOLDERS:
+            return True
+    return False
+
+
+def recency_days(doc: Doc, now: float) -> float:
+    """How many days ago a memory was written or reinforced."""
+    return max(now - doc.timestamp, 0.0) / 86400.0 if math.isfinite(doc.timestamp) else 0.0
