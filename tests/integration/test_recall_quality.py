@@ -143,6 +143,8 @@ async def _scores(memory: MemoryService, data: dict[str, Any]) -> recall_eval.Sc
 async def test_recall_meets_the_bars_with_local_embeddings(seeded: Seeded) -> None:
     scores = await _scores(seeded.services["local"], seeded.data)
     print("\nrecall on the dev set, QAI_MEMORY_EMBEDDINGS=local\n" + scores.table())
+    for miss in scores.misses:
+        print("  not first:", miss[1], "| want", [w[:40] for w in miss[2]], "| got", [g[:40] for g in miss[3]])
     assert scores.recall["overall"] >= 0.90
     assert scores.mrr["overall"] >= 0.70
     for kind, value in scores.recall.items():

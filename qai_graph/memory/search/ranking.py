@@ -16,6 +16,7 @@ candidate of the query. Secondary signals then order what is relevant:
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -61,7 +62,8 @@ SUPERSEDE_MARGIN = 0.01
 SAME_TOPIC_COSINE = 0.75
 TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subject
 SUBJECT_SCAN = 500
-POOL = 60  # candidates ordered in full after the vectorised pass
+POOL = 60
+MAX_OWNERS = 5  # a name part shared by more players names none of them  # candidates ordered in full after the vectorised pass
 
 INTERACTION_CUES = frozenset(
     "ask asked asking asks say said says saying tell told telling mention mentioned talk "
@@ -111,6 +113,7 @@ class NameFinder:
     def __init__(self, index: MemoryIndex) -> None:
         self.index = index
         self._parts: dict[str, set[str]] = {}
+        self._sorted: list[str] = []
         self._seen = -1
 
     def _refresh(self) -> None:
@@ -122,7 +125,21 @@ class NameFinder:
                 if part != key:
                     parts.setdefault(part, set()).add(key)
         self._parts = parts
+        self._sorted = sorted(parts)
         self._seen = len(self.index.players)
+
+    def _prefixed(self, token: str) -> set[str]:
+        """Players with a name part that starts with ``token`` ("barb" for barbwire_b)."""
+        if len(token) < 3:
+            return set()
+        owners: set[str] = set()
+        at = bisect.bisect_left(self._sorted, token)
+        while at < len(self._sorted) and self._sorted[at].startswith(token):
+            owners |= self._parts[self._sorted[at]]
+            at += 1
+            if len(owners) > MAX_OWNERS:
+                return set()  # too common a start to mean anyone in particular
+        return owners
 
     def find(self, query: str) -> tuple[dict[str, float], set[str]]:
         """(player key -> boost share, tokens used as names)."""
@@ -145,8 +162,8 @@ class NameFinder:
                 for key in owners:
                     named.setdefault(key, PARTIAL_NAME / len(owners))
                 used.add(token)
-            elif token not in STOPWORDS and token in self._parts:
-                owners = self._parts[token]
+            elif token not in STOPWORDS and (token in self._parts or self._prefixed(token)):
+                owners = self._parts.get(token) or self._prefixed(token)
                 # A part that is also a common word of memories ("bell", "space") is
                 # more likely the topic than the player: it keeps a smaller share.
                 common = self.index.doc_frequency(stem(token)) > 0
@@ -195,6 +212,11 @@ def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:
     for term in used_terms:
         if term in own:
             own.remove(term)
+    folded = set(words(query))
+    if folded & INTERACTION_CUES:
+        # "what did X ask about Y": the verb says which kind of memory, Y is the topic.
+        cue_stems = {stem(w) for w in INTERACTION_CUES}
+        own = [t for t in own if t not in cue_stems] or own
     weighted = QueryTerms()
     weighted.add(own, 1.0)
     for term in own:
@@ -207,7 +229,6 @@ def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:
                 weighted.add([fixed], REPAIR_WEIGHT)
     base = list(weighted.weights)
     weighted.add(expansions(base), EXPANSION_WEIGHT)
-    folded = set(words(query))
     cues = set()
     if folded & INTERACTION_CUES:
         cues.add("interaction")
