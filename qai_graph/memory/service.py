@@ -76,7 +76,11 @@ class MemoryService:
         self.store = DynamoClient(self.config, endpoint)
         self.events = EventHub()
         self.embedder = embedder or make_embedder(self.config)
-        self.recall_index = RecallIndex(self.store, self.config, self.embedder)
+        # The index reads through a client of its own: its background poll is not part of
+        # any request (and request-count tests see only the operation's own calls).
+        self.recall_index = RecallIndex(
+            DynamoClient(self.config, endpoint), self.config, self.embedder
+        )
         self.working = WorkingMemory(self.store, self.config)
         self.observations = Observations(self.store, self.config, self.events, self.recall_index)
         self.evolution = Evolution(self.store, self.config, self.events)
@@ -100,6 +104,7 @@ class MemoryService:
         await create_table_if_not_exists(self.store)
         self._persona = load_persona(self.config.persona_file)
         await self.embedder.start()
+        await self.recall_index.open()
         if not self.recall_index.ready:
             await self.recall_index.build()
         self.recall_index.start_polling()
@@ -108,6 +113,7 @@ class MemoryService:
     async def close(self) -> None:
         """Stop the recall index's poll, then close the embedder and the DynamoDB client."""
         await self.recall_index.stop()
+        await self.recall_index.close()
         await self.embedder.close()
         await self.store.close()
 

@@ -75,6 +75,14 @@ class RecallIndex:
 
     # --- start and stop ----------------------------------------------------------------
 
+    async def open(self) -> None:
+        """Open the index's own DynamoDB client."""
+        await self._db.open()
+
+    async def close(self) -> None:
+        """Close it (after ``stop``)."""
+        await self._db.close()
+
     async def build(self) -> int:
         """Read every memory from the table (paged), logging progress; returns the count."""
         started = time.monotonic()
