@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -497,6 +497,12 @@ class MemoryService:
             MemoryEvent(EventKind.CONSOLIDATED, detail=result.model_dump(mode="json"))
         )
         return result
+
+    async def reindex(
+        self, progress: Callable[[int, int], None] | None = None
+    ) -> tuple[int, int]:
+        """Store vectors on memories written without one (or by another model)."""
+        return await self.recall_index.reindex(progress)
 
     def should_generate_observation(self) -> bool:
         """Sample whether this interaction should produce an observation."""

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient, Expr
+from qai_graph.store.client import ConditionFailed, DynamoClient, Expr
 from qai_graph.store.items import short_term_attributes
 from qai_graph.store.table import ENTITY_TYPE_INDEX, MEMORY_TIER_INDEX
 
@@ -140,3 +140,17 @@ async def forget_marker(
 def player_partition(key: str) -> str:
     """The partition key of a player (for the index's removal)."""
     return keys.PLAYER_PREFIX + key
+
+
+async def set_vector(
+    db: DynamoClient, pk: str, sk: str, attributes: dict[str, Any]
+) -> bool:
+    """Store a memory's vector attributes; False when the item is gone."""
+    expr = Expr()
+    sets = ", ".join(f"{expr.name(k)} = {expr.value(v)}" for k, v in attributes.items())
+    # attribute_exists: a memory deleted meanwhile must not come back as a vector stub.
+    try:
+        await db.update(pk, sk, f"SET {sets}", expr, condition="attribute_exists(pk)")
+    except ConditionFailed:
+        return False
+    return True

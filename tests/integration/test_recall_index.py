@@ -147,3 +147,23 @@ async def test_a_failing_backend_degrades_to_lexical_with_a_warning(
         assert any("falls back to lexical" in r.getMessage() for r in caplog.records)
     finally:
         await memory.close()
+
+
+async def test_reindex_gives_old_memories_vectors_once(make_config) -> None:  # type: ignore[no-untyped-def]
+    lexical = MemoryService(make_config(embeddings="none"))
+    await lexical.initialize()
+    await lexical.store_observation("GENERAL", "Written before embeddings existed", "event")
+    await lexical.store_interaction("ada", Channel.TWITCH, "hello there", "hi")
+    await lexical.close()
+    local = MemoryService(make_config(embeddings="local"))
+    await local.initialize()
+    try:
+        calls: list[tuple[int, int]] = []
+        assert await local.reindex(lambda seen, done: calls.append((seen, done))) == (3, 2)
+        assert calls and calls[-1] == (3, 2)
+        assert await local.reindex() == (3, 0)  # idempotent: nothing left to embed
+        index = local.recall_index.index
+        with_vectors = [sk for (_, sk), s in index.slots.items() if index.vector_of(s) is not None]
+        assert sorted(k.split("#")[0] for k in with_vectors) == ["INTERACTION", "OBSERVATION"]
+    finally:
+        await local.close()

@@ -26,7 +26,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -209,6 +209,35 @@ class RecallIndex:
             else {}
             for item, text, v in zip(items, texts, vectors, strict=True)
         ]
+
+    async def reindex(
+        self, progress: Callable[[int, int], None] | None = None, batch: int = 64
+    ) -> tuple[int, int]:
+        """Give every memory without a vector of this model one; idempotent.
+
+        Returns (memories seen, vectors written). ``progress(seen, written)`` is called
+        after each batch (the CLI draws a bar with it)."""
+        if not self.index.dim:
+            return 0, 0
+        seen = written = 0
+        async for page in recall_feed.scan_memories(self._db):
+            todo = [
+                i
+                for i in page
+                if kind_of(i) != PROFILE and i.get(MODEL_ATTRIBUTE) != self.model
+            ]
+            seen += len(page)
+            for start in range(0, len(todo), batch):
+                chunk = todo[start : start + batch]
+                for item, attributes in zip(chunk, await self.vectors_for(chunk), strict=True):
+                    if attributes and await recall_feed.set_vector(
+                        self._db, item["pk"], item["sk"], attributes
+                    ):
+                        self.observe({**item, **attributes})
+                        written += 1
+            if progress is not None:
+                progress(seen, written)
+        return seen, written
 
     # --- search ------------------------------------------------------------------------
 
