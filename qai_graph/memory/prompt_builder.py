@@ -140,6 +140,7 @@ def build_memory_section(
     skip = set(in_session or ())
     if relevant_first:
         headers[_RELATED] = "\n### Relevant to what they said"
+        known_contents |= skip  # an exchange already under "This Conversation"
         facts += _related_facts(relevant_memories or (), known_contents, first=True)
         skip |= known_contents
     if player_context is not None:

@@ -92,3 +92,20 @@ async def test_system_prompt_follows_stage(make_service) -> None:  # type: ignor
     assert stage_one != stage_three
     assert "Include specific numbers" in stage_three
     assert "Include specific numbers" not in stage_one
+
+
+async def test_prompt_with_a_message_quotes_relevant_memory_and_the_exchange_once(
+    memory_service: MemoryService,
+) -> None:
+    await memory_service.record_interaction(
+        "Ada", Channel.TWITCH, "is grover magic?", "Just two reflections.", session_id="s-1"
+    )
+    await memory_service.store_observation("PLAYER#Bo", "Bo cools the cryostat with tea", "event")
+    await memory_service.store_observation("GENERAL", "Chat spams PogChamp on records", "event")
+    plain = await memory_service.build_system_prompt("Ada", session_id="s-1")
+    assert "cryostat" not in plain  # without a message: today's behaviour
+    prompt = await memory_service.build_system_prompt(
+        "Ada", session_id="s-1", message="who keeps the fridge cold lol"
+    )
+    assert 'Observation about bo: "Bo cools the cryostat with tea"' in prompt
+    assert prompt.count("is grover magic?") == 1  # under "This Conversation" only

@@ -44,7 +44,8 @@ from qai_graph.memory.search.text import (
     words,
 )
 
-SEMANTIC_WEIGHT = 0.35  # of relevance, when vectors exist (lexical keeps the rest)
+SEMANTIC_WEIGHT = 0.35
+SEMANTIC_FLOOR = 0.35  # cosine below which a memory is not related in meaning  # of relevance, when vectors exist (lexical keeps the rest)
 EXPANSION_WEIGHT = 0.5  # a thesaurus neighbour counts half a word of the query
 REPAIR_WEIGHT = 0.8  # a repaired typo counts nearly as the word meant
 NAME_BOOST = 0.45
@@ -261,7 +262,9 @@ def rank(
     top = float(lexical.max()) if lexical.size else 0.0
     lexical = lexical / top if top > 0 else lexical
     semantic = index.cosine(query_vector) if query_vector is not None else None
+    similar = None
     if semantic is not None:
+        similar = semantic >= SEMANTIC_FLOOR
         semantic = np.clip(semantic, 0.0, None)
         semantic[~visible] = 0.0
         best = float(semantic.max())
@@ -272,7 +275,8 @@ def rank(
         relevance = lexical
     kind = index.column("kind")
     score = relevance.astype(np.float32, copy=True)
-    eligible = relevance > 0
+    # Relevant: shares a word, or is close in meaning (every vector is a little similar).
+    eligible = lexical > 0 if similar is None else (lexical > 0) | similar
     boosted = np.zeros_like(score)
     for key, share in query.named.items():
         slots = _array(index.slots_of([key], players=True))
