@@ -107,5 +107,7 @@ class BedrockEmbedder:
         payload = json.loads(await response["body"].read())
         vector = payload.get("embedding")
         if not isinstance(vector, list) or len(vector) != self._dim:
-            raise ValueError(f"{self.model_id} answered {len(vector or [])} numbers, not {self._dim}")
+            raise ValueError(
+                f"{self.model_id} answered {len(vector or [])} numbers, not {self._dim}"
+            )
         return [float(x) for x in vector]

@@ -13,7 +13,7 @@ def make_embedder(config: MemoryConfig) -> SafeEmbedder:
     if config.embeddings == "local":
         from qai_graph.embeddings.local import LocalEmbedder
 
-        backend = LocalEmbedder(dim=config.embeddings_dim)
+        backend = LocalEmbedder(dim=config.embeddings_dim or 128)
     elif config.embeddings == "bedrock":
         from qai_graph.embeddings.bedrock import BedrockEmbedder
 
@@ -21,7 +21,7 @@ def make_embedder(config: MemoryConfig) -> SafeEmbedder:
             model_id=config.bedrock_embedding_model,
             region=config.bedrock_region or config.dynamodb_region,
             endpoint=config.bedrock_endpoint,
-            dim=config.embeddings_dim,
+            dim=config.embeddings_dim or 256,
             timeout_s=config.bedrock_timeout_s,
         )
     else:

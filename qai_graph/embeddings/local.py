@@ -23,7 +23,7 @@ MODEL = "l2_supercat"
 class LocalEmbedder:
     """``QAI_MEMORY_EMBEDDINGS=local``: wordllama ``l2_supercat``, optionally truncated."""
 
-    def __init__(self, dim: int = 256) -> None:
+    def __init__(self, dim: int = 128) -> None:
         self._dim = dim
         self._model: Any = None
 

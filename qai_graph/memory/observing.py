@@ -107,7 +107,9 @@ class Observations:
                 if exc.failed(0):
                     continue
                 raise
-            self._index({**observations.observation_item(obs, parsed.pk, dedup_sk, shards), **vector})
+            self._index(
+                {**observations.observation_item(obs, parsed.pk, dedup_sk, shards), **vector}
+            )
             self._events.publish(
                 MemoryEvent(
                     EventKind.OBSERVATION_STORED,

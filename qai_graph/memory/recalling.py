@@ -136,9 +136,7 @@ class Recaller:
         sources = sorted({_source(m) for m in memories})
         return RecallResult(memories=memories, sources=sources, query=query, total_found=total)
 
-    async def relevant(
-        self, message: str, limit: int, player: str | None
-    ) -> list[Memory]:
+    async def relevant(self, message: str, limit: int, player: str | None) -> list[Memory]:
         """Memories for the prompt: ranked from the index alone (no request)."""
         asker = keys.player_key(player) if player else None
         hits, _ = await self._index.search(message, limit, asker)

@@ -26,9 +26,9 @@ from qai_graph.memory.observing import Observations
 from qai_graph.memory.persona import Persona, load_persona
 from qai_graph.memory.prompt_builder import build_qai_system_prompt
 from qai_graph.memory.recalling import Recaller
-from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.memory.recording import InteractionRecorder
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
+from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.memory.solutions import SolutionRecorder
 from qai_graph.memory.working import WorkingMemory
 from qai_graph.models import (
@@ -498,9 +498,7 @@ class MemoryService:
         )
         return result
 
-    async def reindex(
-        self, progress: Callable[[int, int], None] | None = None
-    ) -> tuple[int, int]:
+    async def reindex(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Store vectors on memories written without one (or by another model)."""
         return await self.recall_index.reindex(progress)
 

@@ -142,9 +142,7 @@ def player_partition(key: str) -> str:
     return keys.PLAYER_PREFIX + key
 
 
-async def set_vector(
-    db: DynamoClient, pk: str, sk: str, attributes: dict[str, Any]
-) -> bool:
+async def set_vector(db: DynamoClient, pk: str, sk: str, attributes: dict[str, Any]) -> bool:
     """Store a memory's vector attributes; False when the item is gone."""
     expr = Expr()
     sets = ", ".join(f"{expr.name(k)} = {expr.value(v)}" for k, v in attributes.items())

@@ -16,7 +16,9 @@ from qai_graph.errors import InvalidInput
 from qai_graph.store import keys
 
 
-async def test_unnamed_question_finds_any_players_observation(memory_service: MemoryService) -> None:
+async def test_unnamed_question_finds_any_players_observation(
+    memory_service: MemoryService,
+) -> None:
     await memory_service.store_observation(
         "PLAYER#grace", "Explains phase kickback to newcomers with a drawing", "social"
     )
@@ -45,7 +47,9 @@ async def test_stemming_and_thesaurus_find_paraphrases(memory_service: MemorySer
     await memory_service.store_observation(
         "PLAYER#frank", "Has a theory that QAI lives in the cryostat", "preference"
     )
-    await memory_service.store_observation("PLAYER#cy", "Struggles with CNOT direction", "behavioral")
+    await memory_service.store_observation(
+        "PLAYER#cy", "Struggles with CNOT direction", "behavioral"
+    )
     assert (await memory_service.recall("how does chat celebrate")).memories[0].subject == "GENERAL"
     fridge = await memory_service.recall("who thinks qai lives in the fridge")
     assert fridge.memories[0].player == "frank"
@@ -103,7 +107,9 @@ async def test_another_replicas_writes_and_forgets_arrive_within_two_seconds(mak
     assert "Bloch spheres on stream" not in prompt
 
 
-async def test_a_deletion_elsewhere_is_dropped_by_recalls_verification(memory_service: MemoryService) -> None:
+async def test_a_deletion_elsewhere_is_dropped_by_recalls_verification(
+    memory_service: MemoryService,
+) -> None:
     obs = await memory_service.store_observation("GENERAL", "Mods love the quokka emote", "social")
     # Deleted behind the index's back (as another replica's trim would).
     await memory_service.store.delete(keys.GENERAL, keys.observation_sk(obs.observation_id))
@@ -113,7 +119,9 @@ async def test_a_deletion_elsewhere_is_dropped_by_recalls_verification(memory_se
 
 
 @pytest.mark.parametrize("query", ["", "   ", "x" * 10_000, "y" * 501])
-async def test_empty_or_overlong_query_is_invalid(memory_service: MemoryService, query: str) -> None:
+async def test_empty_or_overlong_query_is_invalid(
+    memory_service: MemoryService, query: str
+) -> None:
     with pytest.raises(InvalidInput):
         await memory_service.recall(query)
 
@@ -135,7 +143,8 @@ class _Down:
 
 
 async def test_a_failing_backend_degrades_to_lexical_with_a_warning(
-    make_config, caplog: pytest.LogCaptureFixture  # type: ignore[no-untyped-def]
+    make_config,
+    caplog: pytest.LogCaptureFixture,  # type: ignore[no-untyped-def]
 ) -> None:
     memory = MemoryService(make_config(), embedder=SafeEmbedder(_Down()))
     await memory.initialize()

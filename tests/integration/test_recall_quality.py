@@ -144,7 +144,14 @@ async def test_recall_meets_the_bars_with_local_embeddings(seeded: Seeded) -> No
     scores = await _scores(seeded.services["local"], seeded.data)
     print("\nrecall on the dev set, QAI_MEMORY_EMBEDDINGS=local\n" + scores.table())
     for miss in scores.misses:
-        print("  not first:", miss[1], "| want", [w[:40] for w in miss[2]], "| got", [g[:40] for g in miss[3]])
+        print(
+            "  not first:",
+            miss[1],
+            "| want",
+            [w[:40] for w in miss[2]],
+            "| got",
+            [g[:40] for g in miss[3]],
+        )
     assert scores.recall["overall"] >= 0.90
     assert scores.mrr["overall"] >= 0.70
     for kind, value in scores.recall.items():
@@ -173,8 +180,9 @@ async def test_system_prompt_quotes_a_relevant_memory(seeded: Seeded) -> None:
                 wanted.append(ref.split(":", 1)[1])
             else:
                 wanted.append(item.get("content") or item["message"])
-        # Quotes are cut at 200 characters: compare the first 60 of each.
-        if any(clean_text(text, 60).rstrip("…").casefold() in section.casefold() for text in wanted):
+        # Quotes are cut at 200 characters and turn " into ': compare the first 60.
+        heads = [clean_text(t, 60).rstrip("…").replace('"', "'").casefold() for t in wanted]
+        if any(head in section.casefold() for head in heads):
             found += 1
     share = found / len(seeded.data["questions"])
     print(f"\nsystemPrompt quotes a relevant memory for {share:.2f} of the dev questions")

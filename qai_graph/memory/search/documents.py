@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from qai_graph.embeddings.base import decode_vector
-from qai_graph.memory.search.index import INTERACTION, NO_TTL, OBSERVATION, PROFILE, Doc, F32
+from qai_graph.memory.search.index import F32, INTERACTION, NO_TTL, OBSERVATION, PROFILE, Doc
 from qai_graph.memory.search.text import terms
 from qai_graph.store import keys
 
@@ -85,27 +85,61 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
         content = str(item.get("content", ""))
         seen = _epoch(item.get("last_reinforced")) or _epoch(item.get("timestamp"))
         return Doc(
-            pk, sk, kind, str(item.get("observation_id", "")), pk, player, content, None,
-            seen, _ttl(item), float(item.get("confidence", 0.5)),
-            int(item.get("evidence_count", 1)), bool(item.get("promoted", False)),
-            tuple(terms(content)), category=item.get("category"),
+            pk,
+            sk,
+            kind,
+            str(item.get("observation_id", "")),
+            pk,
+            player,
+            content,
+            None,
+            seen,
+            _ttl(item),
+            float(item.get("confidence", 0.5)),
+            int(item.get("evidence_count", 1)),
+            bool(item.get("promoted", False)),
+            tuple(terms(content)),
+            category=item.get("category"),
         )
     if kind == INTERACTION:
         message = str(item.get("message", ""))
         reply = item.get("qai_response")
         reply_text = str(reply) if reply else ""
         return Doc(
-            pk, sk, kind, str(item.get("interaction_id", "")), pk, player, message,
-            reply_text[:RESPONSE_KEPT] or None, _epoch(item.get("timestamp")), _ttl(item),
-            0.5, 1, False, tuple(terms(message) * 2 + terms(reply_text)),
+            pk,
+            sk,
+            kind,
+            str(item.get("interaction_id", "")),
+            pk,
+            player,
+            message,
+            reply_text[:RESPONSE_KEPT] or None,
+            _epoch(item.get("timestamp")),
+            _ttl(item),
+            0.5,
+            1,
+            False,
+            tuple(terms(message) * 2 + terms(reply_text)),
             display=item.get("player"),
         )
     style = item.get("play_style") or ""
     patterns = " ".join(str(p) for p in (item.get("preferred_patterns") or []))
     return Doc(
-        pk, sk, kind, str(player or ""), pk, player, profile_text(item), None,
-        _epoch(item.get("last_seen")), _ttl(item), 1.0, int(item.get("total_interactions", 0)),
-        False, tuple(terms(f"{PROFILE_WORDS} {style} {patterns}")), display=item.get("name"),
+        pk,
+        sk,
+        kind,
+        str(player or ""),
+        pk,
+        player,
+        profile_text(item),
+        None,
+        _epoch(item.get("last_seen")),
+        _ttl(item),
+        1.0,
+        int(item.get("total_interactions", 0)),
+        False,
+        tuple(terms(f"{PROFILE_WORDS} {style} {patterns}")),
+        display=item.get("name"),
     )
 
 

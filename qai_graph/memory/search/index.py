@@ -236,8 +236,11 @@ class MemoryIndex:
 
     def compact(self) -> None:
         """Rebuild without dead slots (postings, columns and vectors shrink)."""
-        live = [(d, self._vectors[s].copy() if self.dim and self._has_vec.data[s] else None)
-                for s, d in enumerate(self.docs) if d is not None]
+        live = [
+            (d, self._vectors[s].copy() if self.dim and self._has_vec.data[s] else None)
+            for s, d in enumerate(self.docs)
+            if d is not None
+        ]
         fresh = MemoryIndex(self.dim)
         for doc, vector in live:
             fresh._add(doc, vector)

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qai_graph.memory.search.index import (
+    F32,
     INTERACTION,
     OBSERVATION,
     PROFILE,
-    F32,
     Doc,
     MemoryIndex,
 )
@@ -67,15 +67,13 @@ POOL = 60
 MAX_OWNERS = 5  # a name part shared by more players names none of them  # candidates ordered in full after the vectorised pass
 
 INTERACTION_CUES = frozenset(
-    "ask asked asking asks say said says saying tell told telling mention mentioned talk "
-    "talked answer answered reply replied question questions explain explained".split()
+    ["ask", "asked", "asking", "asks", "say", "said", "says", "saying", "tell", "told", "telling", "mention", "mentioned", "talk", "talked", "answer", "answered", "reply", "replied", "question", "questions", "explain", "explained"]
 )
 GENERAL_CUES = frozenset(
-    "chat people everyone everybody community usually common commonly most often viewers "
-    "folks players typically generally always game mods stream we us our".split()
+    ["chat", "people", "everyone", "everybody", "community", "usually", "common", "commonly", "most", "often", "viewers", "folks", "players", "typically", "generally", "always", "game", "mods", "stream", "we", "us", "our"]
 )
-WHO_CUES = frozenset("who whos anyone anybody someone somebody which chatter viewer".split())
-SELF_CUES = frozenset("i me my mine myself im ive".split())
+WHO_CUES = frozenset(["who", "whos", "anyone", "anybody", "someone", "somebody", "which", "chatter", "viewer"])
+SELF_CUES = frozenset(["i", "me", "my", "mine", "myself", "im", "ive"])
 _NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
@@ -240,9 +238,7 @@ def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:
     if folded & SELF_CUES:
         cues.add("self")
     kept = [w for w in words(query) if w not in used and w not in STOPWORDS]
-    return Query(
-        weighted.weights, named, cues, set(base), " ".join(kept) or query.strip()
-    )
+    return Query(weighted.weights, named, cues, set(base), " ".join(kept) or query.strip())
 
 
 def rank(
@@ -297,7 +293,9 @@ def rank(
     count = min(max(POOL, limit), matched)
     if count == 0:
         return [], 0
-    pool = np.argpartition(-score, count - 1)[:count] if count < score.size else np.arange(score.size)
+    pool = (
+        np.argpartition(-score, count - 1)[:count] if count < score.size else np.arange(score.size)
+    )
     hits = [
         Hit(doc, float(score[s]), float(lexical[s]), float(semantic[s]))
         for s in pool

@@ -222,9 +222,7 @@ class RecallIndex:
         seen = written = 0
         async for page in recall_feed.scan_memories(self._db):
             todo = [
-                i
-                for i in page
-                if kind_of(i) != PROFILE and i.get(MODEL_ATTRIBUTE) != self.model
+                i for i in page if kind_of(i) != PROFILE and i.get(MODEL_ATTRIBUTE) != self.model
             ]
             seen += len(page)
             for start in range(0, len(todo), batch):

@@ -36,23 +36,42 @@ STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 # Common Twitch, BTTV and FFZ emotes: chat decoration, never the topic of a question.
 EMOTES: frozenset[str] = frozenset(
-    """
-    kappa keepo pogchamp pog poggers pogu kekw lul lulw omegalul monkas monkaw pepehands
-    pepega sadge feelsbadman feelsgoodman biblethump residentsleeper notlikethis
-    wutface 4head elegiggle seemsgood heyguys vohiyo coolstorybob trihard jebaited
-    kreygasm pjsalt dansgame babyrage failfish smorc swiftrage copium hopium clap ez
-    catjam pepelaugh widepeepohappy peepoclap ayaya lulw kek xd xdd
-    """.split()
+    ["kappa", "keepo", "pogchamp", "pog", "poggers", "pogu", "kekw", "lul", "lulw", "omegalul", "monkas", "monkaw", "pepehands", "pepega", "sadge", "feelsbadman", "feelsgoodman", "biblethump", "residentsleeper", "notlikethis", "wutface", "4head", "elegiggle", "seemsgood", "heyguys", "vohiyo", "coolstorybob", "trihard", "jebaited", "kreygasm", "pjsalt", "dansgame", "babyrage", "failfish", "smorc", "swiftrage", "copium", "hopium", "clap", "ez", "catjam", "pepelaugh", "widepeepohappy", "peepoclap", "ayaya", "lulw", "kek", "xd", "xdd"]
 )
 # Chat spellings of ordinary words.
 SLANG: dict[str, str] = {
-    "ppl": "people", "peeps": "people", "u": "you", "ur": "your", "r": "are", "y": "why",
-    "thx": "thanks", "ty": "thanks", "bc": "because", "cuz": "because", "coz": "because",
-    "w": "with", "wat": "what", "wut": "what", "msg": "message", "lvl": "level",
-    "lvls": "levels", "q": "question", "qs": "questions", "fav": "favourite",
-    "fave": "favourite", "favorite": "favourite", "fridge": "fridge", "rec": "record",
-    "wr": "record", "info": "information", "alg": "algorithm", "algo": "algorithm",
-    "algos": "algorithms", "teleporty": "teleport", "gj": "good", "gg": "gg",
+    "ppl": "people",
+    "peeps": "people",
+    "u": "you",
+    "ur": "your",
+    "r": "are",
+    "y": "why",
+    "thx": "thanks",
+    "ty": "thanks",
+    "bc": "because",
+    "cuz": "because",
+    "coz": "because",
+    "w": "with",
+    "wat": "what",
+    "wut": "what",
+    "msg": "message",
+    "lvl": "level",
+    "lvls": "levels",
+    "q": "question",
+    "qs": "questions",
+    "fav": "favourite",
+    "fave": "favourite",
+    "favorite": "favourite",
+    "fridge": "fridge",
+    "rec": "record",
+    "wr": "record",
+    "info": "information",
+    "alg": "algorithm",
+    "algo": "algorithm",
+    "algos": "algorithms",
+    "teleporty": "teleport",
+    "gj": "good",
+    "gg": "gg",
 }
 
 _URL = re.compile(r"https?://\S+|www\.\S+")
@@ -88,7 +107,7 @@ def words(text: str) -> list[str]:
 
 def terms(text: str) -> list[str]:
     """Stemmed non-stopword terms of a memory or query, in order (repeats kept)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and len(w) > 1 or w.isdigit()]
+    return [stem(w) for w in words(text) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
 
 
 def name_tokens(text: str) -> list[str]:
@@ -149,7 +168,9 @@ def _phrases() -> tuple[Phrase, ...]:
     found = []
     for index, group in enumerate(GROUPS):
         for phrase in group:
-            stems = tuple(stem(w) for w in words(phrase) if w not in STOPWORDS or len(words(phrase)) > 1)
+            stems = tuple(
+                stem(w) for w in words(phrase) if w not in STOPWORDS or len(words(phrase)) > 1
+            )
             if stems:
                 found.append(Phrase(stems, index))
     return tuple(found)

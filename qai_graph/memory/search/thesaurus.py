@@ -9,8 +9,15 @@ domain, never written for one memory or one question.
 from __future__ import annotations
 
 GROUPS: tuple[tuple[str, ...], ...] = (
-    ("cnot", "cx", "controlled not", "controlled-not", "two-qubit gate", "two qubit gate",
-     "entangling gate"),
+    (
+        "cnot",
+        "cx",
+        "controlled not",
+        "controlled-not",
+        "two-qubit gate",
+        "two qubit gate",
+        "entangling gate",
+    ),
     ("control", "target", "control and target", "direction"),
     ("toffoli", "ccnot", "controlled controlled not"),
     ("hadamard", "h gate", "superposition gate"),
