@@ -29,7 +29,8 @@ MODEL_ATTRIBUTE = "embedding_model"
 RESPONSE_KEPT = 600  # characters of QAI's reply kept in memory (the prompt quotes 200)
 PROFILE_WORDS = (
     "player profile: how long known, first met, first seen, last seen, how many times "
-    "talked and chatted, interactions, play style, playstyle, describe, favourite preferred patterns"
+    "talked and chatted, interactions, play style, playstyle, describe, "
+    "favourite preferred patterns"
 )
 
 

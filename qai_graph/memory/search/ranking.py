@@ -44,13 +44,13 @@ from qai_graph.memory.search.text import (
     words,
 )
 
-SEMANTIC_WEIGHT = 0.35
-SEMANTIC_FLOOR = 0.35  # cosine below which a memory is not related in meaning  # of relevance, when vectors exist (lexical keeps the rest)
+SEMANTIC_WEIGHT = 0.35  # of relevance, when vectors exist (lexical keeps the rest)
+SEMANTIC_FLOOR = 0.35  # cosine below which a memory is not related in meaning
 EXPANSION_WEIGHT = 0.5  # a thesaurus neighbour counts half a word of the query
 REPAIR_WEIGHT = 0.8  # a repaired typo counts nearly as the word meant
 NAME_BOOST = 0.45
-PARTIAL_NAME = 0.6
-PROFILE_SHARE = 0.8  # a named player's profile must still match the question to lead  # share of the boost for a name part ("ada" for AdaBytes)
+PARTIAL_NAME = 0.6  # share of the boost for a name part ("ada" for AdaBytes)
+PROFILE_SHARE = 0.8  # a named player's profile must still match the question to lead
 ASKER_BOOST = 0.08
 SELF_BOOST = 0.45  # "what did I say": the asker is named
 INTENT_BOOST = 0.08
@@ -63,16 +63,65 @@ SUPERSEDE_MARGIN = 0.01
 SAME_TOPIC_COSINE = 0.75
 TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subject
 SUBJECT_SCAN = 500
-POOL = 60
-MAX_OWNERS = 5  # a name part shared by more players names none of them  # candidates ordered in full after the vectorised pass
+POOL = 60  # candidates ordered in full after the vectorised pass
+MAX_OWNERS = 5  # a name part shared by more players names none of them
 
 INTERACTION_CUES = frozenset(
-    ["ask", "asked", "asking", "asks", "say", "said", "says", "saying", "tell", "told", "telling", "mention", "mentioned", "talk", "talked", "answer", "answered", "reply", "replied", "question", "questions", "explain", "explained"]
+    [
+        "ask",
+        "asked",
+        "asking",
+        "asks",
+        "say",
+        "said",
+        "says",
+        "saying",
+        "tell",
+        "told",
+        "telling",
+        "mention",
+        "mentioned",
+        "talk",
+        "talked",
+        "answer",
+        "answered",
+        "reply",
+        "replied",
+        "question",
+        "questions",
+        "explain",
+        "explained",
+    ]
 )
 GENERAL_CUES = frozenset(
-    ["chat", "people", "everyone", "everybody", "community", "usually", "common", "commonly", "most", "often", "viewers", "folks", "players", "typically", "generally", "always", "game", "mods", "stream", "we", "us", "our"]
+    [
+        "chat",
+        "people",
+        "everyone",
+        "everybody",
+        "community",
+        "usually",
+        "common",
+        "commonly",
+        "most",
+        "often",
+        "viewers",
+        "folks",
+        "players",
+        "typically",
+        "generally",
+        "always",
+        "game",
+        "mods",
+        "stream",
+        "we",
+        "us",
+        "our",
+    ]
 )
-WHO_CUES = frozenset(["who", "whos", "anyone", "anybody", "someone", "somebody", "which", "chatter", "viewer"])
+WHO_CUES = frozenset(
+    ["who", "whos", "anyone", "anybody", "someone", "somebody", "which", "chatter", "viewer"]
+)
 SELF_CUES = frozenset(["i", "me", "my", "mine", "myself", "im", "ive"])
 _NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
