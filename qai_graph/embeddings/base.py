@@ -52,7 +52,8 @@ def normalise_rows(vectors: npt.NDArray[np.floating]) -> Vectors:
     rows = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(rows, axis=1, keepdims=True)
     norms[norms == 0] = 1.0
-    return rows / norms
+    scaled: Vectors = rows / norms
+    return scaled
 
 
 def encode_vector(vector: npt.NDArray[np.floating]) -> bytes:

@@ -44,7 +44,7 @@ class LocalEmbedder:
 
     def load(self) -> Any:
         """The model, from the package's own files only."""
-        import wordllama
+        import wordllama  # type: ignore[import-untyped]
         from wordllama import WordLlama
 
         trunc = None if self._dim == 256 else self._dim

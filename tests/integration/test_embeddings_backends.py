@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -21,8 +22,8 @@ DIM = 256
 class _Bedrock(BaseHTTPRequestHandler):
     """Poses as bedrock-runtime: POST /model/<id>/invoke -> {"embedding": [...]}."""
 
-    requests: list[tuple[str, dict[str, object]]] = []
-    down = False
+    requests: ClassVar[list[tuple[str, dict[str, object]]]] = []
+    down: ClassVar[bool] = False
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))

@@ -19,6 +19,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -91,6 +92,7 @@ class MemoryIndex:
         self._evidence = _Grow(np.float32)
         self._promoted = _Grow(np.bool_, False)
         self._has_vec = _Grow(np.bool_, False)
+        self._general = _Grow(np.bool_, False)  # about GENERAL or a PATTERN#, not a player
         self._vectors: F32 = np.zeros((_INITIAL if dim else 0, dim), dtype=np.float32)
         self.live = 0
         self._dead = 0
@@ -215,6 +217,7 @@ class MemoryIndex:
         self._confidence.data[slot] = doc.confidence
         self._evidence.data[slot] = doc.evidence
         self._promoted.data[slot] = doc.promoted
+        self._general.data[slot] = not doc.subject.startswith(keys.PLAYER_PREFIX)
 
     def _set_vector(self, slot: int, vector: F32) -> None:
         if self.dim and vector.shape == (self.dim,):
@@ -232,6 +235,7 @@ class MemoryIndex:
             self._evidence,
             self._promoted,
             self._has_vec,
+            self._general,
         )
 
     def compact(self) -> None:
@@ -258,7 +262,7 @@ class MemoryIndex:
         n = self.size
         return self._alive.data[:n] & (self._ttl.data[:n] > now)
 
-    def column(self, name: str) -> npt.NDArray[np.generic]:
+    def column(self, name: str) -> npt.NDArray[Any]:
         """A per-slot column, cut to the slots in use (kind, ts, ttl, confidence, ...)."""
         grown: _Grow = getattr(self, "_" + name)
         return grown.data[: self.size]

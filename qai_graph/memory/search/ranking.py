@@ -23,6 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from qai_graph.memory.search.index import (
     F32,
@@ -224,30 +226,13 @@ class NameFinder:
 
 
 def _closest(token: str, players: dict[str, str]) -> str | None:
-    """A player key within two edits of an @mention (only for names of 4+ characters)."""
+    """A player key within two edits of an @mention (only for names of 4+ characters).
+
+    rapidfuzz compares in C: a scan of 100,000 names takes a few milliseconds."""
     if len(token) < 4:
         return None
-    best, best_distance = None, 3
-    for key in players:
-        if abs(len(key) - len(token)) > 2:
-            continue
-        distance = _distance(token, key, best_distance)
-        if distance < best_distance:
-            best, best_distance = key, distance
-    return best
-
-
-def _distance(a: str, b: str, cap: int) -> int:
-    """Levenshtein distance, giving up (returning ``cap``) once it reaches ``cap``."""
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        if min(current) >= cap:
-            return cap
-        previous = current
-    return previous[-1]
+    found = process.extractOne(token, players.keys(), scorer=Levenshtein.distance, score_cutoff=2)
+    return None if found is None else str(found[0])
 
 
 def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:
@@ -331,8 +316,8 @@ def rank(
     if asker:
         slots = _array(index.slots_of([asker], players=True))
         if slots.size:
-            lift = SELF_BOOST if "self" in query.cues else ASKER_BOOST
-            boosted[slots] = np.maximum(boosted[slots], lift)
+            asker_lift = SELF_BOOST if "self" in query.cues else ASKER_BOOST
+            boosted[slots] = np.maximum(boosted[slots], asker_lift)
     score += boosted
     eligible |= boosted >= NAME_BOOST * PARTIAL_NAME * 0.5
     score += _intent(index, query, kind)
@@ -364,14 +349,10 @@ def _intent(index: MemoryIndex, query: Query, kind: np.ndarray) -> F32:
     if "interaction" in query.cues:
         lift[kind == INTERACTION] += INTENT_BOOST
     if "general" in query.cues:
-        general = _array(index.slots_of(index.general_subjects(), players=False))
-        if general.size:
-            lift[general] += INTENT_BOOST
+        lift[index.column("general")] += INTENT_BOOST
     if "who" in query.cues:
         lift[kind == OBSERVATION] += INTENT_BOOST / 2
-        general = _array(index.slots_of(index.general_subjects(), players=False))
-        if general.size:
-            lift[general] -= INTENT_BOOST / 2
+        lift[index.column("general")] -= INTENT_BOOST / 2
     return lift
 
 
