@@ -160,6 +160,7 @@ class MemoryService:
         await self._create_player(display, key)
         profile = await players.get_profile(self.store, key)
         assert profile is not None
+        self.recall_index.observe_profile(profile)
         return profile
 
     async def update_player(self, name: str, updates: Mapping[str, Any]) -> PlayerProfile:
@@ -175,7 +176,9 @@ class MemoryService:
             )
         except ValueError as exc:
             raise InvalidInput(f"invalid player update: {exc}", field="updates") from exc
-        return await players.update_fields(self.store, keys.player_key(name), checked, _now())
+        profile = await players.update_fields(self.store, keys.player_key(name), checked, _now())
+        self.recall_index.observe_profile(profile)
+        return profile
 
     async def update_player_stats(
         self, name: str, interactions: int = 0, solutions: int = 0
@@ -276,7 +279,7 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> InteractionRecorded:
         """Record one exchange and return the player and evolution after it."""
-        return await self._recorder.record(
+        recorded = await self._recorder.record(
             player,
             channel,
             message,
@@ -287,6 +290,8 @@ class MemoryService:
             idempotency_key,
             full=True,
         )
+        self.recall_index.observe_profile(recorded.player)
+        return recorded
 
     async def get_player_history(self, name: str, limit: int = 10) -> list[Interaction]:
         """A player's most recent interactions, newest first."""
@@ -475,6 +480,7 @@ class MemoryService:
             player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
         )
         evolution, advanced = await self.evolution.settle()
+        self.recall_index.observe_profile(recorded.player)
         return SolutionRecorded(
             player=recorded.player,
             pattern=recorded.pattern,

@@ -23,6 +23,7 @@ from qai_graph.store.items import short_term_attributes
 from qai_graph.store.table import ENTITY_TYPE_INDEX, MEMORY_TIER_INDEX
 
 MEMORY_TYPES = ("OBSERVATION", "INTERACTION", "PLAYER")
+PROFILE_SK = keys.PROFILE_SK
 # Everything the index keeps; ``context`` (up to 16 kB of game state) is left out.
 INDEXED_ATTRIBUTES = (
     "pk", "sk", "entity_type", "observation_id", "interaction_id", "timestamp", "subject",

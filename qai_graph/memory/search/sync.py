@@ -42,6 +42,7 @@ from qai_graph.memory.search.documents import (
 )
 from qai_graph.memory.search.index import PROFILE, MemoryIndex
 from qai_graph.memory.search.ranking import Hit, NameFinder, analyse, rank
+from qai_graph.models import PlayerProfile
 from qai_graph.store import recall_feed
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import iso
@@ -149,6 +150,18 @@ class RecallIndex:
         ttl = item.get("ttl")
         if ttl is not None:
             self._seen_ttl[(doc.pk, doc.sk)] = int(ttl)
+
+    def observe_profile(self, profile: PlayerProfile) -> None:
+        """Apply a profile this replica just wrote (others see it through the poll)."""
+        key = profile.name.casefold()
+        self.observe(
+            {
+                **profile.model_dump(mode="json"),
+                "pk": recall_feed.player_partition(key),
+                "sk": recall_feed.PROFILE_SK,
+                "entity_type": "PLAYER",
+            }
+        )
 
     def forget(self, player_key: str, before: float = math.inf) -> int:
         """Drop a player's memories written up to ``before`` (all by default)."""
