@@ -267,6 +267,10 @@ class MemoryIndex:
         grown: _Grow = getattr(self, "_" + name)
         return grown.data[: self.size]
 
+    def docs_kind(self, slot: int) -> int:
+        """The kind of memory in a slot."""
+        return int(self._kind.data[slot])
+
     def doc_frequency(self, term: str) -> int:
         """Live documents containing ``term`` (0 when unknown)."""
         term_id = self.vocab.get(term)

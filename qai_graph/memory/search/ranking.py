@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -65,6 +66,7 @@ SUPERSEDE_MARGIN = 0.01
 SAME_TOPIC_COSINE = 0.75
 TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subject
 SUBJECT_SCAN = 500
+CANDIDATES = 2000  # most relevant memories the secondary signals may reorder
 POOL = 60  # candidates ordered in full after the vectorised pass
 MAX_OWNERS = 5  # a name part shared by more players names none of them
 
@@ -303,69 +305,68 @@ def rank(
     else:
         semantic = np.zeros_like(lexical)
         relevance = lexical
-    kind = index.column("kind")
-    score = relevance.astype(np.float32, copy=True)
     # Relevant: shares a word, or is close in meaning (every vector is a little similar).
     eligible = lexical > 0 if similar is None else (lexical > 0) | similar
-    boosted = np.zeros_like(score)
+    eligible &= visible
+    boosts: dict[int, float] = {}
     for key, share in query.named.items():
-        slots = _array(index.slots_of([key], players=True))
-        if slots.size:
-            lift = np.where(kind[slots] == PROFILE, PROFILE_SHARE, 1.0) * NAME_BOOST * share
-            boosted[slots] = np.maximum(boosted[slots], lift)
+        for slot in index.slots_of([key], players=True):
+            lift = NAME_BOOST * share * (PROFILE_SHARE if index.docs_kind(slot) == PROFILE else 1)
+            boosts[slot] = max(boosts.get(slot, 0.0), lift)
     if asker:
-        slots = _array(index.slots_of([asker], players=True))
-        if slots.size:
-            asker_lift = SELF_BOOST if "self" in query.cues else ASKER_BOOST
-            boosted[slots] = np.maximum(boosted[slots], asker_lift)
-    score += boosted
-    eligible |= boosted >= NAME_BOOST * PARTIAL_NAME * 0.5
-    score += _intent(index, query, kind)
-    score += _secondary(index, now)
-    score[~(eligible & visible)] = -np.inf
-    matched = int(np.count_nonzero(np.isfinite(score)))
-    count = min(max(POOL, limit), matched)
-    if count == 0:
+        asker_lift = SELF_BOOST if "self" in query.cues else ASKER_BOOST
+        for slot in index.slots_of([asker], players=True):
+            boosts[slot] = max(boosts.get(slot, 0.0), asker_lift)
+    matched_slots = np.nonzero(eligible)[0]
+    if matched_slots.size > CANDIDATES:  # secondary signals only reorder the most relevant
+        best_first = np.argpartition(-relevance[matched_slots], CANDIDATES - 1)[:CANDIDATES]
+        matched_slots = matched_slots[best_first]
+    named = [s for s, lift in boosts.items() if lift >= NAME_BOOST * PARTIAL_NAME * 0.5]
+    cand = np.union1d(matched_slots, np.asarray(named, dtype=np.int64))
+    cand = cand[visible[cand]]
+    matched = int(np.count_nonzero(eligible)) + len(set(named) - set(matched_slots.tolist()))
+    if cand.size == 0:
         return [], 0
-    pool = (
-        np.argpartition(-score, count - 1)[:count] if count < score.size else np.arange(score.size)
-    )
+    score = relevance[cand].astype(np.float32)
+    score += np.fromiter((boosts.get(int(s), 0.0) for s in cand), np.float32, cand.size)
+    score += _intent(index, query, cand)
+    score += _secondary(index, now, cand)
+    count = min(max(POOL, limit), cand.size)
+    pool = np.argpartition(-score, count - 1)[:count] if count < cand.size else np.arange(cand.size)
     hits = [
-        Hit(doc, float(score[s]), float(lexical[s]), float(semantic[s]))
-        for s in pool
-        if np.isfinite(score[s]) and (doc := index.docs[int(s)]) is not None
+        Hit(doc, float(score[i]), float(lexical[cand[i]]), float(semantic[cand[i]]))
+        for i in pool
+        if (doc := index.docs[int(cand[i])]) is not None
     ]
     _supersede(hits, index, query)
     hits.sort(key=lambda h: (-h.score, -h.doc.timestamp))
     return hits[:limit], matched
 
 
-def _array(slots: set[int]) -> np.ndarray:
-    return np.fromiter(slots, dtype=np.int64, count=len(slots))
-
-
-def _intent(index: MemoryIndex, query: Query, kind: np.ndarray) -> F32:
-    lift = np.zeros(kind.shape, dtype=np.float32)
+def _intent(index: MemoryIndex, query: Query, cand: npt.NDArray[np.int64]) -> F32:
+    kind = index.column("kind")[cand]
+    general = index.column("general")[cand]
+    lift = np.zeros(cand.shape, dtype=np.float32)
     if "interaction" in query.cues:
         lift[kind == INTERACTION] += INTENT_BOOST
     if "general" in query.cues:
-        lift[index.column("general")] += INTENT_BOOST
+        lift[general] += INTENT_BOOST
     if "who" in query.cues:
         lift[kind == OBSERVATION] += INTENT_BOOST / 2
-        lift[index.column("general")] -= INTENT_BOOST / 2
+        lift[general] -= INTENT_BOOST / 2
     return lift
 
 
-def _secondary(index: MemoryIndex, now: float) -> F32:
-    age_days = np.maximum(now - index.column("ts"), 0.0) / 86400.0
+def _secondary(index: MemoryIndex, now: float, cand: npt.NDArray[np.int64]) -> F32:
+    age_days = np.maximum(now - index.column("ts")[cand], 0.0) / 86400.0
     recency = np.power(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
-    evidence = np.minimum(index.column("evidence"), 5.0) / 5.0
-    evidence[index.column("kind") != OBSERVATION] = 0.0
+    evidence = np.minimum(index.column("evidence")[cand], 5.0) / 5.0
+    evidence[index.column("kind")[cand] != OBSERVATION] = 0.0
     value = (
         RECENCY_WEIGHT * recency
-        + CONFIDENCE_WEIGHT * index.column("confidence")
+        + CONFIDENCE_WEIGHT * index.column("confidence")[cand]
         + EVIDENCE_WEIGHT * evidence
-        + PROMOTED_WEIGHT * index.column("promoted")
+        + PROMOTED_WEIGHT * index.column("promoted")[cand]
     )
     result: F32 = value.astype(np.float32)
     return result
