@@ -322,13 +322,16 @@ def rank(
         best_first = np.argpartition(-relevance[matched_slots], CANDIDATES - 1)[:CANDIDATES]
         matched_slots = matched_slots[best_first]
     named = [s for s, lift in boosts.items() if lift >= NAME_BOOST * PARTIAL_NAME * 0.5]
-    cand = np.union1d(matched_slots, np.asarray(named, dtype=np.int64))
-    cand = cand[visible[cand]]
+    cand = matched_slots
+    if named:
+        cand = np.union1d(cand, np.asarray(named, dtype=np.int64))
+        cand = cand[visible[cand]]
     matched = int(np.count_nonzero(eligible)) + len(set(named) - set(matched_slots.tolist()))
     if cand.size == 0:
         return [], 0
     score = relevance[cand].astype(np.float32)
-    score += np.fromiter((boosts.get(int(s), 0.0) for s in cand), np.float32, cand.size)
+    if boosts:
+        score += _lookup(boosts, cand)
     score += _intent(index, query, cand)
     score += _secondary(index, now, cand)
     count = min(max(POOL, limit), cand.size)
@@ -341,6 +344,17 @@ def rank(
     _supersede(hits, index, query)
     hits.sort(key=lambda h: (-h.score, -h.doc.timestamp))
     return hits[:limit], matched
+
+
+def _lookup(values: dict[int, float], cand: npt.NDArray[np.int64]) -> F32:
+    """``values[slot]`` for each candidate slot (0 where absent), vectorised."""
+    slots = np.fromiter(values.keys(), np.int64, len(values))
+    lifts = np.fromiter(values.values(), np.float32, len(values))
+    order = np.argsort(slots)
+    slots, lifts = slots[order], lifts[order]
+    at = np.minimum(np.searchsorted(slots, cand), slots.size - 1)
+    found: F32 = np.where(slots[at] == cand, lifts[at], 0.0).astype(np.float32)
+    return found
 
 
 def _intent(index: MemoryIndex, query: Query, cand: npt.NDArray[np.int64]) -> F32:

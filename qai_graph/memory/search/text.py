@@ -231,12 +231,34 @@ def _contains(seq: list[str], part: tuple[str, ...]) -> bool:
     return any(tuple(seq[i : i + n]) == part for i in range(len(seq) - n + 1))
 
 
+@lru_cache(maxsize=1)
+def _by_first_stem() -> dict[str, tuple[Phrase, ...]]:
+    found: dict[str, list[Phrase]] = {}
+    for phrase in _phrases():
+        found.setdefault(phrase.stems[0], []).append(phrase)
+    return {k: tuple(v) for k, v in found.items()}
+
+
+@lru_cache(maxsize=1)
+def _by_group() -> dict[int, tuple[Phrase, ...]]:
+    found: dict[int, list[Phrase]] = {}
+    for phrase in _phrases():
+        found.setdefault(phrase.group, []).append(phrase)
+    return {k: tuple(v) for k, v in found.items()}
+
+
 def expansions(query_stems: list[str]) -> set[str]:
     """Stems of thesaurus phrases related to ``query_stems`` that it does not contain."""
-    groups = {p.group for p in _phrases() if _contains(query_stems, p.stems)}
+    starts = _by_first_stem()
+    groups = {
+        p.group
+        for first in set(query_stems)
+        for p in starts.get(first, ())
+        if _contains(query_stems, p.stems)
+    }
     extra: set[str] = set()
-    for phrase in _phrases():
-        if phrase.group in groups:
+    for group in groups:
+        for phrase in _by_group()[group]:
             extra.update(phrase.stems)
     return extra - set(query_stems)
 
