@@ -22,7 +22,10 @@ from pathlib import Path
 
 import psutil
 
+from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.local import LocalEmbedder
+from qai_graph.memory.service import MemoryService
+from qai_graph.store.embedded import EmbeddedDynamo
 from qai_graph.memory import recall as old_recall
 from qai_graph.memory.search.documents import embed_text, to_doc
 from qai_graph.memory.search.index import MemoryIndex
@@ -67,7 +70,7 @@ async def main(n: int, queries: int) -> None:
     proc = psutil.Process()
     gc.collect()
     rss_before = proc.memory_info().rss
-    embedder = LocalEmbedder()
+    embedder = LocalEmbedder(128)
     await embedder.start()
     rss_model = proc.memory_info().rss
     items = synthetic(n)
@@ -83,7 +86,13 @@ async def main(n: int, queries: int) -> None:
         assert doc is not None
         index.upsert(doc, vector)
     build_s = time.perf_counter() - started
-    del vectors, texts
+    sample = items[:300]
+    old_pairs = [
+        (Observation(observation_id=str(i["observation_id"]), timestamp=datetime.fromisoformat(str(i["timestamp"])),
+                     subject=str(i["subject"]), content=str(i["content"]), category=ObservationCategory.EVENT), False)
+        for i in items if i["entity_type"] == "OBSERVATION"
+    ][:20000]  # fmt: skip
+    del vectors, texts, items
     gc.collect()
     rss_index = proc.memory_info().rss
     finder = NameFinder(index)
@@ -100,17 +109,12 @@ async def main(n: int, queries: int) -> None:
         new_times.append((time.perf_counter() - t) * 1000)
 
     # Today's ranking scored every candidate it read (GENERAL and named players only);
-    # here it is given all 100k observations, as the index is, to compare like for like.
-    old_pairs = [
-        (Observation(observation_id=str(i["observation_id"]), timestamp=datetime.fromisoformat(str(i["timestamp"])),
-                     subject=str(i["subject"]), content=str(i["content"]), category=ObservationCategory.EVENT), False)
-        for i in items if i["entity_type"] == "OBSERVATION"
-    ][:20000]  # fmt: skip
+    # here it is given 20k observations and scaled to n, to compare like for like.
     old_times = []
     for i in range(min(queries, 40)):
         t = time.perf_counter()
         old_recall.rank(questions[i % len(questions)], old_pairs, datetime.now(UTC), 5)
-        old_times.append((time.perf_counter() - t) * 1000 * len(items) / len(old_pairs))
+        old_times.append((time.perf_counter() - t) * 1000 * n / len(old_pairs))
 
     write = []
     for i in range(300):
@@ -132,6 +136,36 @@ async def main(n: int, queries: int) -> None:
         f"with index {rss_index / 1e6:.0f} MB; index arrays {index.memory_bytes() / 1e6:.0f} MB"
     )
     print(f"mean query {statistics.mean(new_times):.1f} ms")
+    await prompt_ratio(index, embedder, questions)
+
+
+async def prompt_ratio(index: MemoryIndex, embedder: LocalEmbedder, questions: list[str]) -> None:
+    """systemPrompt p50 with a message / without, on the embedded store, with the 100k
+    index in place (alternating calls, so both see the same noise)."""
+    store = EmbeddedDynamo(data_dir=None)
+    endpoint = await store.astart()
+    service = MemoryService(MemoryConfig(dynamodb_endpoint=endpoint, embeddings="local",
+                                         embeddings_dim=embedder.dim))  # fmt: skip
+    await service.initialize()
+    try:
+        for n in range(5):
+            await service.record_interaction("viewer1", "twitch", f"hello {n}", "hi", session_id="s1")
+        service.recall_index.index = index
+        service.recall_index._names = NameFinder(index)
+        plain, with_message = [], []
+        for i in range(60):
+            t = time.perf_counter()
+            await service.build_system_prompt("viewer1", "s1")
+            plain.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            await service.build_system_prompt("viewer1", "s1", message=questions[i % len(questions)])
+            with_message.append((time.perf_counter() - t) * 1000)
+        ratio = p(with_message, 0.5) / p(plain, 0.5)
+        print(f"systemPrompt p50 without {p(plain, .5):.1f} ms, with message "
+              f"{p(with_message, .5):.1f} ms: {ratio:.2f}x")  # fmt: skip
+    finally:
+        await service.close()
+        await store.astop()
 
 
 if __name__ == "__main__":

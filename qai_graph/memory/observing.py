@@ -192,6 +192,11 @@ class Observations:
 
     # --- internals ---------------------------------------------------------------------
 
+    def unindex(self, pk: str, sk: str) -> None:
+        """A memory was deleted here (consolidation's trim): out of this replica's index."""
+        if self._recall is not None:
+            self._recall.remove(pk, sk)
+
     def _index(self, item: dict[str, Any]) -> None:
         """This replica's recall index sees its own writes at once."""
         if self._recall is not None:

@@ -8,6 +8,7 @@ and in the modules beside it; the store speaks DynamoDB; the API only maps types
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
@@ -55,6 +56,7 @@ from qai_graph.store.table import create_table_if_not_exists
 
 logger = logging.getLogger(__name__)
 _ATTEMPTS = 6
+PROMPT_YIELDS = 8  # loop turns that let aiobotocore send the prompt's reads
 PROMPT_MEMORIES = 8  # memories ranked for the prompt; its budget decides how many fit
 
 
@@ -404,11 +406,6 @@ class MemoryService:
         if game_state is not None:
             validation.context(game_state)
         validation.text(message, "message", validation.MAX_MESSAGE_CHARS, required=False)
-        relevant: list[Memory] = []
-        if message and message.strip():
-            relevant = await self._recaller.relevant(
-                message[: self.config.recall_max_query_chars], PROMPT_MEMORIES, player
-            )
 
         async def no_context() -> PlayerContext | None:
             return None
@@ -416,11 +413,27 @@ class MemoryService:
         async def no_session() -> SessionContext | None:
             return None
 
-        evolution, context, session = await asyncio.gather(
+        reads = asyncio.gather(
             self.get_evolution_state(),
             self.recall_about_player(player) if player else no_context(),
             self.working.get_session(session_id) if session_id else no_session(),
         )
+        relevant: list[Memory] = []
+        if message and message.strip():
+            # The ranking is CPU work: let the three reads go out first, so it runs while
+            # they are in flight instead of before them.
+            for _ in range(PROMPT_YIELDS):
+                await asyncio.sleep(0)
+            try:
+                relevant = await self._recaller.relevant(
+                    message[: self.config.recall_max_query_chars], PROMPT_MEMORIES, player
+                )
+            except BaseException:
+                reads.cancel()
+                with contextlib.suppress(BaseException):
+                    await reads
+                raise
+        evolution, context, session = await reads
         return build_qai_system_prompt(
             evolution,
             player_context=context if context is not None else None,

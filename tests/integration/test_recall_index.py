@@ -176,3 +176,14 @@ async def test_reindex_gives_old_memories_vectors_once(make_config) -> None:  # 
         assert sorted(k.split("#")[0] for k in with_vectors) == ["INTERACTION", "OBSERVATION"]
     finally:
         await local.close()
+
+
+async def test_consolidation_trims_leave_the_index(make_service) -> None:  # type: ignore[no-untyped-def]
+    memory: MemoryService = await make_service(max_observations_per_player=1)
+    await memory.store_interaction("kit", Channel.TWITCH, "hi")
+    await memory.store_observation("PLAYER#kit", "Kit builds GHZ states slowly", "event")
+    await asyncio.sleep(0.01)
+    await memory.store_observation("PLAYER#kit", "Kit builds GHZ states fast now", "event")
+    await memory.consolidate_memories()
+    prompt = await memory.build_system_prompt(message="how does kit build ghz states")
+    assert "fast now" in prompt and "slowly" not in prompt
