@@ -119,10 +119,9 @@ async def main(n: int, queries: int) -> None:
     write = []
     for i in range(300):
         t = time.perf_counter()
-        v = await embedder.embed(
-            [f"{items[i]['content'] if 'content' in items[i] else items[i]['message']}"]
-        )
-        doc = to_doc({**items[i], "sk": f"{items[i]['sk']}-w"})
+        item = sample[i]
+        v = await embedder.embed([str(item.get("content") or item.get("message"))])
+        doc = to_doc({**item, "sk": f"{item['sk']}-w"})
         assert doc is not None and v is not None
         index.upsert(doc, v[0])
         write.append((time.perf_counter() - t) * 1000)
@@ -149,7 +148,9 @@ async def prompt_ratio(index: MemoryIndex, embedder: LocalEmbedder, questions: l
     await service.initialize()
     try:
         for n in range(5):
-            await service.record_interaction("viewer1", "twitch", f"hello {n}", "hi", session_id="s1")
+            await service.record_interaction(
+                "viewer1", "twitch", f"hello {n}", "hi", session_id="s1"
+            )
         service.recall_index.index = index
         service.recall_index._names = NameFinder(index)
         plain, with_message = [], []
@@ -158,7 +159,9 @@ async def prompt_ratio(index: MemoryIndex, embedder: LocalEmbedder, questions: l
             await service.build_system_prompt("viewer1", "s1")
             plain.append((time.perf_counter() - t) * 1000)
             t = time.perf_counter()
-            await service.build_system_prompt("viewer1", "s1", message=questions[i % len(questions)])
+            await service.build_system_prompt(
+                "viewer1", "s1", message=questions[i % len(questions)]
+            )
             with_message.append((time.perf_counter() - t) * 1000)
         ratio = p(with_message, 0.5) / p(plain, 0.5)
         print(f"systemPrompt p50 without {p(plain, .5):.1f} ms, with message "
