@@ -40,15 +40,20 @@ def p(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def synthetic(n: int, seed: int = 7) -> list[dict[str, object]]:
+PAGE = 1000
+
+
+def synthetic(
+    n: int, seed: int = 7, start: int = 0, players: int | None = None
+) -> list[dict[str, object]]:
     data = json.loads(DEV.read_text())
     rng = random.Random(seed)
     now = datetime.now(UTC)
     texts = [m for m in data["memories"]]
     items: list[dict[str, object]] = []
-    for i in range(n):
+    for i in range(start, start + n):
         base = rng.choice(texts)
-        player = f"viewer{rng.randrange(n // 10 + 1)}"
+        player = f"viewer{rng.randrange(players or n // 10 + 1)}"
         when = (now - timedelta(days=rng.random() * 30)).isoformat()
         if base["kind"] == "observation":
             items.append({
@@ -73,28 +78,30 @@ async def main(n: int, queries: int) -> None:
     embedder = LocalEmbedder(128)
     await embedder.start()
     rss_model = proc.memory_info().rss
-    items = synthetic(n)
-    texts = [embed_text(i) for i in items]
-    started = time.perf_counter()
-    vectors = await embedder.embed(texts)
-    assert vectors is not None
-    embed_s = time.perf_counter() - started
+    # Built as the service builds it: a page of 1,000 items at a time, nothing else kept.
     index = MemoryIndex(embedder.dim)
-    started = time.perf_counter()
-    for item, vector in zip(items, vectors, strict=True):
-        doc = to_doc(item)
-        assert doc is not None
-        index.upsert(doc, vector)
-    build_s = time.perf_counter() - started
-    sample = items[:300]
+    embed_s = build_s = 0.0
+    for page in range(0, n, PAGE):
+        items = synthetic(min(PAGE, n - page), seed=page, start=page, players=n // 10 + 1)
+        started = time.perf_counter()
+        vectors = await embedder.embed([embed_text(i) for i in items])
+        assert vectors is not None
+        embed_s += time.perf_counter() - started
+        started = time.perf_counter()
+        for item, vector in zip(items, vectors, strict=True):
+            doc = to_doc(item)
+            assert doc is not None
+            index.upsert(doc, vector)
+        build_s += time.perf_counter() - started
+    del items, vectors
+    gc.collect()
+    rss_index = proc.memory_info().rss
+    sample = synthetic(300, seed=1)
     old_pairs = [
         (Observation(observation_id=str(i["observation_id"]), timestamp=datetime.fromisoformat(str(i["timestamp"])),
                      subject=str(i["subject"]), content=str(i["content"]), category=ObservationCategory.EVENT), False)
-        for i in items if i["entity_type"] == "OBSERVATION"
-    ][:20000]  # fmt: skip
-    del vectors, texts, items
-    gc.collect()
-    rss_index = proc.memory_info().rss
+        for i in synthetic(20000, seed=2) if i["entity_type"] == "OBSERVATION"
+    ]  # fmt: skip
     finder = NameFinder(index)
     questions = [q["query"] for q in json.loads(DEV.read_text())["questions"]]
     now = time.time()
