@@ -9,7 +9,8 @@ import numpy as np
 
 from qai_graph.memory.search.documents import to_doc
 from qai_graph.memory.search.index import MemoryIndex
-from qai_graph.memory.search.ranking import NameFinder, analyse, name_parts, rank
+from qai_graph.memory.search.names import NameFinder, name_parts
+from qai_graph.memory.search.ranking import analyse, rank
 from qai_graph.memory.search.text import expansions, mentions, terms
 
 NOW = time.time()

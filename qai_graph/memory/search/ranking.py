@@ -4,8 +4,8 @@ Relevance is lexical (BM25 over stems, with typo repair and thesaurus expansion)
 with semantic similarity (cosine of unit vectors), both scaled to [0, 1] by the best
 candidate of the query. Secondary signals then order what is relevant:
 - a player named in the query (exact name, @mention, a typo of it, or a distinctive part
-  of it like "ada" for AdaBytes) lifts that player's memories; their profile gets half
-  the lift, so it must also match the question to rank first;
+  of it like "ada" for AdaBytes; see ``names``) lifts that player's memories; their
+  profile gets 0.8 of the lift, so it leads only when it also matches the question;
 - the asking player's memories get a small lift, a large one when they say "I"/"me";
 - the question's form hints at the kind: "what did X say/ask" wants an interaction,
   "who ..." a player's observation, "does chat/people ..." a GENERAL or PATTERN memory;
@@ -16,16 +16,12 @@ candidate of the query. Secondary signals then order what is relevant:
 
 from __future__ import annotations
 
-import bisect
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
 
 from qai_graph.memory.search.index import (
     F32,
@@ -35,12 +31,11 @@ from qai_graph.memory.search.index import (
     Doc,
     MemoryIndex,
 )
+from qai_graph.memory.search.names import PARTIAL_NAME, NameFinder
 from qai_graph.memory.search.text import (
     STOPWORDS,
     QueryTerms,
     expansions,
-    mentions,
-    name_tokens,
     repair,
     stem,
     terms,
@@ -52,7 +47,6 @@ SEMANTIC_FLOOR = 0.35  # cosine below which a memory is not related in meaning
 EXPANSION_WEIGHT = 0.5  # a thesaurus neighbour counts half a word of the query
 REPAIR_WEIGHT = 0.8  # a repaired typo counts nearly as the word meant
 NAME_BOOST = 0.45
-PARTIAL_NAME = 0.6  # share of the boost for a name part ("ada" for AdaBytes)
 PROFILE_SHARE = 0.8  # a named player's profile must still match the question to lead
 ASKER_BOOST = 0.08
 SELF_BOOST = 0.45  # "what did I say": the asker is named
@@ -68,7 +62,6 @@ TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subj
 SUBJECT_SCAN = 500
 CANDIDATES = 2000  # most relevant memories the secondary signals may reorder
 POOL = 60  # candidates ordered in full after the vectorised pass
-MAX_OWNERS = 5  # a name part shared by more players names none of them
 
 INTERACTION_CUES = frozenset(
     [
@@ -127,7 +120,6 @@ WHO_CUES = frozenset(
     ["who", "whos", "anyone", "anybody", "someone", "somebody", "which", "chatter", "viewer"]
 )
 SELF_CUES = frozenset(["i", "me", "my", "mine", "myself", "im", "ive"])
-_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
 
 @dataclass
@@ -149,92 +141,6 @@ class Hit:
     score: float
     lexical: float
     semantic: float
-
-
-def name_parts(display: str) -> list[str]:
-    """Distinctive parts of a name: "AdaBytes" -> ada, bytes; "lunar_lex" -> lunar, lex."""
-    parts = []
-    for chunk in re.split(r"[_\-.\d\s]+", display):
-        parts += [p.casefold() for p in _NAME_PART.findall(chunk)]
-    return [p for p in parts if len(p) >= 3 and p not in STOPWORDS]
-
-
-class NameFinder:
-    """Player names in a query: exact keys, @mention typos, and name parts."""
-
-    def __init__(self, index: MemoryIndex) -> None:
-        self.index = index
-        self._parts: dict[str, set[str]] = {}
-        self._sorted: list[str] = []
-        self._seen = -1
-
-    def _refresh(self) -> None:
-        if self._seen == len(self.index.players):
-            return
-        parts: dict[str, set[str]] = {}
-        for key, display in self.index.players.items():
-            for part in set(name_parts(display) + name_parts(key)):
-                if part != key:
-                    parts.setdefault(part, set()).add(key)
-        self._parts = parts
-        self._sorted = sorted(parts)
-        self._seen = len(self.index.players)
-
-    def _prefixed(self, token: str) -> set[str]:
-        """Players with a name part that starts with ``token`` ("barb" for barbwire_b)."""
-        if len(token) < 3:
-            return set()
-        owners: set[str] = set()
-        at = bisect.bisect_left(self._sorted, token)
-        while at < len(self._sorted) and self._sorted[at].startswith(token):
-            owners |= self._parts[self._sorted[at]]
-            at += 1
-            if len(owners) > MAX_OWNERS:
-                return set()  # too common a start to mean anyone in particular
-        return owners
-
-    def find(self, query: str) -> tuple[dict[str, float], set[str]]:
-        """(player key -> boost share, tokens used as names)."""
-        self._refresh()
-        players = self.index.players
-        named: dict[str, float] = {}
-        used: set[str] = set()
-        mentioned = set(mentions(query))
-        for token in name_tokens(query):
-            if token in players:
-                named[token] = 1.0
-                used.add(token)
-            elif token in mentioned:
-                close = _closest(token, players)
-                if close:
-                    named[close] = 1.0
-                    used.add(token)
-                    continue
-                owners = self._parts.get(token, set())
-                for key in owners:
-                    named.setdefault(key, PARTIAL_NAME / len(owners))
-                used.add(token)
-            elif token not in STOPWORDS and (token in self._parts or self._prefixed(token)):
-                owners = self._parts.get(token) or self._prefixed(token)
-                # A part that is also a common word of memories ("bell", "space") is
-                # more likely the topic than the player: it keeps a smaller share.
-                common = self.index.doc_frequency(stem(token)) > 0
-                share = PARTIAL_NAME / len(owners) * (0.5 if common else 1.0)
-                for key in owners:
-                    named[key] = max(named.get(key, 0.0), share)
-                if not common:
-                    used.add(token)
-        return named, used
-
-
-def _closest(token: str, players: dict[str, str]) -> str | None:
-    """A player key within two edits of an @mention (only for names of 4+ characters).
-
-    rapidfuzz compares in C: a scan of 100,000 names takes a few milliseconds."""
-    if len(token) < 4:
-        return None
-    found = process.extractOne(token, players.keys(), scorer=Levenshtein.distance, score_cutoff=2)
-    return None if found is None else str(found[0])
 
 
 def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:

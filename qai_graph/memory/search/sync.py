@@ -41,7 +41,8 @@ from qai_graph.memory.search.documents import (
     to_doc,
 )
 from qai_graph.memory.search.index import PROFILE, MemoryIndex
-from qai_graph.memory.search.ranking import Hit, NameFinder, analyse, rank
+from qai_graph.memory.search.names import NameFinder
+from qai_graph.memory.search.ranking import Hit, analyse, rank
 from qai_graph.models import PlayerProfile
 from qai_graph.store import recall_feed
 from qai_graph.store.client import DynamoClient
