@@ -182,12 +182,16 @@ class RecallIndex:
             recall_feed.changed_keys(self._db, config.index_shards, floor),
             recall_feed.profiles_since(self._db, config.index_shards, self._profile_mark),
         )
-        wanted = [(pk, sk) for pk, sk, ttl in changed if self._seen_ttl.get((pk, sk)) != ttl]
+        fresh = {(pk, sk): ttl for pk, sk, ttl in changed if self._seen_ttl.get((pk, sk)) != ttl}
+        wanted = list(fresh)
         expiring = self.index.expiring(self._checked_until, now)
         wanted += [(d.pk, d.sk) for d in expiring]
         items = await recall_feed.get_many(self._db, wanted) if wanted else []
         for item in items + profiles:
             self.observe(item)
+        # Remembered even for items that are not memories (sessions, idempotency records
+        # when a test shortens the memory ttls), so each is fetched once per ttl.
+        self._seen_ttl.update(fresh)
         found = {(i["pk"], i["sk"]) for i in items}
         for doc in expiring:
             if (doc.pk, doc.sk) not in found:
