@@ -50,7 +50,7 @@ from qai_graph.store.codec import iso
 
 logger = logging.getLogger(__name__)
 
-OVERLAP_S = 10  # re-read this much before the watermark: index lag and clock skew
+OVERLAP_S = 3  # re-read this much before the watermark: GSI lag (<1 s) and clock skew
 PROGRESS_EVERY = 10_000  # log the build's progress every this many items
 
 
