@@ -77,6 +77,11 @@ def _parser() -> argparse.ArgumentParser:
     add_store_commands(commands)
     commands.add_parser("create-table", help="create the table (and its TTL) if missing")
     commands.add_parser("consolidate", help="promote, prune and trim memory once")
+    commands.add_parser(
+        "reindex",
+        help="store embeddings on memories written without one (QAI_MEMORY_EMBEDDINGS model); "
+        "idempotent",
+    )
 
     export = commands.add_parser("export-schema", help="print the GraphQL schema (SDL)")
     export.add_argument("--output", type=Path, help="write to this file instead of stdout")
@@ -198,6 +203,25 @@ async def _chat(config: MemoryConfig, args: argparse.Namespace) -> int:
         )
 
 
+async def _reindex(config: MemoryConfig) -> int:
+    from tqdm import tqdm
+
+    from qai_graph.memory.opening import open_service
+
+    async with AsyncExitStack() as stack:
+        service = await open_service(config, stack)
+        bar = tqdm(desc="reindex", unit=" memories", total=service.recall_index.index.live)
+
+        def progress(seen: int, written: int) -> None:
+            bar.update(seen - bar.n)
+            bar.set_postfix(written=written)
+
+        seen, written = await service.reindex(progress)
+        bar.close()
+    print(f"{written} of {seen} items given {config.embeddings} vectors")
+    return 0
+
+
 def _export_schema(output: Path | None) -> int:
     from qai_graph.api.schema import export_schema
 
@@ -244,6 +268,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_mcp(config))
     if args.command == "create-table":
         return asyncio.run(_create_table(config))
+    if args.command == "reindex":
+        return asyncio.run(_reindex(config))
     return asyncio.run(_consolidate(config))
 
 

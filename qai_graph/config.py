@@ -92,7 +92,20 @@ class MemoryConfig(BaseSettings):
 
     # Semantic search (optional; not implemented in Phase 1)
     enable_semantic_search: bool = False
-    bedrock_embedding_model: str = "amazon.titan-embed-text-v1"
+    # Titan v2: 256-d vectors on request, a quarter of v1's 1536 (see qai_graph/embeddings).
+    bedrock_embedding_model: str = "amazon.titan-embed-text-v2:0"
+
+    # Recall (see the README's Recall section)
+    embeddings: Literal["local", "bedrock", "none"] = "local"
+    # Unset: 128 for local (as good as 256 on the dev set, half the memory and time),
+    # 256 for bedrock (Titan v2 offers 256, 512 or 1024).
+    embeddings_dim: int | None = Field(None, ge=32, le=1536)
+    bedrock_region: str | None = None  # unset: dynamodb_region
+    bedrock_endpoint: str | None = None  # a stand-in endpoint (tests); unset: AWS
+    bedrock_timeout_s: float = Field(3.0, gt=0, le=60)
+    recall_max_query_chars: int = Field(500, ge=10, le=2000)
+    # How often the recall index reads what other replicas wrote (its staleness bound).
+    index_poll_interval_s: float = Field(1.0, gt=0, le=60)
 
     @model_validator(mode="before")
     @classmethod

@@ -185,11 +185,19 @@ class PlayerContext(_Model):
 class Memory(_Model):
     """One recalled memory with the score that ranked it."""
 
-    type: str  # "player_profile", "observation"
+    type: str  # "observation", "interaction", "player_profile"
     subject: str
     content: str
     score: float
     data: dict[str, Any] = Field(default_factory=dict)
+    # "observation", "interaction" or "profile"; the id is the observation's or the
+    # interaction's id, or the player's name for a profile.
+    kind: str | None = None
+    id: str | None = None
+    player: str | None = None  # the player's display name, when it is about a player
+    message: str | None = None  # interactions: what the player said
+    response: str | None = None  # interactions: what QAI answered
+    timestamp: datetime | None = None
 
 
 class RecallResult(_Model):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
@@ -94,10 +96,16 @@ class Query:
         """Current evolution state."""
         return Evolution.from_model(await info.context.service.get_evolution_state())
 
-    @field(description="Memories relevant to a query, best first.")
-    async def recall(self, info: Ctx, query: str, limit: int = 5) -> RecallResult:
+    @field(
+        description="Memories relevant to a query, best first, from all of QAI's live memory "
+        "(observations of every subject, interactions, profiles). `player` is who is asking: "
+        "their memories are lifted. The query is 1-500 characters (INVALID_INPUT otherwise)."
+    )
+    async def recall(
+        self, info: Ctx, query: str, limit: int = 5, player: str | None = None
+    ) -> RecallResult:
         """Recall memories."""
-        result = await info.context.service.recall(query, limit=limit)
+        result = await info.context.service.recall(query, limit=limit, player=player)
         return RecallResult.from_model(result)
 
     @field(description="A conversation's working memory, or null if expired.")
@@ -113,7 +121,13 @@ class Query:
         player: str | None = None,
         session_id: strawberry.ID | None = None,
         game_state: JSON | None = None,
-        message: str | None = None,
+        message: Annotated[
+            str | None,
+            strawberry.argument(
+                description="What the player just said: 'What I Remember' then holds the "
+                "memories most relevant to it."
+            ),
+        ] = None,
     ) -> str:
         """Build the system prompt (read-only)."""
         if game_state is not None and not isinstance(game_state, dict):

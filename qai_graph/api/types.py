@@ -234,11 +234,30 @@ class PlayerContext:
 class Memory(SameFields):
     """A recalled memory."""
 
-    type: str
-    subject: str
-    content: str
-    score: float
-    data: JSON
+    type: str = strawberry.field(
+        description="observation, interaction or player_profile.",
+        deprecation_reason="Use kind.",
+    )
+    subject: str = strawberry.field(
+        description="Whom it is about: PLAYER#<key>, PATTERN#<id> or GENERAL."
+    )
+    content: str = strawberry.field(
+        description="The observation, the player's message, or the profile's summary."
+    )
+    score: float = strawberry.field(description="The ranking score (higher is better).")
+    data: JSON = strawberry.field(description="The memory as stored.")
+    kind: str | None = strawberry.field(description="observation, interaction or profile.")
+    id: str | None = strawberry.field(
+        description="The observation's or interaction's id, or the player's name for a profile."
+    )
+    player: str | None = strawberry.field(
+        description="The player's name, when the memory is about or with a player."
+    )
+    message: str | None = strawberry.field(description="Interactions: what the player said.")
+    response: str | None = strawberry.field(description="Interactions: what QAI answered.")
+    timestamp: datetime | None = strawberry.field(
+        description="When it was written (or last reinforced)."
+    )
 
 
 @strawberry.type(description="The memories recalled for a query, best first.")

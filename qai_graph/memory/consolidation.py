@@ -153,7 +153,7 @@ class Consolidator:
         ]
         trimmed_i = sum(
             await _bounded(
-                [lambda i=i: self._db.delete(i["pk"], i["sk"]) for i in excess_interactions]  # type: ignore[misc]
+                [lambda i=i: self._delete_interaction(i) for i in excess_interactions]  # type: ignore[misc]
             )
         )
         trimmed_o = sum(
@@ -171,7 +171,12 @@ class Consolidator:
             updated = await players.set_sentiment(self._db, key, score, datetime.now(UTC))
         return trimmed_i, trimmed_o, updated or bool(trimmed_i or trimmed_o)
 
+    async def _delete_interaction(self, item: dict[str, Any]) -> bool:
+        self._observations.unindex(item["pk"], item["sk"])
+        return await self._db.delete(item["pk"], item["sk"])
+
     async def _delete_observation(self, item: dict[str, Any]) -> bool:
+        self._observations.unindex(item["pk"], item["sk"])
         deleted = await self._db.delete(item["pk"], item["sk"])
         if deleted and item.get("dedup_sk"):
             expr = Expr()

@@ -16,6 +16,7 @@ from qai_graph.errors import Conflict, NotFound
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.recall import normalise_content
+from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.models import MemoryTier, Observation, ObservationCategory
 from qai_graph.store import idempotency, keys, observations
 from qai_graph.store.client import DynamoClient, Expr, TransactionCancelled
@@ -33,10 +34,17 @@ def _now() -> datetime:
 class Observations:
     """The observation use cases over the table."""
 
-    def __init__(self, db: DynamoClient, config: MemoryConfig, events: EventHub) -> None:
+    def __init__(
+        self,
+        db: DynamoClient,
+        config: MemoryConfig,
+        events: EventHub,
+        recall: RecallIndex | None = None,
+    ) -> None:
         self._db = db
         self._config = config
         self._events = events
+        self._recall = recall
 
     async def store(
         self,
@@ -64,6 +72,8 @@ class Observations:
                 "confidence": level,
             }
             claim = idempotency.claim(parsed.pk, "observation", idempotency_key, request)
+        # Embedded once, before the write, and stored on the item: no replica re-embeds.
+        vector = await self._recall.vector_attributes(text) if self._recall else {}
 
         for _ in range(_ATTEMPTS):
             now = _now()
@@ -78,7 +88,7 @@ class Observations:
                 ttl=now_epoch + self._config.short_term_ttl,
             )
             shards = self._config.tier_index_shards
-            items = observations.put_new(obs, parsed.pk, dedup_sk, shards, now_epoch)
+            items = observations.put_new(obs, parsed.pk, dedup_sk, shards, now_epoch, vector)
             if claim:
                 items.append(self._record(claim, obs, now_epoch))
             try:
@@ -97,6 +107,9 @@ class Observations:
                 if exc.failed(0):
                     continue
                 raise
+            self._index(
+                {**observations.observation_item(obs, parsed.pk, dedup_sk, shards), **vector}
+            )
             self._events.publish(
                 MemoryEvent(
                     EventKind.OBSERVATION_STORED,
@@ -166,6 +179,7 @@ class Observations:
                 return None
             raise
         done = {**item, "promoted": True, "memory_tier": MemoryTier.LONG_TERM.value, "ttl": None}
+        self._index(done)
         obs = observations.observation_from_item(done)
         self._events.publish(
             MemoryEvent(
@@ -178,6 +192,16 @@ class Observations:
 
     # --- internals ---------------------------------------------------------------------
 
+    def unindex(self, pk: str, sk: str) -> None:
+        """A memory was deleted here (consolidation's trim): out of this replica's index."""
+        if self._recall is not None:
+            self._recall.remove(pk, sk)
+
+    def _index(self, item: dict[str, Any]) -> None:
+        """This replica's recall index sees its own writes at once."""
+        if self._recall is not None:
+            self._recall.observe(item)
+
     async def _reinforce_item(
         self, item: dict[str, Any], claim: IdempotencyClaim | None
     ) -> Observation:
@@ -188,15 +212,14 @@ class Observations:
             new_ttl = now_epoch + self._config.short_term_ttl if short_term else None
             updates = observations.reinforce_updates(item, now, new_ttl, REINFORCE_STEP)
             seen = Decimal(str(item.get("confidence", "0.5")))
-            after = observations.observation_from_item(
-                {
-                    **item,
-                    "confidence": float(min(Decimal(1), seen + REINFORCE_STEP)),
-                    "evidence_count": int(item.get("evidence_count", 1)) + 1,
-                    "ttl": new_ttl if short_term else item.get("ttl"),
-                    "last_reinforced": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                }
-            )
+            reinforced = {
+                **item,
+                "confidence": float(min(Decimal(1), seen + REINFORCE_STEP)),
+                "evidence_count": int(item.get("evidence_count", 1)) + 1,
+                "ttl": new_ttl if short_term else item.get("ttl"),
+                "last_reinforced": now.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            }
+            after = observations.observation_from_item(reinforced)
             if claim:
                 updates.append(self._record(claim, after, now_epoch))
             try:
@@ -213,6 +236,7 @@ class Observations:
                     raise NotFound("the observation no longer exists") from exc
                 item = fresh
                 continue
+            self._index(reinforced)
             self._events.publish(
                 MemoryEvent(
                     EventKind.OBSERVATION_REINFORCED,

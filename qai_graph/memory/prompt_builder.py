@@ -31,7 +31,12 @@ CONVERSATION_MESSAGES = 4
 MAX_LISTED_NAMES = 10
 
 MEMORY_HEADER = "## What I Remember"
-_MEMORY_LABELS = {"observation": "Observation", "insight": "Insight", "player_profile": "Player"}
+_MEMORY_LABELS = {
+    "observation": "Observation",
+    "insight": "Insight",
+    "player_profile": "Player",
+    "interaction": "Exchange",
+}
 _SPACE = re.compile(r"\s+")
 
 
@@ -44,16 +49,28 @@ def build_qai_system_prompt(
     session: SessionContext | None = None,
     persona: Persona | None = None,
     memory_budget_chars: int = 1500,
+    relevant_first: bool = False,
 ) -> str:
-    """The complete system prompt for QAI at its current stage, with memories injected."""
+    """The complete system prompt for QAI at its current stage, with memories injected.
+
+    ``relevant_first``: the memories were chosen for what the player just said, so they
+    outrank everything but who the player is. Exchanges already quoted under "This
+    Conversation" are not repeated under "What I Remember"."""
     persona = persona or load_persona()
     parts = [persona.for_stage(evolution.stage).render()]
     if persona.guidelines:
         parts.append("## Response Guidelines\n" + "\n".join(f"- {g}" for g in persona.guidelines))
     if player_context is not None or relevant_memories:
+        in_session = (
+            {normalise_content(m.content) for m in session.recent_messages} if session else set()
+        )
         parts.append(
             build_memory_section(
-                player_context, relevant_memories, budget_chars=memory_budget_chars
+                player_context,
+                relevant_memories,
+                budget_chars=memory_budget_chars,
+                relevant_first=relevant_first,
+                in_session=in_session,
             )
         )
     if session is not None:
@@ -106,20 +123,33 @@ def build_memory_section(
     relevant_memories: Sequence[Memory | Mapping[str, Any]] | None = None,
     *,
     budget_chars: int = 1500,
+    relevant_first: bool = False,
+    in_session: set[str] | None = None,
 ) -> str:
-    """The "What I Remember" section, never longer than ``budget_chars`` ("" if empty)."""
+    """The "What I Remember" section, never longer than ``budget_chars`` ("" if empty).
+
+    ``relevant_first``: ``relevant_memories`` answer what was just said, so they come
+    right after who the player is. ``in_session``: normalised messages already shown
+    under "This Conversation", left out of "Recent conversation"."""
     headers: dict[int, str] = {
         _CONVERSATION: "\nRecent conversation:",
         _RELATED: "\n### Related Memories",
     }
     facts: list[_Fact] = []
     known_contents: set[str] = set()
+    skip = set(in_session or ())
+    if relevant_first:
+        headers[_RELATED] = "\n### Relevant to what they said"
+        known_contents |= skip  # an exchange already under "This Conversation"
+        facts += _related_facts(relevant_memories or (), known_contents, first=True)
+        skip |= known_contents
     if player_context is not None:
         headers[_ABOUT] = "\n### About " + clean_text(player_context.profile.name, NAME_LIMIT)
         facts += _profile_facts(player_context)
         facts += _observation_facts(player_context, known_contents)
-        facts += _exchange_facts(player_context)
-    facts += _related_facts(relevant_memories or (), known_contents)
+        facts += _exchange_facts(player_context, skip)
+    if not relevant_first:
+        facts += _related_facts(relevant_memories or (), known_contents)
     return _fit(facts, headers, budget_chars)
 
 
@@ -149,7 +179,7 @@ def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
     facts, keys, unique = [], [], set()
     for index, obs in enumerate(ctx.observations):
         key = normalise_content(obs.content)
-        if not key or key in unique:
+        if not key or key in unique or key in said:  # said: already among the relevant
             continue
         unique.add(key)
         settled = obs.promoted or obs.memory_tier is MemoryTier.LONG_TERM
@@ -165,9 +195,11 @@ def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
     return [fact for fact, _ in kept]
 
 
-def _exchange_facts(ctx: PlayerContext) -> list[_Fact]:
+def _exchange_facts(ctx: PlayerContext, skip: set[str] | None = None) -> list[_Fact]:
     # Sorted here because stores return newest-first while the seed assumed oldest-first.
     newest_first = sorted(ctx.recent_interactions, key=lambda i: i.timestamp, reverse=True)
+    if skip:  # said once is enough: under "This Conversation" or among the relevant
+        newest_first = [i for i in newest_first if normalise_content(i.message) not in skip]
     facts = []
     for age, interaction in enumerate(newest_first[:MAX_EXCHANGES]):
         lines = [f"- They said: {quote(interaction.message)}"]
@@ -178,7 +210,9 @@ def _exchange_facts(ctx: PlayerContext) -> list[_Fact]:
     return facts
 
 
-def _related_facts(memories: Sequence[Memory | Mapping[str, Any]], seen: set[str]) -> list[_Fact]:
+def _related_facts(
+    memories: Sequence[Memory | Mapping[str, Any]], seen: set[str], *, first: bool = False
+) -> list[_Fact]:
     items: list[tuple[float, str, str]] = []
     for memory in memories:
         kind: Any
@@ -197,12 +231,28 @@ def _related_facts(memories: Sequence[Memory | Mapping[str, Any]], seen: set[str
         if not key or key in seen:  # already said above, or said twice
             continue
         seen.add(key)
-        items.append((score if _is_number(score) else 0.0, label, content))
+        items.append((score if _is_number(score) else 0.0, label, _related_line(memory, label)))
     items.sort(key=lambda item: -item[0])  # stable: equal scores keep the caller's order
+    # Chosen for the message: right after who the player is (tier 1.5); else last (7).
+    tier = 1.5 if first else 7
     return [
-        _Fact((7, rank), _RELATED, (rank,), (f"- {label}: {quote(content)}",))
-        for rank, (_, label, content) in enumerate(items[:MAX_RELATED])
+        _Fact((tier, rank), _RELATED, (rank,), (line,))
+        for rank, (_, label, line) in enumerate(items[:MAX_RELATED])
     ]
+
+
+def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
+    """One line for a related memory; recall's memories say whom they are about."""
+    if not isinstance(memory, Memory):
+        return f"- {label}: {quote(str(memory.get('content')))}"
+    who = clean_text(memory.player, NAME_LIMIT) if memory.player else ""
+    if memory.type == "interaction":
+        line = f"- {who or 'Someone'} said: {quote(memory.message or memory.content)}"
+        if memory.response:
+            line += f"; I replied: {quote(memory.response)}"
+        return line
+    about = f" about {who}" if who and memory.type == "observation" else ""
+    return f"- {label}{about}: {quote(memory.content)}"
 
 
 def _fit(facts: list[_Fact], headers: Mapping[int, str], budget: int) -> str:

@@ -1,14 +1,24 @@
-"""Reading memory for a reply: a player's context, and recall by query."""
+"""Reading memory for a reply: a player's context (one Query), and recall by query.
+
+Recall ranks from the replica's in-process index (``memory/search``), then reads the
+chosen items in one BatchGetItem: what another replica deleted is dropped (and leaves
+the index), and the answer carries each item as stored. The prompt's memories come
+from the index alone, so the prompt stays within its three concurrent reads.
+"""
 
 from __future__ import annotations
 
-import asyncio
+import logging
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from qai_graph.config import MemoryConfig
-from qai_graph.errors import InvalidInput
-from qai_graph.memory.recall import candidate_names, rank
+from qai_graph.errors import StoreUnavailable
+from qai_graph.memory.search import documents
+from qai_graph.memory.search.index import KIND_NAMES
+from qai_graph.memory.search.ranking import Hit
+from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.models import (
     Memory,
     Observation,
@@ -16,13 +26,13 @@ from qai_graph.models import (
     PlayerProfile,
     RecallResult,
 )
-from qai_graph.store import keys, partition, patterns, players
+from qai_graph.store import keys, partition, players
 from qai_graph.store.interactions import interaction_from_item
-from qai_graph.store.items import is_live, page_by_prefix
+from qai_graph.store.items import is_live
 from qai_graph.store.observations import observation_from_item
 
-GENERAL_SCANNED = 100  # newest GENERAL observations considered by recall
-PATTERN_SCANNED = 50  # newest observations per named pattern
+logger = logging.getLogger(__name__)
+VERIFY_SPARE = 5  # extra hits read on verification, to fill in for any found deleted
 
 
 def _now() -> datetime:
@@ -51,11 +61,12 @@ def player_summary(profile: PlayerProfile, observations: list[Observation], know
 
 
 class Recaller:
-    """Read-only recall over the table."""
+    """Read-only recall: a player's context from the table, and search by query."""
 
-    def __init__(self, db: Any, config: MemoryConfig) -> None:
+    def __init__(self, db: Any, config: MemoryConfig, index: RecallIndex) -> None:
         self._db = db
         self._config = config
+        self._index = index
 
     async def player_context(
         self, name: str, interaction_limit: int, observation_limit: int
@@ -97,81 +108,76 @@ class Recaller:
             known=known,
         )
 
-    async def recall(self, query: str, limit: int) -> RecallResult:
-        """Named players (any case) and observations ranked by overlap, recency, confidence."""
-        now = _now()
-        now_epoch = int(now.timestamp())
-        player_keys, pattern_ids = [], []
-        for word in candidate_names(query):
-            try:
-                player_keys.append(keys.player_key(word))
-            except InvalidInput:
+    async def recall(self, query: str, limit: int, player: str | None = None) -> RecallResult:
+        """The memories that best answer ``query``, from all live memory (the index),
+        verified against the table in one batch read; ``player`` is who is asking."""
+        asker = keys.player_key(player) if player else None
+        # A few spare hits: anything another replica deleted is dropped on verification.
+        hits, total = await self._index.search(query, limit + VERIFY_SPARE, asker)
+        wanted = [(h.doc.pk, h.doc.sk) for h in hits]
+        now_epoch = int(_now().timestamp())
+        try:
+            read = await self._db.batch_get(wanted) if wanted else []
+            found = {(i["pk"], i["sk"]): i for i in read}
+        except StoreUnavailable:
+            logger.warning("recall answers from the index alone: the table is unavailable")
+            found = None
+        memories: list[Memory] = []
+        for hit in hits:
+            key = (hit.doc.pk, hit.doc.sk)
+            item = found.get(key) if found is not None else None
+            if found is not None and (item is None or not is_live(item, now_epoch)):
+                self._index.remove(*key)  # deleted or expired elsewhere
+                total -= 1
                 continue
-            try:
-                pattern_ids.append(keys.check_id(word.upper(), "pattern_id"))
-            except InvalidInput:
-                continue
-        wanted = [(keys.PLAYER_PREFIX + k, keys.PROFILE_SK) for k in player_keys]
-        wanted += [(keys.pattern_pk(p), keys.STATS_SK) for p in pattern_ids]
-        found = await self._db.batch_get(wanted) if wanted else []
-        profiles = [i for i in found if i["sk"] == keys.PROFILE_SK]
-        pattern_items = [i for i in found if i["sk"] == keys.STATS_SK]
-
-        subjects: list[tuple[str, int, bool]] = [
-            (i["pk"], self._config.max_observations_per_player, True) for i in profiles
-        ]
-        subjects += [(i["pk"], PATTERN_SCANNED, True) for i in pattern_items]
-        subjects.append((keys.GENERAL, GENERAL_SCANNED, False))
-
-        async def observations_of(pk: str, cap: int) -> list[Observation]:
-            items, _ = await page_by_prefix(
-                self._db,
-                pk,
-                keys.OBSERVATION_PREFIX,
-                cap,
-                None,
-                lambda item: is_live(item, now_epoch),
-            )
-            return [observation_from_item(i) for i in items]
-
-        gathered = await asyncio.gather(*(observations_of(pk, cap) for pk, cap, _ in subjects))
-        candidates = [
-            (obs, named)
-            for (_, _, named), found_obs in zip(subjects, gathered, strict=True)
-            for obs in found_obs
-        ]
-        memories: list[Memory] = [
-            Memory(
-                type="player_profile",
-                subject=i["pk"],
-                content=player_summary(players.profile_from_item(i), [], True),
-                score=1.0,
-                data=players.profile_from_item(i).model_dump(mode="json"),
-            )
-            for i in profiles
-        ]
-        memories += [
-            Memory(
-                type="pattern_stats",
-                subject=i["pk"],
-                content=f"Pattern {i['pattern_id']} solved {int(i.get('times_observed', 0))} times",
-                score=1.0,
-                data=patterns.pattern_from_item(i).model_dump(mode="json"),
-            )
-            for i in pattern_items
-        ]
-        ranked = rank(query, candidates, now, len(candidates))
-        total = len(memories) + len(ranked)
-        memories = (memories + ranked)[:limit]
+            memories.append(to_memory(hit, item))
+            if len(memories) == limit:
+                break
         sources = sorted({_source(m) for m in memories})
         return RecallResult(memories=memories, sources=sources, query=query, total_found=total)
+
+    async def relevant(self, message: str, limit: int, player: str | None) -> list[Memory]:
+        """Memories for the prompt: ranked from the index alone (no request)."""
+        asker = keys.player_key(player) if player else None
+        hits, _ = await self._index.search(message, limit, asker)
+        return [to_memory(h, None) for h in hits]
+
+
+def to_memory(hit: Hit, item: Mapping[str, Any] | None) -> Memory:
+    """A ranked hit as a Memory, from the table's item when it was read."""
+    doc = hit.doc
+    kind = KIND_NAMES[doc.kind]
+    when = datetime.fromtimestamp(doc.timestamp, UTC) if doc.timestamp else None
+    display = doc.display or (doc.player if doc.player else None)
+    if kind == "profile":
+        data = players.profile_from_item(item).model_dump(mode="json") if item else {}
+        content = documents.profile_text(item) if item else doc.text
+        return Memory(
+            type="player_profile", kind=kind, id=display, subject=doc.subject,
+            player=display, content=content, score=hit.score, data=data, timestamp=when,
+        )  # fmt: skip
+    if kind == "interaction":
+        message = str(item["message"]) if item else doc.text
+        reply = (item.get("qai_response") if item else doc.response) or None
+        data = interaction_from_item(item).model_dump(mode="json") if item else {}
+        return Memory(
+            type="interaction", kind=kind, id=doc.ident, subject=doc.subject,
+            player=(item.get("player") if item else None) or display, content=message,
+            message=message, response=reply, score=hit.score, data=data, timestamp=when,
+        )  # fmt: skip
+    data = observation_from_item(item).model_dump(mode="json") if item else {}
+    return Memory(
+        type="observation", kind=kind, id=doc.ident, subject=doc.subject, player=display,
+        content=str(item["content"]) if item else doc.text, score=hit.score, data=data,
+        timestamp=when,
+    )  # fmt: skip
 
 
 def _source(memory: Memory) -> str:
     if memory.type == "player_profile":
         return "player_profiles"
-    if memory.type == "pattern_stats":
-        return "pattern_stats"
+    if memory.type == "interaction":
+        return "interactions"
     if memory.subject.startswith(keys.PLAYER_PREFIX):
         return "player_observations"
     if memory.subject.startswith(keys.PATTERN_PREFIX):

@@ -20,6 +20,7 @@ from qai_graph.memory import cursors, validation
 from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolving import Evolution
 from qai_graph.memory.results import InteractionRecorded
+from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.memory.working import UNREAD, Unread, WorkingMemory
 from qai_graph.models import Channel, EvolutionState, Interaction, PlayerProfile, SessionContext
 from qai_graph.store import evolution as evolution_store
@@ -66,7 +67,9 @@ class InteractionRecorder:
         working: WorkingMemory,
         evolution: Evolution,
         create_player: CreatePlayer,
+        recall: RecallIndex | None = None,
     ) -> None:
+        self._recall = recall
         self._db = db
         self._config = config
         self._events = events
@@ -112,6 +115,12 @@ class InteractionRecorder:
             claim = idempotency.claim(
                 keys.PLAYER_PREFIX + key, "interaction", idempotency_key, request
             )
+        # Embedded once, before the write, and stored on the item: no replica re-embeds.
+        vector = (
+            await self._recall.vector_attributes(f"{said or ''} {(reply or '')[:600]}")
+            if self._recall
+            else {}
+        )
 
         for _ in range(_ATTEMPTS):
             now = _now()
@@ -130,7 +139,7 @@ class InteractionRecorder:
             )
             marker = interaction.interaction_id
             items = [
-                interactions.put_new(interaction, key, self._config.tier_index_shards),
+                interactions.put_new(interaction, key, self._config.tier_index_shards, vector),
                 players.touch_update(
                     key,
                     display,
@@ -177,6 +186,11 @@ class InteractionRecorder:
                 if exc.failed(0):
                     continue
                 raise
+            if self._recall is not None:
+                shards = self._config.tier_index_shards
+                self._recall.observe(
+                    {**interactions.interaction_item(interaction, key, shards), **vector}
+                )
             return await self._after_interaction(
                 interaction, key, display, said or "", reply, session_id, reads, full=full
             )

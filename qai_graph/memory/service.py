@@ -8,15 +8,17 @@ and in the modules beside it; the store speaks DynamoDB; the API only maps types
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 from qai_graph.config import MemoryConfig
+from qai_graph.embeddings import Embedder, make_embedder
 from qai_graph.errors import InvalidInput, NotFound
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.consolidation import Consolidator
@@ -28,6 +30,7 @@ from qai_graph.memory.prompt_builder import build_qai_system_prompt
 from qai_graph.memory.recalling import Recaller
 from qai_graph.memory.recording import InteractionRecorder
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
+from qai_graph.memory.search.sync import RecallIndex
 from qai_graph.memory.solutions import SolutionRecorder
 from qai_graph.memory.working import WorkingMemory
 from qai_graph.models import (
@@ -36,6 +39,7 @@ from qai_graph.models import (
     EvolutionState,
     ForgetResult,
     Interaction,
+    Memory,
     MemoryTier,
     Observation,
     ObservationCategory,
@@ -47,12 +51,14 @@ from qai_graph.models import (
     SessionContext,
 )
 from qai_graph.store import evolution as evolution_store
-from qai_graph.store import keys, partition, patterns, players
+from qai_graph.store import keys, partition, patterns, players, recall_feed
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.table import create_table_if_not_exists
 
 logger = logging.getLogger(__name__)
 _ATTEMPTS = 6
+PROMPT_YIELDS = 8  # loop turns that let aiobotocore send the prompt's reads
+PROMPT_MEMORIES = 8  # memories ranked for the prompt; its budget decides how many fit
 
 
 def _now() -> datetime:
@@ -62,17 +68,35 @@ def _now() -> datetime:
 class MemoryService:
     """QAI's memory: players, interactions, observations, sessions, evolution."""
 
-    def __init__(self, config: MemoryConfig | None = None, *, endpoint: str | None = None) -> None:
+    def __init__(
+        self,
+        config: MemoryConfig | None = None,
+        *,
+        endpoint: str | None = None,
+        embedder: Embedder | None = None,
+    ) -> None:
         self.config = config or MemoryConfig()
         self.store = DynamoClient(self.config, endpoint)
         self.events = EventHub()
+        self.embedder = embedder or make_embedder(self.config)
+        # The index reads through a client of its own: its background poll is not part of
+        # any request (and request-count tests see only the operation's own calls).
+        self.recall_index = RecallIndex(
+            DynamoClient(self.config, endpoint), self.config, self.embedder
+        )
         self.working = WorkingMemory(self.store, self.config)
-        self.observations = Observations(self.store, self.config, self.events)
+        self.observations = Observations(self.store, self.config, self.events, self.recall_index)
         self.evolution = Evolution(self.store, self.config, self.events)
         self._recorder = InteractionRecorder(
-            self.store, self.config, self.events, self.working, self.evolution, self._create_player
+            self.store,
+            self.config,
+            self.events,
+            self.working,
+            self.evolution,
+            self._create_player,
+            self.recall_index,
         )
-        self._recaller = Recaller(self.store, self.config)
+        self._recaller = Recaller(self.store, self.config, self.recall_index)
         self._persona: Persona | None = None
 
     # --- lifecycle ---------------------------------------------------------------------
@@ -90,10 +114,18 @@ class MemoryService:
         await self.store.open()
         await create_table_if_not_exists(self.store)
         self._persona = load_persona(self.config.persona_file)
+        await self.embedder.start()
+        await self.recall_index.open()
+        if not self.recall_index.ready:
+            await self.recall_index.build()
+        self.recall_index.start_polling()
         logger.info("memory service ready on table %s", self.config.dynamodb_table_name)
 
     async def close(self) -> None:
-        """Close the DynamoDB client."""
+        """Stop the recall index's poll, then close the embedder and the DynamoDB client."""
+        await self.recall_index.stop()
+        await self.recall_index.close()
+        await self.embedder.close()
         await self.store.close()
 
     async def __aenter__(self) -> MemoryService:
@@ -139,6 +171,7 @@ class MemoryService:
         await self._create_player(display, key)
         profile = await players.get_profile(self.store, key)
         assert profile is not None
+        self.recall_index.observe_profile(profile)
         return profile
 
     async def update_player(self, name: str, updates: Mapping[str, Any]) -> PlayerProfile:
@@ -154,7 +187,9 @@ class MemoryService:
             )
         except ValueError as exc:
             raise InvalidInput(f"invalid player update: {exc}", field="updates") from exc
-        return await players.update_fields(self.store, keys.player_key(name), checked, _now())
+        profile = await players.update_fields(self.store, keys.player_key(name), checked, _now())
+        self.recall_index.observe_profile(profile)
+        return profile
 
     async def update_player_stats(
         self, name: str, interactions: int = 0, solutions: int = 0
@@ -180,6 +215,17 @@ class MemoryService:
         them, their idempotency records. Evolution's lifetime counters are kept."""
         key = keys.player_key(name)
         deleted = await partition.delete_partition(self.store, keys.PLAYER_PREFIX + key)
+        forgotten_at = _now()
+        self.recall_index.forget(key)
+        # Other replicas' recall indexes learn it from this marker (see memory/search/sync).
+        await recall_feed.forget_marker(
+            self.store,
+            key,
+            forgotten_at.isoformat(),
+            int(forgotten_at.timestamp())
+            + max(self.config.short_term_ttl, self.config.interaction_ttl),
+            self.config.tier_index_shards,
+        )
         known = {"PROFILE", "INTERACTION", "OBSERVATION", "IDEMPOTENCY"}
         result = ForgetResult(
             player=key,
@@ -244,7 +290,7 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> InteractionRecorded:
         """Record one exchange and return the player and evolution after it."""
-        return await self._recorder.record(
+        recorded = await self._recorder.record(
             player,
             channel,
             message,
@@ -255,6 +301,8 @@ class MemoryService:
             idempotency_key,
             full=True,
         )
+        self.recall_index.observe_profile(recorded.player)
+        return recorded
 
     async def get_player_history(self, name: str, limit: int = 10) -> list[Interaction]:
         """A player's most recent interactions, newest first."""
@@ -325,12 +373,15 @@ class MemoryService:
         query: str,
         context: Mapping[str, Any] | None = None,
         limit: int = 5,
-        player: str | None = None,  # shim until i8's recall(player=) lands: accepted, unused
+        player: str | None = None,
     ) -> RecallResult:
-        """Memories relevant to ``query``: named players and ranked observations."""
-        validation.text(query, "query", validation.MAX_MESSAGE_CHARS)
+        """Memories relevant to ``query`` from all live memory, best first; ``player`` is
+        who is asking (their memories are lifted)."""
+        validation.text(query, "query", self.config.recall_max_query_chars)
         validation.page_size(limit, "limit")
-        return await self._recaller.recall(query, limit)
+        if player is not None:
+            keys.clean_display_name(player)
+        return await self._recaller.recall(query, limit, player)
 
     async def recall_about_player(
         self, name: str, interaction_limit: int = 5, observation_limit: int = 5
@@ -355,11 +406,15 @@ class MemoryService:
         player: str | None = None,
         session_id: str | None = None,
         game_state: Mapping[str, Any] | None = None,
-        message: str | None = None,  # shim until i8's systemPrompt(message:) lands: unused
+        message: str | None = None,
     ) -> str:
-        """The memory-filled system prompt for the bot's LLM; reads only, concurrently."""
+        """The memory-filled system prompt for the bot's LLM; reads only, concurrently.
+
+        With ``message`` (what the player just said), "What I Remember" holds the
+        memories most relevant to it, from all of memory (the index: no extra read)."""
         if game_state is not None:
             validation.context(game_state)
+        validation.text(message, "message", validation.MAX_MESSAGE_CHARS, required=False)
 
         async def no_context() -> PlayerContext | None:
             return None
@@ -367,14 +422,32 @@ class MemoryService:
         async def no_session() -> SessionContext | None:
             return None
 
-        evolution, context, session = await asyncio.gather(
+        reads = asyncio.gather(
             self.get_evolution_state(),
             self.recall_about_player(player) if player else no_context(),
             self.working.get_session(session_id) if session_id else no_session(),
         )
+        relevant: list[Memory] = []
+        if message and message.strip():
+            # The ranking is CPU work: let the three reads go out first, so it runs while
+            # they are in flight instead of before them.
+            for _ in range(PROMPT_YIELDS):
+                await asyncio.sleep(0)
+            try:
+                relevant = await self._recaller.relevant(
+                    message[: self.config.recall_max_query_chars], PROMPT_MEMORIES, player
+                )
+            except BaseException:
+                reads.cancel()
+                with contextlib.suppress(BaseException):
+                    await reads
+                raise
+        evolution, context, session = await reads
         return build_qai_system_prompt(
             evolution,
             player_context=context if context is not None else None,
+            relevant_memories=relevant,
+            relevant_first=bool(relevant),
             game_state=game_state,
             session=session,
             persona=self._persona or load_persona(self.config.persona_file),
@@ -429,6 +502,7 @@ class MemoryService:
             player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
         )
         evolution, advanced = await self.evolution.settle()
+        self.recall_index.observe_profile(recorded.player)
         return SolutionRecorded(
             player=recorded.player,
             pattern=recorded.pattern,
@@ -451,6 +525,10 @@ class MemoryService:
             MemoryEvent(EventKind.CONSOLIDATED, detail=result.model_dump(mode="json"))
         )
         return result
+
+    async def reindex(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
+        """Store vectors on memories written without one (or by another model)."""
+        return await self.recall_index.reindex(progress)
 
     def should_generate_observation(self) -> bool:
         """Sample whether this interaction should produce an observation."""

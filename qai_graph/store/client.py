@@ -308,7 +308,13 @@ class DynamoClient:
 
     # --- many items ----------------------------------------------------------------
 
-    async def batch_get(self, keys: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    async def batch_get(
+        self,
+        keys: Sequence[tuple[str, str]],
+        *,
+        projection: str | None = None,
+        names: Mapping[str, str] | None = None,
+    ) -> list[dict[str, Any]]:
         """BatchGetItem in chunks of 100, retrying unprocessed keys; order not kept."""
         unique = list(dict.fromkeys(keys))
         found: list[dict[str, Any]] = []
@@ -321,6 +327,9 @@ class DynamoClient:
                     "ConsistentRead": True,
                 }
             }
+            if projection:
+                request[self.table_name]["ProjectionExpression"] = projection
+                request[self.table_name]["ExpressionAttributeNames"] = dict(names or {})
             for attempt in range(8):
                 async with self._call("BatchGetItem"):
                     response = await self.client.batch_get_item(RequestItems=request)
@@ -343,6 +352,12 @@ class DynamoClient:
         async with self._call("Query"):
             response = await self.client.query(TableName=self.table_name, **params)
         return response.get("Items", []), response.get("LastEvaluatedKey")
+
+    async def scan(self, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One Scan page: (plain items, LastEvaluatedKey in wire form or None)."""
+        async with translate_errors("Scan"):
+            response = await self.client.scan(**params)
+        return [deserialize(i) for i in response.get("Items", [])], response.get("LastEvaluatedKey")
 
     async def query_all(self, **params: Any) -> AsyncIterator[list[dict[str, Any]]]:
         """Every page of a Query, one list per page."""

@@ -14,7 +14,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignore[import-untyped]
+from boto3.dynamodb.types import (  # type: ignore[import-untyped]
+    Binary,
+    TypeDeserializer,
+    TypeSerializer,
+)
 
 from qai_graph.errors import InvalidInput
 
@@ -64,6 +68,8 @@ def from_dynamo(value: Any) -> Any:
     """DynamoDB value (as deserialized by boto) -> plain Python (int/float, dict, list)."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, Binary):
+        return bytes(value)  # binary attributes (stored vectors) as plain bytes
     if isinstance(value, Mapping):
         return {k: from_dynamo(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

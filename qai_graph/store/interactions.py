@@ -51,7 +51,13 @@ def interaction_from_item(item: Mapping[str, Any]) -> Interaction:
     )
 
 
-def put_new(interaction: Interaction, key: str, index_shards: int) -> dict[str, Any]:
-    """Transaction item: the new interaction."""
+def put_new(
+    interaction: Interaction,
+    key: str,
+    index_shards: int,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Transaction item: the new interaction (plus ``extra`` attributes)."""
+    item = {**interaction_item(interaction, key, index_shards), **(extra or {})}
     # attribute_not_exists: ids are random, so this only guards against a replayed id.
-    return tx_put(interaction_item(interaction, key, index_shards), "attribute_not_exists(pk)")
+    return tx_put(item, "attribute_not_exists(pk)")

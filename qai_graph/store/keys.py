@@ -11,6 +11,7 @@
 | evolution                | EVOLUTION#current     | STATE, SHARD#<n>                 |
 | pattern stats            | PATTERN#<id>          | STATS                            |
 | consolidation runs       | CONSOLIDATION#runs    | STATE, RUN#<time id>             |
+| forgotten-player marker  | FORGOTTEN#<key>       | MARKER                           |
 
 Sort keys are chosen so that a descending Query of a player partition yields
 PROFILE, then OBSERVATION# (newest first), then INTERACTION# (newest first), and only
@@ -46,6 +47,9 @@ DEDUP_PREFIX = "DEDUP#"
 IDEMPOTENCY_PREFIX = "IDEMPOTENCY#"
 SHARD_PREFIX = "SHARD#"
 RUN_PREFIX = "RUN#"
+
+FORGOTTEN_PREFIX = "FORGOTTEN#"
+MARKER_SK = "MARKER"
 
 EVOLUTION_PK = "EVOLUTION#current"
 CONSOLIDATION_PK = "CONSOLIDATION#runs"
@@ -194,6 +198,11 @@ def session_pk(session_id: str) -> str:
 def shard_sk(shard: int) -> str:
     """Sort key of one evolution counter shard."""
     return f"{SHARD_PREFIX}{shard:03d}"
+
+
+def forgotten_pk(key: str) -> str:
+    """Partition of the marker that tells other replicas' recall indexes a player is gone."""
+    return FORGOTTEN_PREFIX + key
 
 
 def run_sk(run_id: str) -> str:

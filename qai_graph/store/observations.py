@@ -61,9 +61,14 @@ def observation_from_item(item: Mapping[str, Any]) -> Observation:
 
 
 def put_new(
-    obs: Observation, pk: str, dedup_sk: str, index_shards: int, now_epoch: int
+    obs: Observation,
+    pk: str,
+    dedup_sk: str,
+    index_shards: int,
+    now_epoch: int,
+    extra: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
-    """Transaction items: the observation and its guard."""
+    """Transaction items: the observation (plus ``extra`` attributes) and its guard."""
     guard_expr = Expr()
     guard = {
         "pk": pk,
@@ -79,7 +84,10 @@ def put_new(
         f"attribute_not_exists(pk) OR {guard_expr.name('ttl')} < {guard_expr.value(now_epoch)}"
     )
     return [
-        tx_put(observation_item(obs, pk, dedup_sk, index_shards), "attribute_not_exists(pk)"),
+        tx_put(
+            {**observation_item(obs, pk, dedup_sk, index_shards), **(extra or {})},
+            "attribute_not_exists(pk)",
+        ),
         tx_put(guard, guard_condition, guard_expr),
     ]
 

@@ -164,3 +164,21 @@ async def test_short_term_items_spread_over_the_tier_index_shards(
         tier_partitions = {put["tier_pk"]["S"] for put in puts}
         assert len(puts) >= 20
         assert len(tier_partitions) == api.service.config.tier_index_shards == 4
+
+
+async def test_system_prompt_with_a_message_is_still_three_concurrent_reads(
+    api: RunningApp,
+) -> None:
+    await _known(api)
+    await api.client.data(
+        STORE_OBSERVATION,
+        {"input": {"subject": "GENERAL", "content": "Chat loves GHZ races", "category": "EVENT"}},
+    )
+    log = RequestLog(api.service)
+    data = await api.client.data(
+        'query { systemPrompt(player: "Ada", sessionId: "stream-1", message: "any ghz races?") }'
+    )
+    # Memories beyond Ada's partition come from the in-process index, not from requests.
+    assert "Chat loves GHZ races" in data["systemPrompt"]
+    assert sorted(log.operations()) == ["GetItem", "Query", "Query"]
+    assert all_concurrent(log.calls)

@@ -25,7 +25,8 @@ def test_seed_defaults() -> None:
         100000,
     )
     assert config.enable_semantic_search is False
-    assert config.bedrock_embedding_model == "amazon.titan-embed-text-v1"
+    # Issue 8 moved Bedrock to Titan v2 (256-d vectors on request; v1 is fixed at 1536).
+    assert config.bedrock_embedding_model == "amazon.titan-embed-text-v2:0"
     assert config.session_ttl == 3600
 
 

@@ -1,0 +1,68 @@
+"""Local embeddings: wordllama's static model, shipped inside its wheel.
+
+wordllama 0.4 ships ``l2_supercat`` (256-d weights and its tokenizer) in the package
+folder. Its loader looks for the tokenizer under ``tokenizer/`` (singular) first, then in
+the cache folder, then downloads: loading with ``cache_dir`` = the package folder and
+``disable_download=True`` finds the shipped files and can never reach the network.
+A static model embeds a short text in well under a millisecond on one core, so it runs
+inline on the event loop; loading (~0.1-1 s) runs in a thread at start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from qai_graph.embeddings.base import Vectors, normalise_rows
+
+MODEL = "l2_supercat"
+
+
+class LocalEmbedder:
+    """``QAI_MEMORY_EMBEDDINGS=local``: wordllama ``l2_supercat``, optionally truncated."""
+
+    def __init__(self, dim: int = 128) -> None:
+        self._dim = dim
+        self._model: Any = None
+
+    @property
+    def name(self) -> str:
+        """Model id stored beside vectors (the dimension is part of it)."""
+        return f"wordllama-{MODEL}-{self._dim}"
+
+    @property
+    def dim(self) -> int:
+        """Vector length."""
+        return self._dim
+
+    async def start(self) -> None:
+        """Load the shipped weights (in a thread: it reads ~16 MB)."""
+        if self._model is None:
+            self._model = await asyncio.to_thread(self.load)
+
+    def load(self) -> Any:
+        """The model, from the package's own files only."""
+        import wordllama  # type: ignore[import-untyped]
+        from wordllama import WordLlama
+
+        trunc = None if self._dim == 256 else self._dim
+        return WordLlama.load(
+            config=MODEL,
+            dim=256,
+            trunc_dim=trunc,
+            cache_dir=Path(wordllama.__file__).parent,
+            disable_download=True,
+        )
+
+    async def close(self) -> None:
+        """Drop the model."""
+        self._model = None
+
+    async def embed(self, texts: Sequence[str]) -> Vectors | None:
+        """Unit rows, one per text."""
+        if self._model is None:
+            await self.start()
+        vectors = self._model.embed(list(texts), norm=False)
+        return normalise_rows(vectors)

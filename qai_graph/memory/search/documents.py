@@ -1,0 +1,169 @@
+"""Table items -> index documents: what each kind of memory says, and its vector.
+
+Only three kinds of item are memories: observations (any subject), interactions and
+player profiles. Their indexed text:
+- observation: its content;
+- interaction: the player's message twice (what they asked is what a question about
+  the exchange names) and QAI's reply once;
+- profile: play style, preferred patterns and the words people use to ask about a
+  player's history with QAI ("known", "met", "talked"), but no counts, which change
+  on every message and would re-index the profile each time.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+
+from qai_graph.embeddings.base import decode_vector
+from qai_graph.memory.search.index import F32, INTERACTION, NO_TTL, OBSERVATION, PROFILE, Doc
+from qai_graph.memory.search.text import terms
+from qai_graph.store import keys
+
+VECTOR_ATTRIBUTE = "embedding"
+MODEL_ATTRIBUTE = "embedding_model"
+RESPONSE_KEPT = 600  # characters of QAI's reply kept in memory (the prompt quotes 200)
+PROFILE_WORDS = (
+    "player profile: how long known, first met, first seen, last seen, how many times "
+    "talked and chatted, interactions, play style, playstyle, describe, "
+    "favourite preferred patterns"
+)
+
+
+def _epoch(value: Any) -> float:
+    if not isinstance(value, str) or not value:
+        return 0.0
+    try:
+        return datetime.fromisoformat(value).timestamp()
+    except ValueError:
+        return 0.0
+
+
+def _ttl(item: Mapping[str, Any]) -> float:
+    ttl = item.get("ttl")
+    return NO_TTL if ttl is None else float(ttl)
+
+
+def kind_of(item: Mapping[str, Any]) -> int | None:
+    """Which kind of memory an item is, or None for every other item."""
+    entity = item.get("entity_type")
+    if entity == "OBSERVATION":
+        return OBSERVATION
+    if entity == "INTERACTION":
+        return INTERACTION
+    if entity == "PLAYER":
+        return PROFILE
+    return None
+
+
+def profile_text(item: Mapping[str, Any]) -> str:
+    """A profile as one line (what the prompt and recall show)."""
+    name = item.get("name", "")
+    parts = [f"Player {name}: met {int(item.get('total_interactions', 0))} times"]
+    first = str(item.get("first_seen", ""))[:10]
+    if first:
+        parts[0] += f" since {first}"
+    if item.get("play_style"):
+        parts.append(f"play style {item['play_style']}")
+    patterns = item.get("preferred_patterns") or []
+    if patterns:
+        parts.append("prefers patterns " + ", ".join(str(p) for p in patterns[:5]))
+    return "; ".join(parts)
+
+
+def to_doc(item: Mapping[str, Any]) -> Doc | None:
+    """The index document of a memory item, or None when the item is not a memory."""
+    kind = kind_of(item)
+    pk, sk = item.get("pk"), item.get("sk")
+    if kind is None or not isinstance(pk, str) or not isinstance(sk, str):
+        return None
+    player = pk[len(keys.PLAYER_PREFIX) :] if pk.startswith(keys.PLAYER_PREFIX) else None
+    if kind == OBSERVATION:
+        content = str(item.get("content", ""))
+        seen = _epoch(item.get("last_reinforced")) or _epoch(item.get("timestamp"))
+        return Doc(
+            pk,
+            sk,
+            kind,
+            str(item.get("observation_id", "")),
+            pk,
+            player,
+            content,
+            None,
+            seen,
+            _ttl(item),
+            float(item.get("confidence", 0.5)),
+            int(item.get("evidence_count", 1)),
+            bool(item.get("promoted", False)),
+            tuple(terms(content)),
+            category=item.get("category"),
+        )
+    if kind == INTERACTION:
+        message = str(item.get("message", ""))
+        reply = item.get("qai_response")
+        reply_text = str(reply) if reply else ""
+        return Doc(
+            pk,
+            sk,
+            kind,
+            str(item.get("interaction_id", "")),
+            pk,
+            player,
+            message,
+            reply_text[:RESPONSE_KEPT] or None,
+            _epoch(item.get("timestamp")),
+            _ttl(item),
+            0.5,
+            1,
+            False,
+            tuple(terms(message) * 2 + terms(reply_text)),
+            display=item.get("player"),
+        )
+    style = item.get("play_style") or ""
+    patterns = " ".join(str(p) for p in (item.get("preferred_patterns") or []))
+    return Doc(
+        pk,
+        sk,
+        kind,
+        str(player or ""),
+        pk,
+        player,
+        profile_text(item),
+        None,
+        _epoch(item.get("last_seen")),
+        _ttl(item),
+        1.0,
+        int(item.get("total_interactions", 0)),
+        False,
+        tuple(terms(f"{PROFILE_WORDS} {style} {patterns}")),
+        display=item.get("name"),
+    )
+
+
+def embed_text(item: Mapping[str, Any]) -> str:
+    """The text whose vector represents a memory (what ``to_doc`` indexes, once)."""
+    kind = kind_of(item)
+    if kind == OBSERVATION:
+        return str(item.get("content", ""))
+    if kind == INTERACTION:
+        reply = item.get("qai_response") or ""
+        return f"{item.get('message', '')} {str(reply)[:RESPONSE_KEPT]}"
+    return ""
+
+
+def stored_vector(item: Mapping[str, Any], model: str, dim: int) -> F32 | None:
+    """The item's stored vector when it was made by ``model``, else None."""
+    if item.get(MODEL_ATTRIBUTE) != model:
+        return None
+    data = item.get(VECTOR_ATTRIBUTE)
+    if data is None:
+        return None
+    vector = decode_vector(bytes(data), dim)
+    if vector is None or not np.all(np.isfinite(vector)):
+        return None
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 and not math.isclose(norm, 0.0) else None

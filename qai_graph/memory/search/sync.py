@@ -1,0 +1,270 @@
+"""The recall index of one replica: built from the table at start, kept current after.
+
+Freshness, by source of change:
+- this replica's writes: applied synchronously, before the write returns
+  (``observe``/``forget``), so a replica always recalls what it just stored;
+- other replicas' writes: a poll every ``index_poll_interval_s`` (1 s by default, so
+  the staleness bound is about 1 s plus the index's own lag, well under 2 s) reads
+  the memory-tier index for ttl >= watermark + min(ttls) - overlap (see
+  ``store.recall_feed``), then fetches only keys it has not seen with that ttl, plus
+  the profiles whose last-seen moved. Idle cost per replica: ``index_shards`` (4)
+  tier-index Queries and 4 entity-index Queries per interval, each returning nothing:
+  about 8 requests/s, ~0.5 RRU each (eventually consistent), ~$0.09 a day on demand;
+- expiry: every read filters ttl <= now out; the poll then re-reads memories whose
+  indexed ttl has just passed (a promotion elsewhere removes the ttl, and the index
+  must not lose a long-term memory) and drops those still expired or gone;
+- forgetPlayer elsewhere: a marker item (short-term, same ttl as memories) passes the
+  same tier-index poll and drops the player's memories written up to that moment;
+- consolidation's trims elsewhere (old memories over a player's cap): dropped when
+  ``recall`` verifies its answer against the table, or at the next start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import math
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from qai_graph.config import MemoryConfig
+from qai_graph.embeddings.base import Embedder, encode_vector
+from qai_graph.memory.search.documents import (
+    MODEL_ATTRIBUTE,
+    VECTOR_ATTRIBUTE,
+    embed_text,
+    kind_of,
+    stored_vector,
+    to_doc,
+)
+from qai_graph.memory.search.index import PROFILE, MemoryIndex
+from qai_graph.memory.search.names import NameFinder
+from qai_graph.memory.search.ranking import Hit, analyse, rank
+from qai_graph.models import PlayerProfile
+from qai_graph.store import recall_feed
+from qai_graph.store.client import DynamoClient
+from qai_graph.store.codec import iso
+
+logger = logging.getLogger(__name__)
+
+OVERLAP_S = 3  # re-read this much before the watermark: GSI lag (<1 s) and clock skew
+PROGRESS_EVERY = 10_000  # log the build's progress every this many items
+
+
+class RecallIndex:
+    """One replica's index of all live memory, and the embedder that feeds it."""
+
+    def __init__(self, db: DynamoClient, config: MemoryConfig, embedder: Embedder) -> None:
+        self._db = db
+        self._config = config
+        self.embedder = embedder
+        self.index = MemoryIndex(embedder.dim)
+        self._names = NameFinder(self.index)
+        self._seen_ttl: dict[tuple[str, str], int] = {}
+        self._watermark = 0.0
+        self._profile_mark = ""
+        self._checked_until = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self.ready = False
+
+    @property
+    def model(self) -> str:
+        """The embedding model whose vectors this index uses."""
+        return self.embedder.name
+
+    # --- start and stop ----------------------------------------------------------------
+
+    async def open(self) -> None:
+        """Open the index's own DynamoDB client."""
+        await self._db.open()
+
+    async def close(self) -> None:
+        """Close it (after ``stop``)."""
+        await self._db.close()
+
+    async def build(self) -> int:
+        """Read every memory from the table (paged), logging progress; returns the count."""
+        started = time.monotonic()
+        self._watermark = time.time()
+        self._checked_until = self._watermark
+        self._profile_mark = iso(datetime.fromtimestamp(self._watermark - OVERLAP_S, UTC))
+        count = 0
+        async for page in recall_feed.scan_memories(self._db):
+            for item in page:
+                self.observe(item)
+            before, count = count, count + len(page)
+            if count // PROGRESS_EVERY > before // PROGRESS_EVERY:
+                logger.info("recall index: %d memories read", count)
+        self.ready = True
+        logger.info(
+            "recall index built: %d live memories from %d items in %.1f s (%s)",
+            self.index.live,
+            count,
+            time.monotonic() - started,
+            self.model,
+        )
+        return count
+
+    def start_polling(self) -> None:
+        """Poll for other replicas' writes until ``stop``."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._poll_loop(), name="recall-index-poll")
+
+    async def stop(self) -> None:
+        """Stop polling."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _poll_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self._config.index_poll_interval_s)
+            try:
+                await self.poll()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.warning("recall index poll failed; retrying", exc_info=True)
+
+    # --- keeping current ---------------------------------------------------------------
+
+    def observe(self, item: Mapping[str, Any]) -> None:
+        """Apply one item as written or read (a memory, or a forget marker)."""
+        if recall_feed.is_forget_marker(dict(item)):
+            at = item.get("forgotten_at")
+            moment = datetime.fromisoformat(at).timestamp() if isinstance(at, str) else math.inf
+            self.forget(recall_feed.forgotten_player(dict(item)), moment)
+            return
+        doc = to_doc(item)
+        if doc is None:
+            return
+        if doc.ttl <= time.time():
+            self.remove(doc.pk, doc.sk)  # expired (or re-read after expiry): gone
+            return
+        vector = stored_vector(item, self.model, self.index.dim) if self.index.dim else None
+        self.index.upsert(doc, vector)
+        ttl = item.get("ttl")
+        if ttl is not None:
+            self._seen_ttl[(doc.pk, doc.sk)] = int(ttl)
+
+    def observe_profile(self, profile: PlayerProfile) -> None:
+        """Apply a profile this replica just wrote (others see it through the poll)."""
+        key = profile.name.casefold()
+        self.observe(
+            {
+                **profile.model_dump(mode="json"),
+                "pk": recall_feed.player_partition(key),
+                "sk": recall_feed.PROFILE_SK,
+                "entity_type": "PLAYER",
+            }
+        )
+
+    def forget(self, player_key: str, before: float = math.inf) -> int:
+        """Drop a player's memories written up to ``before`` (all by default)."""
+        return self.index.remove_partition(recall_feed.player_partition(player_key), before)
+
+    def remove(self, pk: str, sk: str) -> None:
+        """Drop one memory."""
+        self.index.remove(pk, sk)
+        self._seen_ttl.pop((pk, sk), None)
+
+    async def poll(self) -> int:
+        """Apply what other replicas wrote since the watermark; returns items applied."""
+        now = time.time()
+        floor = int(self._watermark) - OVERLAP_S + self._min_ttl()
+        config = self._config
+        changed, profiles = await asyncio.gather(
+            recall_feed.changed_keys(self._db, config.tier_index_shards, floor),
+            recall_feed.profiles_since(self._db, config.player_index_shards, self._profile_mark),
+        )
+        fresh = {(pk, sk): ttl for pk, sk, ttl in changed if self._seen_ttl.get((pk, sk)) != ttl}
+        wanted = list(fresh)
+        expiring = self.index.expiring(self._checked_until, now)
+        wanted += [(d.pk, d.sk) for d in expiring]
+        items = await recall_feed.get_many(self._db, wanted) if wanted else []
+        for item in items + profiles:
+            self.observe(item)
+        # Remembered even for items that are not memories (sessions, idempotency records
+        # when a test shortens the memory ttls), so each is fetched once per ttl.
+        self._seen_ttl.update(fresh)
+        found = {(i["pk"], i["sk"]) for i in items}
+        for doc in expiring:
+            if (doc.pk, doc.sk) not in found:
+                self.remove(doc.pk, doc.sk)
+        self._watermark = now
+        self._checked_until = now
+        self._profile_mark = iso(datetime.fromtimestamp(now - OVERLAP_S, UTC))
+        if len(self._seen_ttl) > 2 * max(self.index.live, 1000):
+            self._seen_ttl = {k: v for k, v in self._seen_ttl.items() if k in self.index.slots}
+        return len(items) + len(profiles)
+
+    def _min_ttl(self) -> int:
+        return min(self._config.short_term_ttl, self._config.interaction_ttl)
+
+    # --- vectors -----------------------------------------------------------------------
+
+    async def vector_attributes(self, text: str) -> dict[str, Any]:
+        """The attributes that store ``text``'s vector on an item ({} without one)."""
+        vectors = await self.embedder.embed([text]) if text.strip() else None
+        if vectors is None:
+            return {}
+        return {VECTOR_ATTRIBUTE: encode_vector(vectors[0]), MODEL_ATTRIBUTE: self.model}
+
+    async def vectors_for(self, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Vector attributes for many items (reindex), in order; {} where none."""
+        texts = [embed_text(i) for i in items]
+        vectors = await self.embedder.embed(texts) if texts else None
+        if vectors is None:
+            return [{} for _ in items]
+        return [
+            {VECTOR_ATTRIBUTE: encode_vector(v), MODEL_ATTRIBUTE: self.model}
+            if text.strip() and kind_of(item) != PROFILE
+            else {}
+            for item, text, v in zip(items, texts, vectors, strict=True)
+        ]
+
+    async def reindex(
+        self, progress: Callable[[int, int], None] | None = None, batch: int = 64
+    ) -> tuple[int, int]:
+        """Give every memory without a vector of this model one; idempotent.
+
+        Returns (memories seen, vectors written). ``progress(seen, written)`` is called
+        after each batch (the CLI draws a bar with it)."""
+        if not self.index.dim:
+            return 0, 0
+        seen = written = 0
+        async for page in recall_feed.scan_memories(self._db):
+            todo = [
+                i for i in page if kind_of(i) != PROFILE and i.get(MODEL_ATTRIBUTE) != self.model
+            ]
+            seen += len(page)
+            for start in range(0, len(todo), batch):
+                chunk = todo[start : start + batch]
+                for item, attributes in zip(chunk, await self.vectors_for(chunk), strict=True):
+                    if attributes and await recall_feed.set_vector(
+                        self._db, item["pk"], item["sk"], attributes
+                    ):
+                        self.observe({**item, **attributes})
+                        written += 1
+            if progress is not None:
+                progress(seen, written)
+        return seen, written
+
+    # --- search ------------------------------------------------------------------------
+
+    async def search(
+        self, query: str, limit: int, asker: str | None = None
+    ) -> tuple[list[Hit], int]:
+        """The best ``limit`` live memories for ``query`` (asker: who is asking, a key),
+        and how many memories matched at all."""
+        parsed = analyse(query, self.index, self._names)
+        vector = None
+        if self.index.dim:
+            vectors = await self.embedder.embed([parsed.semantic_text])
+            vector = vectors[0] if vectors is not None else None
+        return rank(self.index, parsed, vector, time.time(), limit, asker)
