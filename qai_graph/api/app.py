@@ -22,6 +22,7 @@ from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.service import MemoryService
 from qai_graph.store.embedded import EmbeddedDynamo
+from qai_graph.web import graphiql_page, web_routes
 
 logger = logging.getLogger("qai_graph.api")
 
@@ -100,6 +101,7 @@ def create_app(
         allowed_origins=allowed_origins,
         max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
+    view.ide_page = graphiql_page  # served from the package: no CDN
     middleware = [Middleware(BodySizeLimit, max_bytes=config.max_body_bytes)]
     cors = [
         Middleware(
@@ -131,6 +133,7 @@ def create_app(
             WebSocketRoute("/graphql", view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            *web_routes(graphiql=show_ide, pages=config.pages_enabled),
         ],
         # CORS outermost, so a refused body still carries the CORS headers a browser needs.
         middleware=(cors if allowed_origins else []) + middleware,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from graphql import GraphQLError
@@ -199,6 +200,15 @@ class QaiGraphQL(GraphQL[GraphQLContext, None]):
                 )
             request.state.principal = principal
         return await super().run(request, context, root_value)  # type: ignore[arg-type]
+
+    ide_page: Callable[[], Response] | None = None
+    """GraphiQL's page, set by the composition root (qai_graph.web's, with no CDN)."""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The composition root's IDE page, else Strawberry's (which loads from a CDN)."""
+        if self.ide_page is not None:
+            return self.ide_page()
+        return await super().render_graphql_ide(request)
 
     def _is_ide_page(self, request: Request) -> bool:
         return bool(self.graphql_ide) and self.should_render_graphql_ide(
