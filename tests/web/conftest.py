@@ -119,9 +119,9 @@ async def open_page(browser: Browser) -> AsyncIterator[PageOpener]:
             await context.close()
 
 
-async def screenshot(page: Page, name: str) -> Path:
+async def screenshot(page: Page, name: str, *, transparent: bool = False) -> Path:
     """Save a screenshot under test-artifacts/ (gitignored) and return its path."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    await page.screenshot(path=str(path))
+    await page.screenshot(path=str(path), omit_background=transparent)
     return path
