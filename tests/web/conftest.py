@@ -65,12 +65,18 @@ class PageWatch:
 
 
 @pytest.fixture(scope="session")
-async def browser() -> AsyncIterator[Browser]:
-    """One headless chromium for the session."""
+def chromium() -> str:
+    """The system chromium's path (never a browser Playwright downloads)."""
     assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: scripts/test installs chromium"
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+async def browser(chromium: str) -> AsyncIterator[Browser]:
+    """One headless chromium for the session."""
     async with async_playwright() as pw:
         launched = await pw.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium, headless=True, args=CHROMIUM_ARGS
         )
         try:
             yield launched
@@ -105,9 +111,11 @@ async def open_page(browser: Browser) -> AsyncIterator[PageOpener]:
         page.on("websocket", lambda ws: watch.requests.append(ws.url))
         page.on(
             "console",
-            lambda message: watch.errors.append(f"{message.text} ({message.location})")
-            if message.type == "error"
-            else None,
+            lambda message: (
+                watch.errors.append(f"{message.text} ({message.location})")
+                if message.type == "error"
+                else None
+            ),
         )
         page.on("pageerror", lambda error: watch.errors.append(f"uncaught: {error}"))
         return page, watch

@@ -33,14 +33,26 @@ async def seed(running: RunningApp, extra_players: int = 0) -> None:
     subject = "PLAYER#QuantumJim"
     kept = await client.data(
         OBSERVE,
-        {"input": {"subject": subject, "content": "Loves Bell states and asks why",
-                   "category": "PREFERENCE", "confidence": 0.9}},
+        {
+            "input": {
+                "subject": subject,
+                "content": "Loves Bell states and asks why",
+                "category": "PREFERENCE",
+                "confidence": 0.9,
+            }
+        },
     )
     await client.data(PROMOTE, {"s": subject, "id": kept["storeObservation"]["id"]})
     await client.data(
         OBSERVE,
-        {"input": {"subject": subject, "content": "Solves puzzles late at night",
-                   "category": "BEHAVIORAL", "confidence": 0.4}},
+        {
+            "input": {
+                "subject": subject,
+                "content": "Solves puzzles late at night",
+                "category": "BEHAVIORAL",
+                "confidence": 0.4,
+            }
+        },
     )
 
 
@@ -70,14 +82,20 @@ async def test_dashboard_lists_players_opens_one_and_updates_live(
         long_term = detail.locator(".tier", has_text="Long-term")
         assert "Loves Bell states" in await long_term.inner_text()
         assert "90% confidence" in await long_term.inner_text()
-        assert "Solves puzzles late" in await detail.locator(".tier", has_text="Short-term").inner_text()
+        short_term = detail.locator(".tier", has_text="Short-term")
+        assert "Solves puzzles late" in await short_term.inner_text()
         assert "What is entanglement" in await detail.locator(".interaction-list").inner_text()
 
         await page.locator("#live.on").wait_for(timeout=10_000)
         await running.client.data(
             RECORD,
-            {"input": {"player": "QuantumJim", "message": "Recorded after the page loaded",
-                       "qaiResponse": "Noted, with wonder."}},
+            {
+                "input": {
+                    "player": "QuantumJim",
+                    "message": "Recorded after the page loaded",
+                    "qaiResponse": "Noted, with wonder.",
+                }
+            },
         )
         await detail.get_by_text("Recorded after the page loaded").wait_for(timeout=10_000)
         await page.locator("#total-interactions", has_text="52").wait_for(timeout=10_000)

@@ -41,9 +41,7 @@ async def test_overlay_animates_to_stage_2_within_a_second_of_the_answer(
         await overlay.and_(page.locator('[data-stage="1"]')).wait_for(timeout=10_000)
         assert await page.locator("#stage-name").inner_text() == "Wonder"
         await running.wait_for_subscribers(2, within=10)
-        background = await page.evaluate(
-            "() => getComputedStyle(document.body).backgroundColor"
-        )
+        background = await page.evaluate("() => getComputedStyle(document.body).backgroundColor")
         assert background == "rgba(0, 0, 0, 0)", "an OBS source needs a transparent page"
 
         for n in (1, 2):
