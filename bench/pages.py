@@ -10,9 +10,11 @@ contexts and reports the time from navigation start until the 50 player rows are
 DOM (a MutationObserver installed before the page's scripts). **soak** opens `--overlays`
 overlays (`minIntervalMs=1000`), records `--rate` interactions per second for
 `--minutes`, crossing the stage-2 threshold (`--stage2`) halfway, samples the API
-process's RSS every 10 s, and reports the growth after the first tenth of the run, how
-long after the crossing mutation's answer each overlay started its stage animation, and
-whether every overlay ends on the final count. Not a test: the figures go to
+process's RSS every 10 s, and reports the growth after the first tenth of the run (the
+write path is warmed first with `--warm-up` interactions, so the growth is what the
+overlays cost, not the write caches filling), how long after the crossing mutation's
+answer each overlay started its stage animation, and whether every overlay ends on the
+final count. Not a test: the figures go to
 bench/RESULTS.md by hand.
 """
 
@@ -186,8 +188,9 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
     """``args.overlays`` overlays for ``args.minutes``; RSS, stage latency, final counts."""
     duration = args.minutes * 60
     total = int(duration * args.rate)
-    stage2 = args.stage2 or max(2, total // 2)
+    stage2 = args.warm_up + (args.stage2 or max(2, total // 2))
     samples: list[tuple[float, float]] = []
+    rss_after_write_warm_up = float("nan")
     with tempfile.TemporaryDirectory() as data_dir:
         service = Service(
             data_dir,
@@ -242,6 +245,8 @@ async def soak(args: argparse.Namespace) -> dict[str, Any]:
         "minutes": args.minutes,
         "interactions": total,
         "rate_per_s": args.rate,
+        "write_warm_up": args.warm_up,
+        "rss_after_write_warm_up_mb": rss_after_write_warm_up,
         "rss_start_mb": samples[0][1],
         "rss_after_warm_up_mb": base,
         "rss_end_mb": end,
@@ -264,6 +269,7 @@ def main() -> int:
     s.add_argument("--overlays", type=int, default=10)
     s.add_argument("--rate", type=float, default=5.0, help="interactions recorded per second")
     s.add_argument("--stage2", type=int, default=0, help="stage-2 threshold (default: halfway)")
+    s.add_argument("--warm-up", type=int, default=3000, help="interactions written first")
     args = parser.parse_args()
     result = asyncio.run(paint(args) if args.command == "paint" else soak(args))
     print(json.dumps(result, indent=2))

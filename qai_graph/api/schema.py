@@ -12,6 +12,7 @@ from strawberry.types.execution import ExecutionContext
 
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.errors import ErrorCodes, log_errors
+from qai_graph.api.execution import PerEventMemoExecutionContext
 from qai_graph.api.limits import limit_extensions
 from qai_graph.api.mutations import Mutation
 from qai_graph.api.queries import Query
@@ -64,6 +65,7 @@ def build_schema(config: MemoryConfig | None = None) -> QaiSchema:
         ],
         # With introspection off, "Did you mean ...?" would leak field names.
         config=StrawberryConfig(disable_field_suggestions=hide_schema),
+        execution_context_class=PerEventMemoExecutionContext,  # a subscription leak: see there
     )
 
 

@@ -62,14 +62,10 @@ async def test_overlay_animates_to_stage_2_within_a_second_of_the_answer(
         await screenshot(page, "overlay", transparent=True)
         watch.assert_clean()
 
-
-async def test_overlay_is_configured_by_its_query_string(
-    make_config: ConfigFactory, open_page: PageOpener
-) -> None:
-    async with serve(make_config()) as running:
+        # Configured by the query string.
         page, watch = await open_page(*OVERLAY_SIZE)
         await page.goto(running.base_url + "/overlay?theme=light&show=stage,progress")
-        await page.locator('#overlay[data-stage="1"]').wait_for(timeout=10_000)
+        await page.locator('#overlay[data-stage="2"]').wait_for(timeout=10_000)
         assert await page.locator('[data-part="totals"]').is_hidden()
         assert await page.locator('[data-part="progress"]').is_visible()
         assert await page.evaluate("() => document.body.classList.contains('theme-light')")
