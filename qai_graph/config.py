@@ -81,6 +81,9 @@ class MemoryConfig(BaseSettings):
     # None: on in development mode (no keys), off when keys are configured.
     enable_introspection: bool | None = None
     graphiql: bool | None = None
+    # The /overlay and /dashboard pages (static; data only through /graphql with a key).
+    # None: on in development mode, off when keys are configured.
+    pages: bool | None = None
 
     # Operators: cross-replica events, logs, metrics, tracing (README: "Monitoring")
     events: Literal["table", "process"] = "table"  # process: one replica, no polling
@@ -147,6 +150,11 @@ class MemoryConfig(BaseSettings):
         """Introspection is on when asked, else only in development mode."""
         on = self.enable_introspection
         return self.development_mode if on is None else on
+
+    @property
+    def pages_enabled(self) -> bool:
+        """The pages are served when asked, else only in development mode."""
+        return self.development_mode if self.pages is None else self.pages
 
     @field_validator("evolution_stage_3_interactions")
     @classmethod

@@ -28,6 +28,7 @@ from qai_graph.config import MemoryConfig
 from qai_graph.mcp.http import McpHttpApp
 from qai_graph.memory.opening import open_service, uses_embedded_store
 from qai_graph.memory.service import MemoryService
+from qai_graph.web import graphiql_page, web_routes
 
 logger = logging.getLogger("qai_graph.api")
 __all__ = ["create_app", "open_service", "uses_embedded_store"]  # the last two moved to memory/
@@ -97,6 +98,7 @@ def create_app(
         Middleware(BodySizeLimit, max_bytes=config.max_body_bytes),
     ]
     telemetry = [Middleware(RequestTelemetry, metrics=metrics)]
+    view.ide_page = graphiql_page  # served from the package: no CDN
     cors = [
         Middleware(
             CORSMiddleware,
@@ -136,6 +138,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/mcp", mcp_app),
             Route("/metrics", metrics_endpoint(config, metrics), methods=["GET"]),
+            *web_routes(graphiql=show_ide, pages=config.pages_enabled),
         ],
         # CORS outermost (after the request id), so a refused body still carries the
         # CORS headers a browser needs.

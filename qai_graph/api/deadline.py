@@ -25,8 +25,8 @@ from typing import Any
 
 from graphql import ExecutionResult as CoreResult
 from graphql import FieldNode, GraphQLError, OperationType
-from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from qai_graph.api.execution import PerEventMemoExecutionContext
 from qai_graph.store.client import CALL_BUDGET_S
 
 TIMEOUT = "TIMEOUT"
@@ -43,7 +43,7 @@ def timeout_error(seconds: float) -> GraphQLError:
     )
 
 
-class DeadlineExecutor(StrawberryGraphQLCoreExecutionContext):
+class DeadlineExecutor(PerEventMemoExecutionContext):
     """graphql-core's executor with the operation deadline around each execution."""
 
     def execute_operation(self, serially: bool | None = None) -> Any:

@@ -80,7 +80,7 @@ def build_schema(
         # removes the suggestions of arguments, enum values, types and input fields).
         config=StrawberryConfig(disable_field_suggestions=hide_schema),
         # Every execution (an HTTP or WebSocket operation, a subscription event) has
-        # the operation deadline.
+        # the operation deadline; each subscription event its own memo (api/execution.py).
         execution_context_class=DeadlineExecutor,
     )
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -202,6 +203,15 @@ class QaiGraphQL(GraphQLOverHTTP, PreAuthGate, GraphQL[GraphQLContext, None]):
             request.state.principal = principal
         response: Response | WebSocket = await super().run(request, context, root_value)
         return response
+
+    ide_page: Callable[[], Response] | None = None
+    """GraphiQL's page, set by the composition root (qai_graph.web's, with no CDN)."""
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """The composition root's IDE page, else Strawberry's (which loads from a CDN)."""
+        if self.ide_page is not None:
+            return self.ide_page()
+        return await super().render_graphql_ide(request)
 
     def _is_ide_page(self, request: Request) -> bool:
         return bool(self.graphql_ide) and self.should_render_graphql_ide(

@@ -95,12 +95,17 @@ class RunningApp:
 
 
 @asynccontextmanager
-async def serve(config: MemoryConfig, **app_options: Any) -> AsyncIterator[RunningApp]:
-    """Serve ``create_app(config)`` with uvicorn in this event loop until the block ends."""
+async def serve(
+    config: MemoryConfig, port: int = 0, **app_options: Any
+) -> AsyncIterator[RunningApp]:
+    """Serve ``create_app(config)`` with uvicorn in this event loop until the block ends.
+
+    ``port`` 0 picks a free one; a given port lets a test restart the service in place.
+    """
     app = create_app(config, **app_options)
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
