@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from api_harness import ConfigFactory, RunningApp, serve
-from conftest import PageOpener, screenshot
+from web_harness import PageOpener, screenshot
 
 from qai_graph.api.auth import new_key
 
@@ -70,24 +70,24 @@ async def test_dashboard_lists_players_opens_one_and_updates_live(
         page, watch = await open_page(1920, 1080)
         await page.goto(running.base_url + "/dashboard")
         rows = page.locator(".player-row")
-        await rows.first.wait_for(timeout=10_000)
+        await rows.first.wait_for(timeout=30_000)
         first_page = await page.locator(".player-name").all_inner_texts()
         assert first_page[:3] == ["QuantumJim", "Bloch", "Ada"], "most recently seen first"
         assert len(first_page) == 50
         assert await page.locator("#stage-name").inner_text() == "Wonder"
 
         await page.get_by_role("button", name="Next page of players").click()
-        await page.locator("#players-range", has_text="51").wait_for(timeout=10_000)
+        await page.locator("#players-range", has_text="51").wait_for(timeout=30_000)
         second_page = await page.locator(".player-name").all_inner_texts()
         assert len(second_page) == 1 and second_page[0].startswith("Lurker")
         assert len(set(first_page + second_page)) == 51
         assert await page.get_by_role("button", name="Next page of players").is_disabled()
         await page.get_by_role("button", name="Previous page of players").click()
-        await page.locator(".player-name", has_text="QuantumJim").wait_for(timeout=10_000)
+        await page.locator(".player-name", has_text="QuantumJim").wait_for(timeout=30_000)
 
         await page.get_by_role("button", name="Open QuantumJim").click()
         detail = page.locator("#player")
-        await detail.get_by_role("heading", name="QuantumJim").wait_for(timeout=10_000)
+        await detail.get_by_role("heading", name="QuantumJim").wait_for(timeout=30_000)
         long_term = detail.locator(".tier", has_text="Long-term")
         assert "Loves Bell states" in await long_term.inner_text()
         assert "90% confidence" in await long_term.inner_text()
@@ -95,7 +95,7 @@ async def test_dashboard_lists_players_opens_one_and_updates_live(
         assert "Solves puzzles late" in await short_term.inner_text()
         assert "What is entanglement" in await detail.locator(".interaction-list").inner_text()
 
-        await page.locator("#live.on").wait_for(timeout=10_000)
+        await page.locator("#live.on").wait_for(timeout=30_000)
         await running.client.data(
             RECORD,
             {
@@ -106,12 +106,12 @@ async def test_dashboard_lists_players_opens_one_and_updates_live(
                 }
             },
         )
-        await detail.get_by_text("Recorded after the page loaded").wait_for(timeout=10_000)
-        await page.locator("#total-interactions", has_text="52").wait_for(timeout=10_000)
+        await detail.get_by_text("Recorded after the page loaded").wait_for(timeout=30_000)
+        await page.locator("#total-interactions", has_text="52").wait_for(timeout=30_000)
 
         await page.get_by_label("Search QAI's memories").fill("QuantumJim Bell states")
         await page.get_by_role("button", name="Search", exact=True).click()
-        await page.locator("#memory-list", has_text="Loves Bell states").wait_for(timeout=10_000)
+        await page.locator("#memory-list", has_text="Loves Bell states").wait_for(timeout=30_000)
         await asyncio.sleep(0.3)  # the progress bar's transition
         await screenshot(page, "dashboard")
 
@@ -145,17 +145,17 @@ async def test_dashboard_needs_a_key_when_keys_are_configured(
         assert not body.get("errors"), body
         page, watch = await open_page(1280, 720)
         await page.goto(running.base_url + "/dashboard")
-        await page.get_by_label("Reader API key").wait_for(timeout=10_000)
+        await page.get_by_label("Reader API key").wait_for(timeout=30_000)
         assert await page.locator("#layout").is_hidden()
         assert "SecretViewer" not in await page.content()
 
         await page.get_by_label("Reader API key").fill(reader)
         await page.get_by_role("button", name="Save key").click()
-        await page.locator("#layout").wait_for(timeout=10_000)
-        await page.locator("#live.on").wait_for(timeout=10_000)
-        await page.locator(".player-name", has_text="SecretViewer").wait_for(timeout=10_000)
+        await page.locator("#layout").wait_for(timeout=30_000)
+        await page.locator("#live.on").wait_for(timeout=30_000)
+        await page.locator(".player-name", has_text="SecretViewer").wait_for(timeout=30_000)
         await page.reload()
-        await page.locator(".player-name", has_text="SecretViewer").wait_for(timeout=10_000)
+        await page.locator(".player-name", has_text="SecretViewer").wait_for(timeout=30_000)
         assert await page.get_by_label("Reader API key").is_hidden(), "the key was kept"
         # The refused first request (401) is the only error the browser logs.
         watch.assert_clean(allow_errors=("status of 401",))

@@ -6,8 +6,8 @@ import re
 
 import httpx
 from api_harness import ConfigFactory, serve
-from conftest import PageOpener, screenshot
 from playwright.async_api import Page
+from web_harness import PageOpener, screenshot
 
 RECORD = """mutation($input: RecordInteractionInput!) {
   recordInteraction(input: $input) { evolution { totalInteractions } }
@@ -59,7 +59,7 @@ async def test_graphiql_runs_a_query_and_a_subscription_offline(
         await page.wait_for_function(
             "() => document.querySelector('.graphiql-response .CodeMirror')"
             ".CodeMirror.getValue().includes('Wonder')",
-            timeout=10_000,
+            timeout=30_000,
         )
         assert '"totalInteractions": 0' in await response_text(page)
 
@@ -77,7 +77,7 @@ async def test_graphiql_runs_a_query_and_a_subscription_offline(
         await page.wait_for_function(
             "() => document.querySelector('.graphiql-response .CodeMirror')"
             ".CodeMirror.getValue().includes('\"totalInteractions\": 1')",
-            timeout=10_000,
+            timeout=30_000,
         )
         await screenshot(page, "graphiql")
         watch.assert_clean()
