@@ -46,7 +46,11 @@ SEMANTIC_WEIGHT = 0.35  # of relevance, when vectors exist (lexical keeps the re
 SEMANTIC_FLOOR = 0.35  # cosine below which a memory is not related in meaning
 EXPANSION_WEIGHT = 0.5  # a thesaurus neighbour counts half a word of the query
 REPAIR_WEIGHT = 0.8  # a repaired typo counts nearly as the word meant
-NAME_BOOST = 0.45
+# A player named exactly is the strongest sign of whom a question is about: their memories
+# must outrank other players' memories that merely share an incidental word ("qai",
+# "chat", "level"). Relevance is normalised to [0, 1], so 0.75 lets only a far better
+# lexical or semantic match about someone else stay above them.
+NAME_BOOST = 0.75
 PROFILE_SHARE = 0.8  # a named player's profile must still match the question to lead
 ASKER_BOOST = 0.08
 SELF_BOOST = 0.45  # "what did I say": the asker is named
