@@ -93,6 +93,20 @@ def test_the_newer_observation_of_a_topic_ranks_above_the_older() -> None:
     assert top(index, "does bo still mix up control and target on cnot")[:2] == ["new", "old"]
 
 
+def test_a_recorded_change_answers_a_question_on_the_current_state_in_other_words() -> None:
+    index = build(
+        profile("Vex"),
+        observation("old", "PLAYER#vex", "Treats the Hadamard like a NOT gate", days=18),
+        observation("new", "PLAYER#vex", "Uses H properly now for superposition", days=1),
+        observation("golf", "PLAYER#vex", "Came last in circuit golf this month", days=0.5),
+        observation("ivy", "PLAYER#ivy", "Treats the Hadamard like a NOT gate too", days=2),
+    )
+    # "still": the current state, so the change recorded since outranks what it replaced.
+    assert top(index, "does @vex still think hadamard is a not gate")[:2] == ["new", "old"]
+    # Without asking about now, the matching observation leads as before.
+    assert top(index, "did @vex think hadamard is a not gate")[0] == "old"
+
+
 def test_typos_are_repaired_against_the_vocabulary() -> None:
     index = build(
         observation("t", "GENERAL", "Teleportation is the hardest level"),

@@ -124,6 +124,13 @@ WHO_CUES = frozenset(
     ["who", "whos", "anyone", "anybody", "someone", "somebody", "which", "chatter", "viewer"]
 )
 SELF_CUES = frozenset(["i", "me", "my", "mine", "myself", "im", "ive"])
+# "does X still ...", "X anymore?": the asker wants the current state, so an observation
+# that records a change ("now ...", "no longer ...") outranks what it replaced, even in
+# other words ("uses H properly now" for "still thinks hadamard is a not gate").
+CURRENT_CUES = frozenset(["still", "anymore", "nowadays", "currently", "lately", "now", "ever"])
+CHANGE_MARKERS = frozenset(
+    ["now", "nowadays", "anymore", "longer", "finally", "stopped", "switched", "lately"]
+)
 
 
 @dataclass
@@ -183,6 +190,8 @@ def analyse(query: str, index: MemoryIndex, finder: NameFinder) -> Query:
         cues.add("who")
     if folded & SELF_CUES:
         cues.add("self")
+    if folded & CURRENT_CUES:
+        cues.add("current")
     kept = [w for w in words(query) if w not in used and w not in STOPWORDS]
     return Query(weighted.weights, named, cues, set(base), " ".join(kept) or query.strip())
 
@@ -251,7 +260,7 @@ def rank(
         for i in pool
         if (doc := index.docs[int(cand[i])]) is not None
     ]
-    _supersede(hits, index, query)
+    _supersede(hits, index, query, _updates(index, query, asker))
     hits.sort(key=lambda h: (-h.score, -h.doc.timestamp))
     return hits[:limit], matched
 
@@ -281,6 +290,23 @@ def _intent(index: MemoryIndex, query: Query, cand: npt.NDArray[np.int64]) -> F3
     return lift
 
 
+def _updates(index: MemoryIndex, query: Query, asker: str | None) -> set[tuple[str, str]]:
+    """Observations that record a change ("now ...", "no longer ..."), about the players a
+    question on the current state ("still", "anymore") is about."""
+    if "current" not in query.cues:
+        return set()
+    about = {key for key, share in query.named.items() if share >= PARTIAL_NAME * 0.5}
+    if asker and "self" in query.cues:
+        about.add(asker)
+    return {
+        (doc.pk, doc.sk)
+        for slot in index.slots_of(sorted(about), players=True)
+        if (doc := index.docs[slot]) is not None
+        and doc.kind == OBSERVATION
+        and CHANGE_MARKERS & set(words(doc.text))
+    }
+
+
 def _secondary(index: MemoryIndex, now: float, cand: npt.NDArray[np.int64]) -> F32:
     age_days = np.maximum(now - index.column("ts")[cand], 0.0) / 86400.0
     recency = np.power(0.5, age_days / RECENCY_HALF_LIFE_DAYS)
@@ -296,8 +322,14 @@ def _secondary(index: MemoryIndex, now: float, cand: npt.NDArray[np.int64]) -> F
     return result
 
 
-def _supersede(hits: Sequence[Hit], index: MemoryIndex, query: Query) -> None:
+def _supersede(
+    hits: Sequence[Hit], index: MemoryIndex, query: Query, updates: set[tuple[str, str]]
+) -> None:
     """Lift each observation above older observations of its subject on the same topic.
+
+    An ``update`` (a change recorded about a player the question asks the current state
+    of) replaces any older observation of theirs that the question matched, whatever its
+    words: "uses H properly now" answers "does she still treat H as a NOT gate".
 
     Lifts are computed from the scores before any lift, so they never chain.
     """
@@ -310,7 +342,10 @@ def _supersede(hits: Sequence[Hit], index: MemoryIndex, query: Query) -> None:
             if newer.doc.subject != older.doc.subject:
                 continue
             target = before[id(older)] + SUPERSEDE_MARGIN
-            if newer.score < target and _same_topic(older.doc, newer.doc, index, query):
+            if newer.score >= target:
+                continue
+            update = (newer.doc.pk, newer.doc.sk) in updates and older.lexical > 0
+            if update or _same_topic(older.doc, newer.doc, index, query):
                 newer.score = target
 
 
