@@ -15,6 +15,8 @@ from typing import Any, Protocol
 _SAID = re.compile(r'^- They said: "(.*)"$', re.MULTILINE)
 _OBSERVED = re.compile(r'^- I observed: "(.*?)"', re.MULTILINE)
 _TIMES = re.compile(r"^- We have interacted (\d+) times?$", re.MULTILINE)
+# The session's exchanges, oldest first, under "## This Conversation" (each appears once).
+_CONVERSATION = re.compile(r'^- (.+?) said: "(.*)"$', re.MULTILINE)
 MAX_TOKENS = 300
 
 
@@ -36,7 +38,9 @@ class OfflineModel:
 
     async def reply(self, system_prompt: str, player: str, message: str) -> str:
         """Greets a new player; quotes what a known one said last, and an observation."""
-        said = _SAID.findall(system_prompt)
+        # What the player said last in this conversation, else the newest remembered line.
+        said = [text for who, text in _CONVERSATION.findall(system_prompt) if who == player]
+        said = said[-1:] or _SAID.findall(system_prompt)
         observed = _OBSERVED.findall(system_prompt)
         times = _TIMES.search(system_prompt)
         if not said:
