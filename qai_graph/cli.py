@@ -1,5 +1,5 @@
-"""The ``qai-graph`` command: serve | mcp | chat | create-table | consolidate | export-schema
-| api-key."""
+"""The ``qai-graph`` command: serve | mcp | chat | create-table | consolidate | reindex |
+export-schema | api-key (and emulator | export | import, from cli_store.py)."""
 
 from __future__ import annotations
 
@@ -137,9 +137,8 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
         logger.warning("development mode: no API keys, everything is open (loopback only)")
 
     app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
-    # uvicorn turns SIGINT/SIGTERM into a lifespan shutdown, which stops the embedded
-    # store, which writes its last snapshot.
-    # uvicorn.run plus WebSockets closed with 1001 when stopping (api/shutdown.py).
+    # uvicorn turns SIGINT/SIGTERM into a drain, then a lifespan shutdown that stops the
+    # embedded store; run_server adds WebSockets closed with 1001 (api/shutdown.py).
     run_server(
         app,
         host=args.host,
