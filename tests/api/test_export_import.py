@@ -47,12 +47,16 @@ async def _readme_answers(config: MemoryConfig) -> dict[str, Any]:
     variables = {
         "Prompt": {"player": "QuantumJim", "session": "stream-1", "game": {"world": [3, 1]}},
         "Dashboard": {"after": None},
+        "Recall": {"q": "why before how", "who": "QuantumJim"},
     }
     answers = {}
     async with serve(config) as app:
         for query in queries:
             name = query.split("(", 1)[0].split("{", 1)[0].split()[-1]
             answers[name] = await app.client.data(query, variables[name])
+    for memory in answers.get("Recall", {}).get("recall", {}).get("memories", []):
+        # Recency is measured from now: seconds apart, the same memory scores a hair apart.
+        memory["score"] = round(memory["score"], 3)
     return answers
 
 
