@@ -8,6 +8,7 @@ import time
 from collections import Counter
 from typing import Any
 
+import httpx
 import pytest
 from api_harness import ConfigFactory, GraphQLClient, serve
 from faults import ErrorInjector, throttling
@@ -18,7 +19,7 @@ CLIENTS = 20
 PER_CLIENT = 100
 PLAYERS = 10  # two bots per player, so partitions are contended
 THROTTLE_EVERY = 20  # every 20th TransactWriteItems attempt is throttled
-BUDGET_S = 90.0  # a bound, not a benchmark (the emulator serialises requests)
+BUDGET_S = 240.0  # a bound, not a benchmark (the emulator serialises requests; CI is shared)
 
 RECORD = """
 mutation Record($input: RecordInteractionInput!) {
@@ -28,9 +29,14 @@ mutation Record($input: RecordInteractionInput!) {
 
 
 async def send(client: GraphQLClient, variables: dict[str, Any], stats: Counter[str]) -> Any:
-    """One request, as a bot does it: on STORE_UNAVAILABLE or TIMEOUT, retry with the same key."""
+    """One request, as a bot does it: on STORE_UNAVAILABLE, TIMEOUT or no answer at all
+    (its HTTP client gave up), retry with the same key."""
     for _ in range(10):
-        body = await client.execute(RECORD, variables)
+        try:
+            body = await client.execute(RECORD, variables)
+        except httpx.TransportError:  # the reply was lost: the same key makes a retry safe
+            stats["transport_retries"] += 1
+            continue
         if not body.get("errors"):
             return body["data"]["recordInteraction"]
         code = body["errors"][0]["extensions"]["code"]
@@ -97,7 +103,9 @@ async def test_load_with_retries_and_throttling(
     assert per_player == {f"Bot{p}": expected // PLAYERS for p in range(PLAYERS)}
     assert set(stored.values()) == {expected // PLAYERS}
     assert stats["retried_with_same_key"] == expected // 5
-    assert stats["replayed"] == stats["retried_with_same_key"]
+    # Each retry with the same key is a replay; a retry after a lost reply may be one too.
+    extra = stats["transport_retries"]
+    assert stats["retried_with_same_key"] <= stats["replayed"] <= stats["retried_with_same_key"] + extra
     assert injector.total > 0
     figures = {
         "requests": stats["requests"],
