@@ -109,6 +109,9 @@ class MemoryConfig(BaseSettings):
     recall_max_query_chars: int = Field(500, ge=10, le=2000)
     # How often the recall index reads what other replicas wrote (its staleness bound).
     index_poll_interval_s: float = Field(1.0, gt=0, le=60)
+    # It reads only while searches come: it polls for this long after the last one; the
+    # first search after a longer pause catches up first (an idle replica reads nothing).
+    index_active_s: float = Field(10.0, gt=0, le=3600)
 
     @model_validator(mode="before")
     @classmethod

@@ -115,8 +115,10 @@ def create_app(
             memory = service
             if memory is None:
                 memory = await open_service(config, stack, store_timing=metrics.store_timing)
-            memory.store.observers.append(metrics.dynamodb_call)
-            stack.callback(memory.store.observers.remove, metrics.dynamodb_call)
+            # The recall index reads through a client of its own; both are counted.
+            for client in (memory.store, memory.recall_index.db):
+                client.observers.append(metrics.dynamodb_call)
+                stack.callback(client.observers.remove, metrics.dynamodb_call)
             bus = make_event_bus(config, memory, counter=metrics, on_read=metrics.feed_read)
             metrics.subscriptions.set_function(lambda: bus.subscriber_count)
             await bus.start()

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
@@ -68,38 +69,49 @@ async def scan_memories(
 async def changed_keys(
     db: DynamoClient, index_shards: int, ttl_floor: int
 ) -> list[tuple[str, str, int]]:
-    """(pk, sk, ttl) of short-term items whose ttl is at or after ``ttl_floor``."""
-    found: list[tuple[str, str, int]] = []
-    for tier_pk in keys.tier_index_pks(index_shards):
+    """(pk, sk, ttl) of short-term items whose ttl is at or after ``ttl_floor``; the
+    shards are read concurrently (a catch-up before a search waits for them)."""
+
+    async def shard(tier_pk: str) -> list[tuple[str, str, int]]:
         expr = Expr()
-        async for page in db.query_all(
-            IndexName=MEMORY_TIER_INDEX,
-            KeyConditionExpression=(
-                f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
-                f"{expr.name('ttl')} >= {expr.value(ttl_floor)}"
-            ),
-            ProjectionExpression=", ".join(expr.name(a) for a in ("pk", "sk", "ttl")),
-            **expr.params(),
-        ):
-            found.extend((i["pk"], i["sk"], int(i["ttl"])) for i in page)
-    return found
+        return [
+            (i["pk"], i["sk"], int(i["ttl"]))
+            async for page in db.query_all(
+                IndexName=MEMORY_TIER_INDEX,
+                KeyConditionExpression=(
+                    f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
+                    f"{expr.name('ttl')} >= {expr.value(ttl_floor)}"
+                ),
+                ProjectionExpression=", ".join(expr.name(a) for a in ("pk", "sk", "ttl")),
+                **expr.params(),
+            )
+            for i in page
+        ]
+
+    shards = await asyncio.gather(*(shard(pk) for pk in keys.tier_index_pks(index_shards)))
+    return [found for one in shards for found in one]
 
 
 async def profiles_since(db: DynamoClient, index_shards: int, since: str) -> list[dict[str, Any]]:
     """Profiles last seen at or after ``since`` (an ISO time), from the entity-type index."""
-    found: list[dict[str, Any]] = []
-    for type_pk in keys.player_index_pks(index_shards):
+
+    async def shard(type_pk: str) -> list[dict[str, Any]]:
         expr = Expr()
-        async for page in db.query_all(
-            IndexName=ENTITY_TYPE_INDEX,
-            KeyConditionExpression=(
-                f"{expr.name('type_pk')} = {expr.value(type_pk)} AND "
-                f"{expr.name('type_sk')} >= {expr.value(since)}"
-            ),
-            **expr.params(),
-        ):
-            found.extend(page)
-    return found
+        return [
+            item
+            async for page in db.query_all(
+                IndexName=ENTITY_TYPE_INDEX,
+                KeyConditionExpression=(
+                    f"{expr.name('type_pk')} = {expr.value(type_pk)} AND "
+                    f"{expr.name('type_sk')} >= {expr.value(since)}"
+                ),
+                **expr.params(),
+            )
+            for item in page
+        ]
+
+    shards = await asyncio.gather(*(shard(pk) for pk in keys.player_index_pks(index_shards)))
+    return [item for one in shards for item in one]
 
 
 async def get_many(db: DynamoClient, wanted: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -188,3 +188,20 @@ async def test_consolidation_trims_leave_the_index(make_service) -> None:  # typ
     await memory.consolidate_memories()
     prompt = await memory.build_system_prompt(message="how does kit build ghz states")
     assert "fast now" in prompt and "slowly" not in prompt
+
+
+async def test_an_idle_index_reads_nothing_and_the_next_search_catches_up(make_service) -> None:  # type: ignore[no-untyped-def]
+    writer: MemoryService = await make_service()
+    reader: MemoryService = await make_service(index_poll_interval_s=0.2, index_active_s=0.6)
+    calls: list[str] = []
+    reader.recall_index.db.observers.append(lambda api, outcome, seconds: calls.append(api))
+    await reader.recall("anything at all")  # active: it polls for 0.6 s after this
+    await asyncio.sleep(1.0)
+    calls.clear()
+    await asyncio.sleep(1.0)
+    assert calls == [], "an idle replica's index must not read the table"
+    await writer.store_observation("GENERAL", "Chat cheers with the qubit emote", "social")
+    # The first search after the pause reads what the other replica wrote before answering.
+    result = await reader.recall("how does chat cheer")
+    assert [m.content for m in result.memories] == ["Chat cheers with the qubit emote"]
+    assert "Query" in calls

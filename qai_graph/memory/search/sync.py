@@ -3,13 +3,15 @@
 Freshness, by source of change:
 - this replica's writes: applied synchronously, before the write returns
   (``observe``/``forget``), so a replica always recalls what it just stored;
-- other replicas' writes: a poll every ``index_poll_interval_s`` (1 s by default, so
-  the staleness bound is about 1 s plus the index's own lag, well under 2 s) reads
-  the memory-tier index for ttl >= watermark + min(ttls) - overlap (see
-  ``store.recall_feed``), then fetches only keys it has not seen with that ttl, plus
-  the profiles whose last-seen moved. Idle cost per replica: ``index_shards`` (4)
-  tier-index Queries and 4 entity-index Queries per interval, each returning nothing:
-  about 8 requests/s, ~0.5 RRU each (eventually consistent), ~$0.09 a day on demand;
+- other replicas' writes: read on demand. While the replica is answering searches
+  (one in the last ``index_active_s``, 10 s by default) a poll every
+  ``index_poll_interval_s`` (1 s) reads the memory-tier index for
+  ttl >= watermark + min(ttls) - overlap (see ``store.recall_feed``), then fetches only
+  keys it has not seen with that ttl, plus the profiles whose last-seen moved. A search
+  that finds the last poll older than twice the interval (the replica was idle) first
+  catches up itself, so no answer is staler than ~2 s. An idle replica reads nothing
+  (issue 13: 0 requests without traffic); an active one makes ``tier_index_shards`` +
+  ``player_index_shards`` Queries (5 by default) a second, concurrently, ~0.5 RRU each;
 - expiry: every read filters ttl <= now out; the poll then re-reads memories whose
   indexed ttl has just passed (a promotion elsewhere removes the ttl, and the index
   must not lose a long-term memory) and drops those still expired or gone;
@@ -68,7 +70,15 @@ class RecallIndex:
         self._profile_mark = ""
         self._checked_until = 0.0
         self._task: asyncio.Task[None] | None = None
+        self._poll_lock = asyncio.Lock()
+        self._polled_at = -math.inf  # monotonic start of the last poll that succeeded
+        self._searched_at = -math.inf  # monotonic time of the last search
         self.ready = False
+
+    @property
+    def db(self) -> DynamoClient:
+        """The index's own DynamoDB client (the API counts its calls in /metrics)."""
+        return self._db
 
     @property
     def model(self) -> str:
@@ -88,6 +98,7 @@ class RecallIndex:
     async def build(self) -> int:
         """Read every memory from the table (paged), logging progress; returns the count."""
         started = time.monotonic()
+        self._polled_at = started
         self._watermark = time.time()
         self._checked_until = self._watermark
         self._profile_mark = iso(datetime.fromtimestamp(self._watermark - OVERLAP_S, UTC))
@@ -124,12 +135,34 @@ class RecallIndex:
     async def _poll_loop(self) -> None:
         while True:
             await asyncio.sleep(self._config.index_poll_interval_s)
+            if time.monotonic() - self._searched_at > self._config.index_active_s:
+                continue  # idle: nobody would see the news, so read nothing
             try:
-                await self.poll()
+                await self._poll_once(self._polled_at)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.warning("recall index poll failed; retrying", exc_info=True)
+
+    async def _poll_once(self, seen: float) -> None:
+        """Poll unless another poll finished after ``seen`` (then that one serves)."""
+        async with self._poll_lock:
+            if self._polled_at == seen:
+                await self.poll()
+
+    async def catch_up(self) -> None:
+        """Before a search: mark the replica active, and poll first when the last poll
+        is older than the staleness bound (the replica was idle). A failed catch-up is
+        logged and the search answers from what the index has."""
+        now = time.monotonic()
+        self._searched_at = now
+        seen = self._polled_at
+        if not self.ready or now - seen <= 2 * self._config.index_poll_interval_s:
+            return
+        try:
+            await self._poll_once(seen)
+        except Exception:
+            logger.warning("recall index catch-up failed; answering from the index", exc_info=True)
 
     # --- keeping current ---------------------------------------------------------------
 
@@ -175,6 +208,7 @@ class RecallIndex:
 
     async def poll(self) -> int:
         """Apply what other replicas wrote since the watermark; returns items applied."""
+        started = time.monotonic()
         now = time.time()
         floor = int(self._watermark) - OVERLAP_S + self._min_ttl()
         config = self._config
@@ -197,6 +231,7 @@ class RecallIndex:
             if (doc.pk, doc.sk) not in found:
                 self.remove(doc.pk, doc.sk)
         self._watermark = now
+        self._polled_at = started
         self._checked_until = now
         self._profile_mark = iso(datetime.fromtimestamp(now - OVERLAP_S, UTC))
         if len(self._seen_ttl) > 2 * max(self.index.live, 1000):
@@ -262,6 +297,7 @@ class RecallIndex:
     ) -> tuple[list[Hit], int]:
         """The best ``limit`` live memories for ``query`` (asker: who is asking, a key),
         and how many memories matched at all."""
+        await self.catch_up()
         parsed = analyse(query, self.index, self._names)
         vector = None
         if self.index.dim:
