@@ -38,15 +38,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from moto.moto_server.werkzeug_app import (
-    DomainDispatcherApplication,
-    MotoRequestHandler,
-    create_backend_app,
-)
-from werkzeug.serving import ThreadedWSGIServer, make_server
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
 from qai_graph.store.emulator import journal, patches, snapshot
 from qai_graph.store.emulator.guard import StoreGuard, WsgiApp
+from qai_graph.store.emulator.http import HttpServer
 from qai_graph.store.emulator.journal import Journal, JournalError
 from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME, SnapshotError
 from qai_graph.store.emulator.tokens import TOKENS
@@ -54,10 +50,9 @@ from qai_graph.store.emulator.wire import WireCaller, WireError
 
 logger = logging.getLogger("qai_graph.emulator")
 
-# werkzeug listens with a backlog of 128 and closes every connection after its
-# response, so a burst of clients reconnecting overflows the accept queue; the kernel
-# then drops SYNs and clients retry after 1 s, 3 s, 7 s. The kernel caps this at
-# net.core.somaxconn.
+# A burst of clients connecting at once (32 load-test clients, each with a pool) must not
+# overflow the accept queue: the kernel then drops SYNs and clients retry after 1 s, 3 s,
+# 7 s. The kernel caps this at net.core.somaxconn.
 LISTEN_BACKLOG = 4096
 # Compact once the journal holds this share of the snapshot's size (or MAX bytes), so
 # replay at start stays a fraction of the snapshot's own load time.
@@ -67,13 +62,6 @@ MAX_JOURNAL_BYTES = 64 * 1024 * 1024
 # also bounded in records: ~1,000 replay in a few seconds whatever the store's size.
 MAX_JOURNAL_RECORDS = 1000
 _PROGRESS_S = 2.0
-
-
-class _QuietHandler(MotoRequestHandler):
-    """Moto's request handler without a log line per request (nobody reads them)."""
-
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        return
 
 
 @dataclass
@@ -346,10 +334,8 @@ def serve(
         store_journal.records_since_rotation = restored.replayed
     guard = StoreGuard(app, store_journal, restored.seq)
     guard.dirty = restored.replayed > 0
-    ThreadedWSGIServer.request_queue_size = LISTEN_BACKLOG
-    server = make_server(host, port, guard, threaded=True, request_handler=_QuietHandler)
-    # A short poll interval: shutdown() waits for it, and stop waits for shutdown().
-    threading.Thread(target=server.serve_forever, args=(0.1,), name="serve", daemon=True).start()
+    server = HttpServer(guard, host, port, LISTEN_BACKLOG)
+    server.start()
     compactor = None
     if data_dir is not None:
         compactor = Compactor(data_dir / SNAPSHOT_NAME, guard, compact_after_bytes)
@@ -357,7 +343,7 @@ def serve(
             target=compactor.run, args=(interval, stop), name="compact", daemon=True
         )
         compactor_thread.start()
-    endpoint = f"http://{host}:{server.server_port}"
+    endpoint = f"http://{host}:{server.port}"
     announce(endpoint, restored)
 
     while not stop.wait(0.5):  # a timeout keeps the main thread responsive to signals
@@ -375,7 +361,6 @@ def serve(
             snapshot.write(compactor.path, snapshot.freeze(guard.seq))
     if store_journal is not None:
         store_journal.close()
-    server.server_close()
     logger.info("embedded DynamoDB at %s stopped", endpoint)
     return 0
 

@@ -19,7 +19,11 @@
    parameters gets IdempotentParameterMismatchException. moto ignores the token, so a
    botocore retry after a lost answer was applied twice (a counter counted twice).
 
-Patches 1-5 keep moto's answers the same and 6 makes them DynamoDB's; the integration
+7. Moto's dispatch remembers what never changes: which backend serves a host (moto
+   lists its package directory, ~60 ``stat`` calls, on every request to find out) and
+   which actions a response class has (``inspect.getmembers`` per request).
+
+Patches 1-5 and 7 keep moto's answers the same and 6 makes them DynamoDB's; the integration
 tests run against the patched emulator, and DynamoDB itself needs none of this.
 """
 
@@ -27,11 +31,14 @@ from __future__ import annotations
 
 import base64
 import copy
+import functools
 import json
 from datetime import datetime
 from typing import Any
 
+import moto.core.responses as moto_responses
 from moto.core.responses import ActionResult
+from moto.core.utils import method_names_from_class as _method_names_from_class
 from moto.dynamodb.comparisons import get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
@@ -47,6 +54,7 @@ from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 from moto.dynamodb.models.table import Table
 from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
 from qai_graph.store.emulator.tokens import TOKENS, digest
 
@@ -225,6 +233,8 @@ def execute_result(self: Any, context: Any) -> Any:
 
 def apply() -> None:
     """Install the patches into this process's moto."""
+    DomainDispatcherApplication.get_backend_for_host = backend_for_host  # type: ignore[method-assign]
+    setattr(moto_responses, "method_names_from_class", method_names_from_class)  # noqa: B010
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
@@ -234,6 +244,34 @@ def apply() -> None:
     Table.delete_item = table_delete_item  # type: ignore[method-assign]
     DynamoHandler.transact_write_items = handler_transact_write_items  # type: ignore[method-assign]
     _ = ConditionalCheckFailed  # imported to fail fast if moto renames its exceptions
+
+
+# -- 7. dispatch answers remembered ------------------------------------------------------
+
+_backend_for_host = DomainDispatcherApplication.get_backend_for_host
+_BACKENDS: dict[str | None, Any] = {}
+_MAX_HOSTS = 1000  # hosts come from clients' signatures (regions): bounded all the same
+
+
+def backend_for_host(self: Any, host: str | None) -> Any:
+    """Moto's backend for a host, looked up once per host."""
+    try:
+        return _BACKENDS[host]
+    except KeyError:
+        found = _backend_for_host(self, host)
+        if len(_BACKENDS) < _MAX_HOSTS:
+            _BACKENDS[host] = found
+        return found
+
+
+@functools.cache
+def _action_names(clazz: type) -> frozenset[str]:
+    return frozenset(_method_names_from_class(clazz))
+
+
+def method_names_from_class(clazz: object) -> frozenset[str]:
+    """The action methods of a response class (moto only tests membership)."""
+    return _action_names(clazz if isinstance(clazz, type) else type(clazz))
 
 
 # -- 6. client request tokens --------------------------------------------------------------
