@@ -164,9 +164,21 @@ class InteractionRecorder:
                         self._config.tier_index_shards,
                     )
                 )
+            # The session's exchange joins the transaction when this replica knows the
+            # session's version (the bot's systemPrompt just read it): no read, no second
+            # wave, and a replayed request cannot append it twice.
+            in_session = (
+                self._working.exchange_in_transaction(session_id, display, said or "", reply)
+                if session_id
+                else None
+            )
+            if in_session is not None:
+                items.append(in_session[0])
             # What the answer needs is read alongside the write, in one wave; the marker
             # tells each read whether it saw the write (see _after_interaction).
-            reads = asyncio.ensure_future(self._read_alongside(key, session_id, full=full))
+            reads = asyncio.ensure_future(
+                self._read_alongside(key, session_id if in_session is None else None, full=full)
+            )
             try:
                 # One transaction: the interaction, the player's counter and evolution's
                 # counter move together or not at all, so counters equal what is stored.
@@ -180,19 +192,31 @@ class InteractionRecorder:
                     if replayed is not None:
                         return await self._replayed(Interaction.model_validate(replayed), key)
                     continue
+                stale_session = in_session is not None and exc.failed(len(items) - 1)
+                if stale_session and session_id:
+                    self._working.forget_copy(session_id)  # the next attempt reads it
                 if exc.failed(1):
                     await self._create_player(display, key)
                     continue
-                if exc.failed(0):
+                if exc.failed(0) or stale_session:
                     continue
                 raise
+            if in_session is not None and session_id:
+                self._working.remember(session_id, in_session[1], in_session[2])
             if self._recall is not None:
                 shards = self._config.tier_index_shards
                 self._recall.observe(
                     {**interactions.interaction_item(interaction, key, shards), **vector}
                 )
             return await self._after_interaction(
-                interaction, key, display, said or "", reply, session_id, reads, full=full
+                interaction,
+                key,
+                display,
+                said or "",
+                reply,
+                session_id if in_session is None else None,  # else written already
+                reads,
+                full=full,
             )
         raise Conflict("could not record the interaction; retry")
 

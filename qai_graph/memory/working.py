@@ -3,12 +3,19 @@
 Sessions live in the table so every replica and every restart sees them. Their expiry
 slides: each write sets ``ttl`` to the last activity plus ``session_ttl``, so an active
 session never dies mid-conversation (the seed counted from the session's start).
+
+Each replica remembers the sessions it last read or wrote (and their versions), so the
+bot loop's ``recordInteraction`` can append its exchange inside the interaction's own
+transaction, right after the ``systemPrompt`` that read the session, without reading it
+again. The version condition makes a stale copy (another replica wrote since) a
+cancelled transaction and a retry that reads, never a lost message.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -25,6 +32,7 @@ MAX_MESSAGE_CHARS = 4000
 MAX_PENDING_QUESTIONS = 20
 _WRITE_ATTEMPTS = 25
 _EDITABLE = {"player", "current_topic", "pending_questions"}
+RECENT_SESSIONS = 1024  # sessions whose last state a replica remembers (LRU)
 
 
 def _now() -> datetime:
@@ -44,11 +52,56 @@ class WorkingMemory:
     def __init__(self, db: DynamoClient, config: MemoryConfig) -> None:
         self._db = db
         self._config = config
+        # session id -> (a copy of its state, its version), or None: read and absent.
+        self._recent: OrderedDict[str, tuple[SessionContext, int] | None] = OrderedDict()
 
     async def get_session(self, session_id: str) -> SessionContext | None:
         """The live session, or None (read-only)."""
         found = await sessions.read(self._db, session_id, int(_now().timestamp()))
+        self._remember(session_id, found)
         return found[0] if found else None
+
+    def exchange_in_transaction(
+        self, session_id: str, player: str, said: str, reply: str | None
+    ) -> tuple[dict[str, Any], SessionContext, int] | None:
+        """A transaction item appending an exchange to a session this replica read or
+        wrote last, conditioned on that version; with the session and version it writes.
+        None when the replica has no copy (the caller reads, then writes)."""
+        if session_id not in self._recent:
+            return None
+        known = self._recent[session_id]
+        now = _now()
+        now_epoch = int(now.timestamp())
+        if known is not None and (known[0].expires_at or 0) <= now_epoch:
+            known = None  # expired since: replaced, as a new session would be
+        if known is None:
+            session = SessionContext(
+                session_id=session_id, started_at=now, last_active_at=now, player=player
+            )
+            version = None
+        else:
+            session, version = known[0].model_copy(deep=True), known[1]
+        self._append_exchange(session, player, said, reply, now)
+        session.last_active_at = now
+        session.expires_at = now_epoch + self._config.session_ttl
+        item, written = sessions.write_in_transaction(
+            session, version, now_epoch, self._config.tier_index_shards
+        )
+        return item, session, written
+
+    def remember(self, session_id: str, session: SessionContext, version: int) -> None:
+        """Note a session state this replica wrote (its transaction succeeded)."""
+        self._remember(session_id, (session, version))
+
+    def forget_copy(self, session_id: str) -> None:
+        """Drop the remembered state (a write found it stale)."""
+        self._recent.pop(session_id, None)
+
+    def _remember(self, session_id: str, found: tuple[SessionContext, int] | None) -> None:
+        self._recent[session_id] = (found[0].model_copy(deep=True), found[1]) if found else None
+        self._recent.move_to_end(session_id)
+        while len(self._recent) > RECENT_SESSIONS:
+            self._recent.popitem(last=False)
 
     async def get_or_create_session(
         self, session_id: str, player: str | None = None
@@ -93,22 +146,29 @@ class WorkingMemory:
         """Append a player's message and QAI's reply in one write; ``prefetched`` is a read
         of the session already made (the first attempt then writes without reading)."""
         now = _now()
-        new = [SessionMessage(role="user", content=said, timestamp=now)]
-        if reply:
-            new.append(SessionMessage(role="assistant", content=reply, timestamp=now))
 
         def append(session: SessionContext) -> tuple[SessionContext, None]:
-            session.recent_messages = self._trim([*session.recent_messages, *new])
-            if not session.player:
-                session.player = player
+            self._append_exchange(session, player, said, reply, now)
             return session, None
 
         session, _ = await self._mutate(session_id, append, player=player, prefetched=prefetched)
         return session
 
+    def _append_exchange(
+        self, session: SessionContext, player: str, said: str, reply: str | None, now: datetime
+    ) -> None:
+        new = [SessionMessage(role="user", content=said, timestamp=now)]
+        if reply:
+            new.append(SessionMessage(role="assistant", content=reply, timestamp=now))
+        session.recent_messages = self._trim([*session.recent_messages, *new])
+        if not session.player:
+            session.player = player
+
     async def read_for_write(self, session_id: str) -> tuple[SessionContext, int] | None:
         """The live session and its version, for a later ``prefetched`` write."""
-        return await sessions.read(self._db, session_id, int(_now().timestamp()))
+        found = await sessions.read(self._db, session_id, int(_now().timestamp()))
+        self._remember(session_id, found)
+        return found
 
     async def update_session(self, session_id: str, **fields: Any) -> SessionContext:
         """Set session fields: player, current_topic, pending_questions."""
@@ -193,7 +253,9 @@ class WorkingMemory:
             if await sessions.write(
                 self._db, session, version, now_epoch, self._config.tier_index_shards
             ):
+                self._remember(session_id, (session, 1 if version is None else version + 1))
                 return session, result
+        self.forget_copy(session_id)
         raise Conflict(f"session {session_id!r} is being changed too often; retry")
 
 

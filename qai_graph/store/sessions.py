@@ -7,7 +7,7 @@ from typing import Any
 
 from qai_graph.models import EntityType, MemoryTier, SessionContext, SessionMessage
 from qai_graph.store import keys
-from qai_graph.store.client import ConditionFailed, DynamoClient, Expr
+from qai_graph.store.client import ConditionFailed, DynamoClient, Expr, tx_put
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.items import is_live, short_term_attributes
 
@@ -65,6 +65,15 @@ async def read(
     return session_from_item(item)
 
 
+def _condition(expected_version: int | None, now_epoch: int, expr: Expr) -> tuple[str, int]:
+    """The write's condition and the version it writes."""
+    if expected_version is None:
+        # New session: none may exist, or only an expired one we replace.
+        return f"attribute_not_exists(pk) OR {expr.name('ttl')} < {expr.value(now_epoch)}", 1
+    # version as read: two writers appending messages at once never lose one.
+    return f"{expr.name('version')} = {expr.value(expected_version)}", expected_version + 1
+
+
 async def write(
     db: DynamoClient,
     session: SessionContext,
@@ -74,16 +83,19 @@ async def write(
 ) -> bool:
     """Write the session if nobody else did since we read it; False on a lost race."""
     expr = Expr()
-    if expected_version is None:
-        # New session: none may exist, or only an expired one we replace.
-        condition = f"attribute_not_exists(pk) OR {expr.name('ttl')} < {expr.value(now_epoch)}"
-        version = 1
-    else:
-        # version as read: two writers appending messages at once never lose one.
-        condition = f"{expr.name('version')} = {expr.value(expected_version)}"
-        version = expected_version + 1
+    condition, version = _condition(expected_version, now_epoch, expr)
     try:
         await db.put(session_item(session, version, index_shards), condition=condition, expr=expr)
     except ConditionFailed:
         return False
     return True
+
+
+def write_in_transaction(
+    session: SessionContext, expected_version: int | None, now_epoch: int, index_shards: int
+) -> tuple[dict[str, Any], int]:
+    """The same write as a transaction item, and the version it writes; the transaction
+    is cancelled if somebody else wrote the session since ``expected_version``."""
+    expr = Expr()
+    condition, version = _condition(expected_version, now_epoch, expr)
+    return tx_put(session_item(session, version, index_shards), condition, expr), version

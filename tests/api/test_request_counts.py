@@ -12,6 +12,8 @@ import uuid
 from api_harness import Call, ConfigFactory, RequestLog, RunningApp, serve
 from operations import RECORD, STORE_OBSERVATION, record_input
 
+from qai_graph.memory.service import MemoryService
+
 PLAYER_CONTEXT = """
 query { playerContext(name: "Ada") {
   profile { name totalInteractions } recentInteractions { id message }
@@ -76,12 +78,13 @@ async def test_record_interaction_of_a_known_player_is_three_concurrent_requests
     assert all_concurrent(log.calls)
 
 
-async def test_record_interaction_with_a_session_adds_its_read_and_write(
+async def test_record_interaction_in_a_session_new_to_the_replica_reads_then_writes_it(
     api: RunningApp,
 ) -> None:
     await _known(api)
     log = RequestLog(api.service)
-    await api.client.data(RECORD, record_input("Ada", "and a gate?", sessionId="stream-1"))
+    other = record_input("Ada", "and a gate?", sessionId="stream-2")  # never read here
+    await api.client.data(RECORD, other)
     assert sorted(log.operations()) == [
         "GetItem",
         "GetItem",
@@ -92,6 +95,38 @@ async def test_record_interaction_with_a_session_adds_its_read_and_write(
     first_wave = [c for c in log.calls if c.operation != "PutItem"]
     assert all_concurrent(first_wave)
     assert log.waves() == 2  # the session's conditional put needs its read
+
+
+async def test_the_bot_loops_record_after_its_prompt_writes_the_session_in_the_transaction(
+    api: RunningApp,
+) -> None:
+    await _known(api)
+    await api.client.data(SYSTEM_PROMPT)  # the loop: the prompt read the session ...
+    log = RequestLog(api.service)
+    await api.client.data(RECORD, record_input("Ada", "and a gate?", sessionId="stream-1"))
+    # ... so its exchange joins the interaction's transaction: one wave, no session read
+    assert sorted(log.operations()) == ["GetItem", "Query", "TransactWriteItems"]
+    assert all_concurrent(log.calls)
+    session = await api.service.get_session_context("stream-1")
+    assert session is not None
+    assert [m.content for m in session.recent_messages][-1] == "and a gate?"
+
+
+async def test_a_session_changed_by_another_replica_is_read_again_not_overwritten(
+    api: RunningApp,
+) -> None:
+    await _known(api)
+    await api.client.data(SYSTEM_PROMPT)
+    # Another replica (another service on the same table) appends to the session.
+    async with MemoryService(api.service.config) as other:
+        await other.add_session_message("stream-1", "user", "from elsewhere")
+    await api.client.data(RECORD, record_input("Ada", "and a gate?", sessionId="stream-1"))
+    session = await api.service.get_session_context("stream-1")
+    assert session is not None
+    contents = [m.content for m in session.recent_messages]
+    # the exchange is "and a gate?" plus QAI's reply, after the other replica's message
+    assert contents.index("from elsewhere") < contents.index("and a gate?")
+    assert "hello" in contents  # nothing older was lost
 
 
 async def test_near_a_threshold_evolution_is_read_again_after_the_write(
