@@ -233,9 +233,26 @@ def _export_schema(output: Path | None) -> int:
     return 0
 
 
+def _serve_with_system_allocator() -> None:
+    """Re-run ``qai-graph serve`` (same PID, same arguments) with ``PYTHONMALLOC=malloc``
+    unless PYTHONMALLOC is set already (set it to ``pymalloc`` to keep Python's own).
+
+    Python's small-object allocator keeps an arena while any object in it lives, so after
+    a flood of connections (1,000 unauthenticated WebSockets, issue 9) the server stayed
+    ~26 MB above its baseline for good; with glibc's malloc, which the pre-auth gate trims
+    when a flood ends, it comes back to within ~2 MB. Measured in bench/RESULTS.md."""
+    if os.environ.get("PYTHONMALLOC") is not None or not sys.platform.startswith("linux"):
+        return
+    env = {**os.environ, "PYTHONMALLOC": "malloc"}
+    # orig_argv: the interpreter's own options and the script or -m as first invoked.
+    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "serve" and argv is None:  # a process of its own, not a caller's
+        _serve_with_system_allocator()
     try:
         config: MemoryConfig | None = MemoryConfig()
     except ValidationError as exc:

@@ -12,6 +12,7 @@ graphql-transport-ws and none at all on legacy graphql-ws.
 
 from __future__ import annotations
 
+import asyncio
 import ctypes
 import ctypes.util
 import gc
@@ -27,6 +28,8 @@ logger = logging.getLogger("qai_graph.api")
 
 TRIM_AFTER = 64
 """Sockets open at once before the heap is trimmed when the last one goes."""
+TRIM_DELAY_S = 1.0
+"""How long after the last one closed: their connections are gone by then."""
 
 
 def release_free_memory() -> None:
@@ -82,9 +85,13 @@ class PreAuthSlots:
         if self._open[address] <= 0:
             del self._open[address]
         if self._count == 0 and self._peak >= TRIM_AFTER:
-            # A flood is over: hand the freed heap back to the OS (glibc keeps it).
+            # A flood is over: hand the freed heap back to the OS (glibc keeps it). Not
+            # at once: the last sockets' transports and tasks are still being torn down.
             self._peak = 0
-            release_free_memory()
+            try:
+                asyncio.get_running_loop().call_later(TRIM_DELAY_S, release_free_memory)
+            except RuntimeError:  # no loop (a unit test): now, then
+                release_free_memory()
 
     @property
     def open_count(self) -> int:
