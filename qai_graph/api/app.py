@@ -4,6 +4,7 @@ by the lifespan."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -128,6 +129,11 @@ def create_app(
             app.state.bus = bus
             app.state.metrics = metrics
             await stack.enter_async_context(mcp_app.run())  # stops before the service closes
+            # What start-up built (the recall index, the embedding model, modules) lives
+            # as long as the process: frozen, the collector's full passes skip it (else
+            # each walks millions of objects while every request waits).
+            gc.collect()
+            gc.freeze()
             logger.info("qai-graph ready on table %s", config.dynamodb_table_name)
             yield
             logger.info("qai-graph shutting down")

@@ -80,7 +80,7 @@ class WorkingMemory:
             )
             version = None
         else:
-            session, version = known[0].model_copy(deep=True), known[1]
+            session, version = _copy(known[0]), known[1]
         self._append_exchange(session, player, said, reply, now)
         session.last_active_at = now
         session.expires_at = now_epoch + self._config.session_ttl
@@ -98,7 +98,7 @@ class WorkingMemory:
         self._recent.pop(session_id, None)
 
     def _remember(self, session_id: str, found: tuple[SessionContext, int] | None) -> None:
-        self._recent[session_id] = (found[0].model_copy(deep=True), found[1]) if found else None
+        self._recent[session_id] = (_copy(found[0]), found[1]) if found else None
         self._recent.move_to_end(session_id)
         while len(self._recent) > RECENT_SESSIONS:
             self._recent.popitem(last=False)
@@ -257,6 +257,18 @@ class WorkingMemory:
                 return session, result
         self.forget_copy(session_id)
         raise Conflict(f"session {session_id!r} is being changed too often; retry")
+
+
+def _copy(session: SessionContext) -> SessionContext:
+    """A copy that changes to the original cannot reach: this module only reassigns a
+    session's fields and lists (never edits a message), so fresh lists suffice, at a
+    fraction of a deep copy's cost."""
+    return session.model_copy(
+        update={
+            "recent_messages": list(session.recent_messages),
+            "pending_questions": list(session.pending_questions),
+        }
+    )
 
 
 def _checked_text(text: str, field: str) -> str:
