@@ -11,6 +11,7 @@ inline on the event loop; loading (~0.1-1 s) runs in a thread at start.
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -43,18 +44,9 @@ class LocalEmbedder:
             self._model = await asyncio.to_thread(self.load)
 
     def load(self) -> Any:
-        """The model, from the package's own files only."""
-        import wordllama  # type: ignore[import-untyped]
-        from wordllama import WordLlama
-
-        trunc = None if self._dim == 256 else self._dim
-        return WordLlama.load(
-            config=MODEL,
-            dim=256,
-            trunc_dim=trunc,
-            cache_dir=Path(wordllama.__file__).parent,
-            disable_download=True,
-        )
+        """The model, from the package's own files only (once per process and size: it
+        is read-only, so services in one process, as in the tests, share it)."""
+        return _load(self._dim)
 
     async def close(self) -> None:
         """Drop the model."""
@@ -66,3 +58,17 @@ class LocalEmbedder:
             await self.start()
         vectors = self._model.embed(list(texts), norm=False)
         return normalise_rows(vectors)
+
+
+@functools.cache
+def _load(dim: int) -> Any:
+    import wordllama  # type: ignore[import-untyped]
+    from wordllama import WordLlama
+
+    return WordLlama.load(
+        config=MODEL,
+        dim=256,
+        trunc_dim=None if dim == 256 else dim,
+        cache_dir=Path(wordllama.__file__).parent,
+        disable_download=True,
+    )

@@ -112,7 +112,12 @@ async def test_no_acknowledged_write_is_lost_across_kill_minus_9(tmp_path: Path)
     started = time.monotonic()
     counts: dict[str, int] = {}
     for cycle in range(CYCLES + 1):
-        server = Served(data_dir, tmp_path / "serve.log", QAI_MEMORY_SNAPSHOT_INTERVAL_S="0.3")
+        server = Served(
+            data_dir,
+            tmp_path / "serve.log",
+            QAI_MEMORY_SNAPSHOT_INTERVAL_S="0.3",
+            QAI_MEMORY_EMBEDDINGS="none",  # durability, not recall: no model to load per start
+        )
         try:
             await asyncio.to_thread(server.wait_ready)
             owner = json.loads((data_dir / "emulator.json").read_text())

@@ -19,6 +19,11 @@
    parameters gets IdempotentParameterMismatchException. moto ignores the token, so a
    botocore retry after a lost answer was applied twice (a counter counted twice).
 
+8. A table Scan page starts where the last one stopped. Moto sorts the whole table for
+   every page and then walks it from the top, comparing each item with the
+   ExclusiveStartKey: O(n) per page, O(n^2) for a full Scan, so the recall index's build
+   at start timed out at 200,000 items. The sorted order is now kept once per generation
+   of the data, and a page bisects to its start.
 7. Moto's dispatch remembers what never changes: which backend serves a host (moto
    lists its package directory, ~60 ``stat`` calls, on every request to find out) and
    which actions a response class has (``inspect.getmembers`` per request).
@@ -30,6 +35,7 @@ tests run against the patched emulator, and DynamoDB itself needs none of this.
 from __future__ import annotations
 
 import base64
+import bisect
 import copy
 import functools
 import json
@@ -152,6 +158,7 @@ def note_write() -> None:
     """Called after every request that may write: cached index partitions are stale."""
     _generation[0] += 1
     _index_groups.clear()
+    _sorted_tables.clear()
 
 
 def _index_partition(table: Any, index_name: str, hash_key: Any) -> list[Any]:
@@ -175,6 +182,51 @@ def _index_partition(table: Any, index_name: str, hash_key: Any) -> list[Any]:
         cached = (_generation[0], groups)
         _index_groups[(id(table), index_name)] = cached
     return list(cached[1].get(hash_key, []))
+
+
+_table_scan = Table.scan
+_sorted_tables: dict[int, tuple[int, list[Any], list[Any]]] = {}
+
+
+def _sorted_items(table: Any) -> tuple[list[Any], list[Any]]:
+    """The table's items in key order, and their keys; once per generation of the data."""
+    cached = _sorted_tables.get(id(table))
+    if cached is None or cached[0] != _generation[0]:
+        items = [
+            item
+            for hash_set in table.items.values()
+            for item in (hash_set.values() if table.range_key_attr else [hash_set])
+        ]
+        items.sort(key=_order_of)
+        cached = (_generation[0], items, [_order_of(i) for i in items])
+        _sorted_tables.clear()  # one table is scanned at a time: keep one
+        _sorted_tables[id(table)] = cached
+    return cached[1], cached[2]
+
+
+def _order_of(item: Any) -> Any:
+    # moto's own order (Table.all_items)
+    return (item.hash_key, item.range_key) if item.range_key else item.hash_key
+
+
+def scan(self: Any, *args: Any, **kwargs: Any) -> Any:
+    """Table.scan of the table (not an index) from its ExclusiveStartKey on, by bisection."""
+    start_key = args[2] if len(args) > 2 else kwargs.get("exclusive_start_key")
+    index_name = args[4] if len(args) > 4 else kwargs.get("index_name")
+    if index_name is None:
+        items, order = _sorted_items(self)
+        first = 0
+        if start_key:
+            hash_key = DynamoType(start_key[self.hash_key_attr])
+            range_raw = start_key.get(self.range_key_attr) if self.range_key_attr else None
+            start = (hash_key, DynamoType(range_raw)) if range_raw else hash_key
+            first = bisect.bisect_right(order, start)
+        # moto still skips items at or before the start key: none are left to skip.
+        self.all_items = lambda: items[first:]
+    try:
+        return _table_scan(self, *args, **kwargs)
+    finally:
+        self.__dict__.pop("all_items", None)
 
 
 def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
@@ -237,6 +289,7 @@ def apply() -> None:
     setattr(moto_responses, "method_names_from_class", method_names_from_class)  # noqa: B010
     DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
     Table.query = query  # type: ignore[method-assign]
+    Table.scan = scan  # type: ignore[method-assign]
     DynamoResult.execute_result = execute_result  # type: ignore[method-assign]
     Item.__init__ = item_init  # type: ignore[method-assign]
     DynamoDBBackend.update_item = update_item  # type: ignore[method-assign]
