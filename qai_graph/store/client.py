@@ -37,6 +37,7 @@ from botocore.exceptions import (
 
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import InvalidInput, StoreUnavailable
+from qai_graph.store import fast_parse
 from qai_graph.store.codec import deserialize, serialize, serialize_value
 
 logger = logging.getLogger(__name__)
@@ -211,6 +212,7 @@ class DynamoClient:
         self._client = await stack.enter_async_context(
             aioboto3.Session().client("dynamodb", **kwargs)
         )
+        fast_parse.register(self._client.meta.events)  # reads: json.loads, not shape walks
         self._stack = stack
 
     async def close(self) -> None:

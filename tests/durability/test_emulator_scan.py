@@ -65,6 +65,18 @@ def test_paged_scans_return_every_item_once_in_order_and_see_writes_between_page
         ExpressionAttributeValues={":low": {"N": "360"}},
     )
     assert odd == sorted(written[360:])
+    projected = wire.call(
+        REGION,
+        "Scan",
+        {
+            "TableName": TABLE,
+            "Limit": 3,
+            "ProjectionExpression": "pk, sk, #n",
+            "ExpressionAttributeNames": {"#n": "n"},
+        },
+    )
+    assert [sorted(i) for i in projected["Items"]] == [["n", "pk", "sk"]] * 3
+    assert projected["Items"][0]["n"] == {"N": "0"}
 
     # Writes between two pages: the next page starts after the last key all the same, so
     # it sees a new item after that key and not one before it (as DynamoDB does).
