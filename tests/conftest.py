@@ -13,6 +13,14 @@ from qai_graph.store.embedded import EmbeddedDynamo
 ConfigFactory = Callable[..., MemoryConfig]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files with a ``slow`` test first: the test command runs files on two workers
+    (pytest-xdist, --dist loadfile) in this order, so the long ones start at once instead
+    of finishing last on one worker while the other is idle."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)  # stable: order kept within
+
+
 @pytest.fixture(scope="session", autouse=True)
 def aws_credentials() -> Iterator[None]:
     """Dummy credentials, so no test can reach real AWS or a developer's profile."""

@@ -46,6 +46,7 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             process.wait()
 
 
+@pytest.mark.slow
 async def test_three_replicas_deliver_each_stage_once_to_every_subscriber(
     shared_store: str, tmp_path: Path
 ) -> None:

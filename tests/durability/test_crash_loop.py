@@ -23,6 +23,7 @@ from typing import Any
 
 import boto3  # type: ignore[import-untyped]
 import httpx
+import pytest
 from conftest import RECORD, Served
 
 from qai_graph.store import keys
@@ -104,6 +105,7 @@ def _check(endpoint: str, acked: set[str]) -> dict[str, int]:
     return {"stored": len(messages), "items": len(items)}
 
 
+@pytest.mark.slow
 async def test_no_acknowledged_write_is_lost_across_kill_minus_9(tmp_path: Path) -> None:
     rng = random.Random(os.getpid())
     data_dir = tmp_path / "data"
