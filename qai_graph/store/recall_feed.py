@@ -68,52 +68,51 @@ async def scan_memories(
             return
 
 
+async def _query_shards(
+    db: DynamoClient,
+    index_name: str,
+    hash_name: str,
+    shard_pks: Sequence[str],
+    range_name: str,
+    floor: Any,
+    projection: Sequence[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every item of an index's shards whose range key is at or after ``floor``; the
+    shards are read concurrently (a catch-up before a search waits for them)."""
+
+    async def shard(pk: str) -> list[dict[str, Any]]:
+        expr = Expr()
+        params: dict[str, Any] = {
+            "IndexName": index_name,
+            "KeyConditionExpression": (
+                f"{expr.name(hash_name)} = {expr.value(pk)} AND "
+                f"{expr.name(range_name)} >= {expr.value(floor)}"
+            ),
+        }
+        if projection:
+            params["ProjectionExpression"] = ", ".join(expr.name(a) for a in projection)
+        return [item async for page in db.query_all(**params, **expr.params()) for item in page]
+
+    shards = await asyncio.gather(*(shard(pk) for pk in shard_pks))
+    return [item for one in shards for item in one]
+
+
 async def changed_keys(
     db: DynamoClient, index_shards: int, ttl_floor: int
 ) -> list[tuple[str, str, int]]:
-    """(pk, sk, ttl) of short-term items whose ttl is at or after ``ttl_floor``; the
-    shards are read concurrently (a catch-up before a search waits for them)."""
-
-    async def shard(tier_pk: str) -> list[tuple[str, str, int]]:
-        expr = Expr()
-        return [
-            (i["pk"], i["sk"], int(i["ttl"]))
-            async for page in db.query_all(
-                IndexName=MEMORY_TIER_INDEX,
-                KeyConditionExpression=(
-                    f"{expr.name('tier_pk')} = {expr.value(tier_pk)} AND "
-                    f"{expr.name('ttl')} >= {expr.value(ttl_floor)}"
-                ),
-                ProjectionExpression=", ".join(expr.name(a) for a in ("pk", "sk", "ttl")),
-                **expr.params(),
-            )
-            for i in page
-        ]
-
-    shards = await asyncio.gather(*(shard(pk) for pk in keys.tier_index_pks(index_shards)))
-    return [found for one in shards for found in one]
+    """(pk, sk, ttl) of short-term items whose ttl is at or after ``ttl_floor``."""
+    items = await _query_shards(
+        db, MEMORY_TIER_INDEX, "tier_pk", keys.tier_index_pks(index_shards), "ttl", ttl_floor,
+        projection=("pk", "sk", "ttl"),
+    )  # fmt: skip
+    return [(i["pk"], i["sk"], int(i["ttl"])) for i in items]
 
 
 async def profiles_since(db: DynamoClient, index_shards: int, since: str) -> list[dict[str, Any]]:
     """Profiles last seen at or after ``since`` (an ISO time), from the entity-type index."""
-
-    async def shard(type_pk: str) -> list[dict[str, Any]]:
-        expr = Expr()
-        return [
-            item
-            async for page in db.query_all(
-                IndexName=ENTITY_TYPE_INDEX,
-                KeyConditionExpression=(
-                    f"{expr.name('type_pk')} = {expr.value(type_pk)} AND "
-                    f"{expr.name('type_sk')} >= {expr.value(since)}"
-                ),
-                **expr.params(),
-            )
-            for item in page
-        ]
-
-    shards = await asyncio.gather(*(shard(pk) for pk in keys.player_index_pks(index_shards)))
-    return [item for one in shards for item in one]
+    return await _query_shards(
+        db, ENTITY_TYPE_INDEX, "type_pk", keys.player_index_pks(index_shards), "type_sk", since
+    )
 
 
 async def get_many(db: DynamoClient, wanted: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:

@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import logging
 import math
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -43,9 +42,9 @@ from qai_graph.memory.search.documents import (
     stored_vector,
     to_doc,
 )
-from qai_graph.memory.search.index import F32, PROFILE, MemoryIndex
+from qai_graph.memory.search.index import PROFILE, MemoryIndex
 from qai_graph.memory.search.names import NameFinder
-from qai_graph.memory.search.ranking import Hit, Query, analyse, rank
+from qai_graph.memory.search.ranking import Hit, analyse, rank
 from qai_graph.models import PlayerProfile
 from qai_graph.store import recall_feed
 from qai_graph.store.client import DynamoClient
@@ -72,10 +71,6 @@ class RecallIndex:
         self._checked_until = 0.0
         self._task: asyncio.Task[None] | None = None
         self._poll_lock = asyncio.Lock()
-        # Ranking runs in a worker thread (numpy releases the GIL, so it overlaps the
-        # request's reads); writers to the index wait for it (re-entrant: observe ->
-        # forget/remove). A rank at 100k memories holds it for ~10 ms.
-        self._lock = threading.RLock()
         self._polled_at = -math.inf  # monotonic start of the last poll that succeeded
         self._searched_at = -math.inf  # monotonic time of the last search
         self.ready = False
@@ -173,10 +168,6 @@ class RecallIndex:
 
     def observe(self, item: Mapping[str, Any]) -> None:
         """Apply one item as written or read (a memory, or a forget marker)."""
-        with self._lock:
-            self._observe(item)
-
-    def _observe(self, item: Mapping[str, Any]) -> None:
         if recall_feed.is_forget_marker(dict(item)):
             at = item.get("forgotten_at")
             moment = datetime.fromisoformat(at).timestamp() if isinstance(at, str) else math.inf
@@ -208,14 +199,12 @@ class RecallIndex:
 
     def forget(self, player_key: str, before: float = math.inf) -> int:
         """Drop a player's memories written up to ``before`` (all by default)."""
-        with self._lock:
-            return self.index.remove_partition(recall_feed.player_partition(player_key), before)
+        return self.index.remove_partition(recall_feed.player_partition(player_key), before)
 
     def remove(self, pk: str, sk: str) -> None:
         """Drop one memory."""
-        with self._lock:
-            self.index.remove(pk, sk)
-            self._seen_ttl.pop((pk, sk), None)
+        self.index.remove(pk, sk)
+        self._seen_ttl.pop((pk, sk), None)
 
     async def poll(self) -> int:
         """Apply what other replicas wrote since the watermark; returns items applied."""
@@ -309,16 +298,9 @@ class RecallIndex:
         """The best ``limit`` live memories for ``query`` (asker: who is asking, a key),
         and how many memories matched at all."""
         await self.catch_up()
-        with self._lock:
-            parsed = analyse(query, self.index, self._names)
+        parsed = analyse(query, self.index, self._names)
         vector = None
         if self.index.dim:
             vectors = await self.embedder.embed([parsed.semantic_text])
             vector = vectors[0] if vectors is not None else None
-        return await asyncio.to_thread(self._rank, parsed, vector, limit, asker)
-
-    def _rank(
-        self, parsed: Query, vector: F32 | None, limit: int, asker: str | None
-    ) -> tuple[list[Hit], int]:
-        with self._lock:
-            return rank(self.index, parsed, vector, time.time(), limit, asker)
+        return rank(self.index, parsed, vector, time.time(), limit, asker)
