@@ -40,7 +40,7 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import journal, patches, snapshot
+from qai_graph.store.emulator import journal, key_ranges, patches, snapshot
 from qai_graph.store.emulator.guard import StoreGuard, WsgiApp
 from qai_graph.store.emulator.http import HttpServer
 from qai_graph.store.emulator.journal import Journal, JournalError
@@ -87,6 +87,7 @@ def load(app: WsgiApp, data_dir: Path) -> Restored:
     try:
         return _load(app, data_dir, started)
     finally:
+        key_ranges.reset()  # the restore wrote items straight into the tables
         # Frozen: later full collections skip them (else each walks millions of objects,
         # a second or more holding the GIL while every request waits).
         gc.freeze()
