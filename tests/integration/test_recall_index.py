@@ -205,3 +205,11 @@ async def test_an_idle_index_reads_nothing_and_the_next_search_catches_up(make_s
     result = await reader.recall("how does chat cheer")
     assert [m.content for m in result.memories] == ["Chat cheers with the qubit emote"]
     assert "Query" in calls
+
+
+async def test_the_index_keeps_blas_to_one_thread(memory_service: MemoryService) -> None:
+    # A second BLAS thread spin-waits on the core the embedded store and requests need.
+    from threadpoolctl import threadpool_info
+
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)

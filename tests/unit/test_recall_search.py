@@ -140,3 +140,20 @@ def test_postings_are_compact_arrays() -> None:
     assert list(index.post_tf[term]) == [2]
     scores = index.bm25({"cnot": 1.0})
     assert scores.dtype == np.float32 and scores[0] > 0
+
+
+def test_a_removed_memory_leaves_a_zero_vector_row_and_no_similarity() -> None:
+    index = MemoryIndex(4)
+    a = to_doc(observation("1", "GENERAL", "chat loves bell states"))
+    b = to_doc(observation("2", "GENERAL", "grover search is fast"))
+    assert a is not None and b is not None
+    index.upsert(a, np.array([1.0, 0.0, 0.0, 0.0], dtype=np.float32))
+    index.upsert(b, np.array([0.0, 1.0, 0.0, 0.0], dtype=np.float32))
+    c = to_doc(observation("3", "GENERAL", "no vector for this one"))
+    assert c is not None
+    index.upsert(c)
+    index.remove(a.pk, a.sk)
+    # cosine has no mask: rows without a vector (removed, or never set) must be zero.
+    sims = index.cosine(np.array([1.0, 1.0, 0.0, 0.0], dtype=np.float32) / np.sqrt(2))
+    assert sims is not None
+    assert sims.tolist() == [0.0, np.float32(1 / np.sqrt(2)), 0.0]

@@ -5,7 +5,8 @@ Memory is kept compact because one replica may hold up to ~1,000,000 live memori
 - per-slot numbers in numpy arrays (document length, kind, time, ttl, confidence, ...);
 - postings as two ``array`` buffers per term (slot ids as uint32, term counts as uint16),
   never a Python object per posting;
-- vectors as one float32 matrix (rows = slots), unit length, zero where missing.
+- vectors as one float32 matrix (rows = slots), unit length, zero where missing (never
+  set, or removed).
 
 Removal marks a slot dead (its postings stay until ``compact``, which runs when a
 quarter of the slots are dead). Every read checks liveness and the ttl at query time, so
@@ -130,6 +131,8 @@ class MemoryIndex:
         self.docs[slot] = None
         self._alive.data[slot] = False
         self._has_vec.data[slot] = False
+        if self.dim:
+            self._vectors[slot] = 0.0  # a row without a vector is zero (see ``cosine``)
         self.live -= 1
         self._dead += 1
         self._total_length -= float(self._length.data[slot])
@@ -299,9 +302,9 @@ class MemoryIndex:
         """Cosine similarity of every slot's vector with a unit query (0 without one)."""
         if not self.dim or query.shape != (self.dim,):
             return None
-        n = self.size
-        sims = self._vectors[:n] @ query
-        sims[~self._has_vec.data[:n]] = 0.0
+        # Rows without a vector are zero (never set, or cleared on removal), so their
+        # similarity is 0 without a mask: one pass over the matrix and nothing else.
+        sims = self._vectors[: self.size] @ query
         result: F32 = sims.astype(np.float32, copy=False)
         return result
 

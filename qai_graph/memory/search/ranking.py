@@ -245,7 +245,9 @@ def rank(
     if named:
         cand = np.union1d(cand, np.asarray(named, dtype=np.int64))
         cand = cand[visible[cand]]
-    matched = int(np.count_nonzero(eligible)) + len(set(named) - set(matched_slots.tolist()))
+    matched = int(np.count_nonzero(eligible))
+    if named:
+        matched += len(set(named) - set(matched_slots.tolist()))
     if cand.size == 0:
         return [], 0
     score = relevance[cand].astype(np.float32)
@@ -333,20 +335,20 @@ def _supersede(
 
     Lifts are computed from the scores before any lift, so they never chain.
     """
-    observations = sorted(
-        (h for h in hits if h.doc.kind == OBSERVATION), key=lambda h: h.doc.timestamp
-    )
-    before = {id(h): h.score for h in observations}
-    for i, older in enumerate(observations):
-        for newer in observations[i + 1 :]:
-            if newer.doc.subject != older.doc.subject:
-                continue
-            target = before[id(older)] + SUPERSEDE_MARGIN
-            if newer.score >= target:
-                continue
-            update = (newer.doc.pk, newer.doc.sk) in updates and older.lexical > 0
-            if update or _same_topic(older.doc, newer.doc, index, query):
-                newer.score = target
+    by_subject: dict[str, list[Hit]] = {}
+    for hit in sorted(hits, key=lambda h: h.doc.timestamp):
+        if hit.doc.kind == OBSERVATION:
+            by_subject.setdefault(hit.doc.subject, []).append(hit)
+    before = {id(h): h.score for same in by_subject.values() for h in same}
+    for observations in by_subject.values():
+        for i, older in enumerate(observations):
+            for newer in observations[i + 1 :]:
+                target = before[id(older)] + SUPERSEDE_MARGIN
+                if newer.score >= target:
+                    continue
+                update = (newer.doc.pk, newer.doc.sk) in updates and older.lexical > 0
+                if update or _same_topic(older.doc, newer.doc, index, query):
+                    newer.score = target
 
 
 def _same_topic(a: Doc, b: Doc, index: MemoryIndex, query: Query) -> bool:
