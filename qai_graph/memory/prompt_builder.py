@@ -138,6 +138,11 @@ def build_memory_section(
     facts: list[_Fact] = []
     known_contents: set[str] = set()
     skip = set(in_session or ())
+    if player_context is not None:
+        # Their own profile is "About <name>" already: a second line would repeat it.
+        relevant_memories = [
+            m for m in relevant_memories or () if not _is_profile_of(m, player_context)
+        ]
     if relevant_first:
         headers[_RELATED] = "\n### Relevant to what they said"
         known_contents |= skip  # an exchange already under "This Conversation"
@@ -151,6 +156,23 @@ def build_memory_section(
     if not relevant_first:
         facts += _related_facts(relevant_memories or (), known_contents)
     return _fit(facts, headers, budget_chars)
+
+
+def _is_profile_of(memory: Memory | Mapping[str, Any], ctx: PlayerContext) -> bool:
+    """Whether a recalled memory is the profile of the player the prompt is about."""
+    kind: Any
+    player: Any
+    if isinstance(memory, Memory):
+        kind, player = memory.type, memory.player
+    elif isinstance(memory, Mapping):
+        kind, player = memory.get("type"), memory.get("player")
+    else:
+        return False
+    return (
+        kind == "player_profile"
+        and isinstance(player, str)
+        and player.casefold() == ctx.profile.name.casefold()
+    )
 
 
 def _profile_facts(ctx: PlayerContext) -> list[_Fact]:

@@ -48,9 +48,9 @@ def player_summary(profile: PlayerProfile, observations: list[Observation], know
     """A one-line summary for dashboards and prompts."""
     if not known:
         return "Not met before"
-    parts = [
-        f"Met {profile.total_interactions} times since {profile.first_seen.strftime('%Y-%m-%d')}"
-    ]
+    met = profile.total_interactions
+    since = profile.first_seen.strftime("%Y-%m-%d")
+    parts = [f"Met {met} time{'' if met == 1 else 's'} since {since}"]
     if profile.play_style:
         parts.append(f"Play style: {profile.play_style}")
     if profile.preferred_patterns:

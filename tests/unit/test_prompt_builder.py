@@ -262,6 +262,20 @@ def test_related_memories_accept_models_and_dicts() -> None:
     assert related == ['- Insight: "High score insight"', '- Observation: "Low score note"']
 
 
+def test_the_players_own_profile_is_not_repeated_among_the_relevant() -> None:
+    own = Memory(
+        type="player_profile", subject="PLAYER#jim", player="Jim",
+        content="Player Jim: met 12 times since 2025-01-02", score=0.9,
+    )  # fmt: skip
+    other = Memory(
+        type="player_profile", subject="PLAYER#ada", player="Ada",
+        content="Player Ada: met 1 time since 2025-05-02", score=0.8,
+    )  # fmt: skip
+    section = build_memory_section(context(), [own, other], relevant_first=True)
+    assert "Player Jim" not in section  # "About Jim" says it already
+    assert "Player Ada: met 1 time since" in section
+
+
 # --- quoting -----------------------------------------------------------------------------------
 
 

@@ -63,7 +63,8 @@ def kind_of(item: Mapping[str, Any]) -> int | None:
 def profile_text(item: Mapping[str, Any]) -> str:
     """A profile as one line (what the prompt and recall show)."""
     name = item.get("name", "")
-    parts = [f"Player {name}: met {int(item.get('total_interactions', 0))} times"]
+    met = int(item.get("total_interactions", 0))
+    parts = [f"Player {name}: met {met} time{'' if met == 1 else 's'}"]
     first = str(item.get("first_seen", ""))[:10]
     if first:
         parts[0] += f" since {first}"
