@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import weakref
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -163,8 +163,7 @@ class _TableRanges:
             table = self.table()
             assert table is not None
             found = table.items.get(hash_key)
-            for item in found.values() if isinstance(found, dict) else ():
-                self.partitions.place(item, self.entry(self.partitions, item))
+            self._fill(self.partitions, found.values() if isinstance(found, dict) else ())
             self.built_partitions.add(native)
         return self.partitions
 
@@ -174,10 +173,28 @@ class _TableRanges:
             table = self.table()
             assert table is not None
             view = self.indexes[name] = _Sorted(hash_attr, range_attr)
-            for partition in table.items.values():
-                for item in partition.values():
-                    view.place(item, self.entry(view, item))
+            self._fill(view, (i for partition in table.items.values() for i in partition.values()))
         return view
+
+    def _fill(self, view: _Sorted, items: Iterable[Any]) -> None:
+        """Add many items at once: one sort per run (inserting one at a time into a
+        sorted list is quadratic: minutes for an index partition of 100,000 items)."""
+        grouped: dict[Any, list[tuple[tuple[Any, ...], str, Any]]] = {}
+        for item in items:
+            entry = self.entry(view, item)
+            if entry is not None:
+                grouped.setdefault(entry[0], []).append((entry[1], entry[2], item))
+        for hash_value, entries in grouped.items():
+            run = view.runs.get(hash_value)
+            if run is not None or len({kind for _, kind, _ in entries}) > 1:
+                for key, kind, item in entries:  # rare: merge into what is there
+                    view.place(item, (hash_value, key, kind))
+                continue
+            entries.sort(key=_first)
+            run = view.runs[hash_value] = _Run()
+            run.kind = entries[0][1]
+            run.keys = [key for key, _, _ in entries]
+            run.items = [item for _, _, item in entries]
 
     def views(self, hash_key: Any) -> Iterator[_Sorted]:
         """The built views an item of this partition may be in."""

@@ -38,19 +38,21 @@
 10. A table's stream keeps its newest 10,000 records. moto keeps every record (both
    images of every write) for the life of the process: an embedded store running for a
    month of streams grew without bound. DynamoDB keeps 24 hours.
-
 11. A projection of top-level names shares the item's values instead of turning the whole
    item into plain JSON and back once per name, and a Query's results are not deep-copied
    before they are projected and serialised (nothing else runs meanwhile).
+12. A condition expression is tokenised once per distinct text, not once per request.
 
-Patches 1-5, 7, 9 and 11 keep moto's answers the same and 6 makes them DynamoDB's; the integration
-tests run against the patched emulator, and DynamoDB itself needs none of this.
+Patches 1-5, 7, 9, 11 and 12 keep moto's answers the same and 6 makes them DynamoDB's;
+the integration tests run against the patched emulator, and DynamoDB itself needs none
+of this.
 """
 
 from __future__ import annotations
 
 import base64
 import bisect
+import collections
 import copy
 import functools
 import inspect
@@ -63,7 +65,7 @@ import moto.core.responses as moto_responses
 import moto.dynamodb.models.table as moto_table
 from moto.core.responses import ActionResult
 from moto.core.utils import method_names_from_class as _method_names_from_class
-from moto.dynamodb.comparisons import get_filter_expression
+from moto.dynamodb.comparisons import ConditionExpressionParser, get_filter_expression
 from moto.dynamodb.exceptions import (
     ConditionalCheckFailed,
     ItemSizeTooLarge,
@@ -370,6 +372,7 @@ def apply() -> None:
     DynamoHandler.transact_write_items = handler_transact_write_items  # type: ignore[method-assign]
     StreamShard.add = stream_add  # type: ignore[method-assign]
     Item.project = item_project  # type: ignore[assignment]
+    ConditionExpressionParser._lex_condition_expression = lex_condition  # type: ignore[method-assign]
     Item.size = item_size  # type: ignore[method-assign]
     setattr(moto_table, "copy", _QueryResultCopy())  # noqa: B010 (a module attribute)
     _ = ConditionalCheckFailed  # imported to fail fast if moto renames its exceptions
@@ -616,3 +619,26 @@ class _QueryResultCopy:
         if _in_query[0] and isinstance(value, list):
             return list(value)
         return copy.deepcopy(value, memo)
+
+
+# -- 12. condition expressions tokenised once ---------------------------------------------
+
+_lex_condition = ConditionExpressionParser._lex_condition_expression
+_LEXED: dict[str, tuple[Any, ...]] = {}
+_MAX_LEXED = 512  # the service sends a few dozen expressions; clients may send more
+
+
+def lex_condition(self: Any) -> Any:
+    """ConditionExpressionParser's tokens of an expression, remembered by its text.
+
+    The tokens depend on the text alone (placeholders are resolved later) and are
+    immutable named tuples; the parser consumes a fresh deque of them each time. Every
+    conditional write and filtered read lexed its expression again: about half of
+    parsing a condition, and a transaction has several."""
+    text = self.condition_expression
+    found = _LEXED.get(text)
+    if found is None:
+        found = tuple(_lex_condition(self))
+        if len(_LEXED) < _MAX_LEXED:
+            _LEXED[text] = found
+    return collections.deque(found)
