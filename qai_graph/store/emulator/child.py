@@ -40,7 +40,7 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import journal, key_ranges, patches, snapshot
+from qai_graph.store.emulator import forked, journal, key_ranges, patches, snapshot
 from qai_graph.store.emulator.guard import StoreGuard, WsgiApp
 from qai_graph.store.emulator.http import HttpServer
 from qai_graph.store.emulator.journal import Journal, JournalError
@@ -156,6 +156,7 @@ class Compactor:
         self.path = path
         self.guard = guard
         self.after_bytes = after_bytes  # a fixed journal size to compact at (bench, tests)
+        self.fork = forked.AVAILABLE
         self.stopping = False
         self.last_hold_s = 0.0
         try:
@@ -178,25 +179,34 @@ class Compactor:
 
     def compact(self) -> bool:
         """One snapshot; requests wait only while the journal rotates and the tables are
-        frozen (a view of their partitions, copy-on-write on)."""
+        frozen: a forked writer (see :mod:`.forked`) or, without fork, a view of their
+        partitions with copy-on-write on and the writing in this process."""
         guard = self.guard
+        writer = None
         with guard.lock:
             held = time.perf_counter()
             if guard.closed:
                 return False
             seq = guard.journal.rotate() if guard.journal is not None else guard.seq
-            frozen = snapshot.freeze(seq)
-            patches.CopyOnWrite.begin(frozen.shared)
+            if self.fork:
+                writer = forked.start(self.path, seq)  # the child freezes its own copy
+            else:
+                frozen = snapshot.freeze(seq)
+                patches.CopyOnWrite.begin(frozen.shared)
             guard.dirty = False
             self.last_hold_s = time.perf_counter() - held
         started = time.monotonic()
         try:
-            items = snapshot.write(self.path, frozen, self._pause)
+            if writer is not None:
+                items = writer.wait(lambda: self.stopping)
+            else:
+                items = snapshot.write(self.path, frozen, self._pause)
         except BaseException:
             guard.dirty = True  # try again at the next interval; the journal is kept
             raise
         finally:
-            patches.CopyOnWrite.end()
+            if writer is None:
+                patches.CopyOnWrite.end()
         dropped = guard.journal.drop_through(seq) if guard.journal is not None else 0
         self.snapshot_bytes = self.path.stat().st_size
         logger.info(
