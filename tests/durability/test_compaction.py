@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto_tables import pk_sk_table
 
 from qai_graph.store.emulator import patches, snapshot
 from qai_graph.store.emulator.wire import WireCaller
@@ -24,18 +25,7 @@ def test_writes_during_a_compaction_do_not_reach_its_snapshot(tmp_path: Path) ->
     wire.call(
         REGION,
         "CreateTable",
-        {
-            "TableName": TABLE,
-            "KeySchema": [
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            "AttributeDefinitions": [
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            "BillingMode": "PAY_PER_REQUEST",
-        },
+        pk_sk_table(TABLE),
     )
     for pk in ("a", "b", "c"):
         item = {**_key(pk), "n": {"N": "1"}, "m": {"M": {"l": {"L": [{"S": "x"}]}}}}

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto_tables import pk_sk_table
 
 from qai_graph.store.emulator import patches
 from qai_graph.store.emulator.guard import StoreGuard
@@ -36,18 +37,7 @@ def test_paged_scans_return_every_item_once_in_order_and_see_writes_between_page
     wire.call(
         REGION,
         "CreateTable",
-        {
-            "TableName": TABLE,
-            "KeySchema": [
-                {"AttributeName": "pk", "KeyType": "HASH"},
-                {"AttributeName": "sk", "KeyType": "RANGE"},
-            ],
-            "AttributeDefinitions": [
-                {"AttributeName": "pk", "AttributeType": "S"},
-                {"AttributeName": "sk", "AttributeType": "S"},
-            ],
-            "BillingMode": "PAY_PER_REQUEST",
-        },
+        pk_sk_table(TABLE),
     )
     written = [(f"P#{p:03d}", f"ITEM#{s:02d}") for p in range(60) for s in range(12)]
     for start in range(0, len(written), 25):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from moto_tables import pk_sk_table
 
 from qai_graph.store.emulator import forked, patches, snapshot
 from qai_graph.store.emulator.wire import WireCaller
@@ -19,18 +20,7 @@ from qai_graph.store.emulator.wire import WireCaller
 pytestmark = pytest.mark.skipif(not forked.AVAILABLE, reason="fork-based compaction is Linux's")
 REGION = "af-south-1"  # moto's backends are per process: a region no other test uses
 TABLE = "qai-fork-test"
-CREATE = {
-    "TableName": TABLE,
-    "KeySchema": [
-        {"AttributeName": "pk", "KeyType": "HASH"},
-        {"AttributeName": "sk", "KeyType": "RANGE"},
-    ],
-    "AttributeDefinitions": [
-        {"AttributeName": "pk", "AttributeType": "S"},
-        {"AttributeName": "sk", "AttributeType": "S"},
-    ],
-    "BillingMode": "PAY_PER_REQUEST",
-}
+CREATE = pk_sk_table(TABLE)
 
 
 def _put(wire: WireCaller, n: int) -> None:
