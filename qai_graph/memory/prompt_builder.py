@@ -17,6 +17,7 @@ from typing import Any
 
 from qai_graph.memory.persona import Persona, load_persona
 from qai_graph.memory.recall import normalise_content
+from qai_graph.memory.search.documents import times
 from qai_graph.models import EvolutionState, Memory, MemoryTier, PlayerContext, SessionContext
 
 QUOTE_LIMIT = 200  # characters of any one quoted text
@@ -158,18 +159,20 @@ def build_memory_section(
     return _fit(facts, headers, budget_chars)
 
 
+def _field(memory: object, name: str) -> Any:
+    """A recalled memory's field, whether it is a ``Memory`` or a plain mapping."""
+    if isinstance(memory, Memory):
+        return getattr(memory, name)
+    if isinstance(memory, Mapping):
+        return memory.get(name)
+    return None
+
+
 def _is_profile_of(memory: Memory | Mapping[str, Any], ctx: PlayerContext) -> bool:
     """Whether a recalled memory is the profile of the player the prompt is about."""
-    kind: Any
-    player: Any
-    if isinstance(memory, Memory):
-        kind, player = memory.type, memory.player
-    elif isinstance(memory, Mapping):
-        kind, player = memory.get("type"), memory.get("player")
-    else:
-        return False
+    player = _field(memory, "player")
     return (
-        kind == "player_profile"
+        _field(memory, "type") == "player_profile"
         and isinstance(player, str)
         and player.casefold() == ctx.profile.name.casefold()
     )
@@ -180,12 +183,9 @@ def _profile_facts(ctx: PlayerContext) -> list[_Fact]:
     if not ctx.known or profile.total_interactions == 0:
         identity: tuple[str, ...] = ("- We have not met before",)
     else:
-        times = (
-            "1 time" if profile.total_interactions == 1 else f"{profile.total_interactions} times"
-        )
         identity = (
             f"- First met: {profile.first_seen.strftime('%Y-%m-%d')}",
-            f"- We have interacted {times}",
+            f"- We have interacted {times(profile.total_interactions)}",
         )
     facts = [_Fact((0,), _ABOUT, (0,), identity)]
     if profile.play_style:
@@ -237,15 +237,7 @@ def _related_facts(
 ) -> list[_Fact]:
     items: list[tuple[float, str, str]] = []
     for memory in memories:
-        kind: Any
-        content: Any
-        score: Any
-        if isinstance(memory, Memory):
-            kind, content, score = memory.type, memory.content, memory.score
-        elif isinstance(memory, Mapping):
-            kind, content, score = memory.get("type"), memory.get("content"), memory.get("score")
-        else:
-            continue
+        kind, content, score = (_field(memory, n) for n in ("type", "content", "score"))
         label = _MEMORY_LABELS.get(kind) if isinstance(kind, str) else None
         if label is None or not isinstance(content, str):
             continue

@@ -48,9 +48,8 @@ def player_summary(profile: PlayerProfile, observations: list[Observation], know
     """A one-line summary for dashboards and prompts."""
     if not known:
         return "Not met before"
-    met = profile.total_interactions
     since = profile.first_seen.strftime("%Y-%m-%d")
-    parts = [f"Met {met} time{'' if met == 1 else 's'} since {since}"]
+    parts = [f"Met {documents.times(profile.total_interactions)} since {since}"]
     if profile.play_style:
         parts.append(f"Play style: {profile.play_style}")
     if profile.preferred_patterns:

@@ -60,11 +60,15 @@ def kind_of(item: Mapping[str, Any]) -> int | None:
     return None
 
 
+def times(count: int) -> str:
+    """How often we met, as the prompt and summaries say it: "1 time", "3 times"."""
+    return f"{count} time" if count == 1 else f"{count} times"
+
+
 def profile_text(item: Mapping[str, Any]) -> str:
     """A profile as one line (what the prompt and recall show)."""
     name = item.get("name", "")
-    met = int(item.get("total_interactions", 0))
-    parts = [f"Player {name}: met {met} time{'' if met == 1 else 's'}"]
+    parts = [f"Player {name}: met {times(int(item.get('total_interactions', 0)))}"]
     first = str(item.get("first_seen", ""))[:10]
     if first:
         parts[0] += f" since {first}"

@@ -36,7 +36,6 @@ from typing import Any
 from moto.dynamodb.models.dynamo_type import DynamoType
 
 ENABLED = True
-_MISSING = object()
 
 
 def _native(value: Any) -> tuple[str, Any] | None:
@@ -144,8 +143,6 @@ class _TableRanges:
 
     def entry(self, view: _Sorted, item: Any) -> tuple[Any, tuple[Any, ...], str] | None:
         """(hash value, sort key, range type) of an item in a view; None if not in it."""
-        table = self.table()
-        assert table is not None
         primary = (_native(item.hash_key), _native(item.range_key))
         if view.hash_attr is None:
             if primary[1] is None:
