@@ -1,4 +1,6 @@
-"""Pure ranking for recall: which stored observations answer a free-text query, best first.
+"""The first recall ranker (issue 3), kept as bench/recall.py's baseline; not the service's.
+
+Pure ranking for recall: which stored observations answer a free-text query, best first.
 
 No I/O here: the service fetches candidates (observations about players named in the
 query, plus general ones) and this module scores, filters and orders them.
@@ -43,9 +45,6 @@ _STOPWORD_TEXT = """
 STOPWORDS: frozenset[str] = frozenset(_STOPWORD_TEXT.split())
 
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
-# Whitespace is already collapsed to single spaces when these are stripped.
-_TRAILING = " .!?…"
 
 
 def tokenize(text: str) -> list[str]:
@@ -76,12 +75,6 @@ def query_terms(query: str) -> set[str]:
     tokens = set(tokenize(query))
     # A query made only of stopwords still means something; match on all of it.
     return (tokens - STOPWORDS) or tokens
-
-
-def normalise_content(text: str) -> str:
-    """Canonical form of an observation's text, for spotting duplicates."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return _SPACE.sub(" ", folded).strip().rstrip(_TRAILING)
 
 
 def score_observation(

@@ -22,7 +22,7 @@ from typing import Any
 
 import uvicorn
 
-from qai_graph.api.app import create_app
+from qai_graph.app import create_app
 from qai_graph.config import MemoryConfig
 
 Scope = MutableMapping[str, Any]

@@ -1,7 +1,7 @@
 """qai-graph: the memory of QAI, served as GraphQL over one DynamoDB table."""
 
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.prompt_builder import build_qai_system_prompt, format_for_twitch
+from qai_graph.memory.prompt.builder import build_qai_system_prompt, format_for_twitch
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import (

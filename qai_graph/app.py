@@ -21,7 +21,7 @@ from qai_graph.api.auth import Authenticator
 from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
 from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
 from qai_graph.api.preauth import PreAuthSlots
-from qai_graph.api.replica_events import make_event_bus
+from qai_graph.memory.events.replicas import make_event_bus
 from qai_graph.api.schema import build_schema
 from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
 from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL

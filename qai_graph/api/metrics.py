@@ -55,7 +55,7 @@ from qai_graph.api.errors import INTERNAL, is_unexpected
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import MemoryError_
 from qai_graph.logs import operation_var, request_id_var
-from qai_graph.memory.events import EventKind
+from qai_graph.memory.events.hub import EventKind
 
 logger = logging.getLogger("qai_graph.api.operations")
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from qai_graph.cli_store import STORE_COMMANDS, add_store_commands, run_store_command
+from qai_graph.cli.data import STORE_COMMANDS, add_store_commands, run_store_command
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
 from qai_graph.logs import configure_logging, uvicorn_logging
 
@@ -130,7 +130,7 @@ def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     if config.development_mode and not is_loopback(args.host):
         print(DEVELOPMENT_MODE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
         return 3
-    from qai_graph.api.app import create_app
+    from qai_graph.app import create_app
     from qai_graph.api.shutdown import run as run_server
 
     if config.development_mode:

@@ -14,9 +14,9 @@ from typing import Any
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import Conflict, NotFound
 from qai_graph.memory import cursors, validation
-from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
-from qai_graph.memory.recall import normalise_content
-from qai_graph.memory.search.sync import RecallIndex
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.content import normalise_content
+from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.models import MemoryTier, Observation, ObservationCategory
 from qai_graph.store import idempotency, keys, observations
 from qai_graph.store.client import DynamoClient, Expr, TransactionCancelled

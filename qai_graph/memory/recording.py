@@ -17,10 +17,10 @@ from typing import Any
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import Conflict, StoreUnavailable
 from qai_graph.memory import cursors, validation
-from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
-from qai_graph.memory.evolving import Evolution
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.results import InteractionRecorded
-from qai_graph.memory.search.sync import RecallIndex
+from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.working import UNREAD, Unread, WorkingMemory
 from qai_graph.models import Channel, EvolutionState, Interaction, PlayerProfile, SessionContext
 from qai_graph.store import evolution as evolution_store
@@ -65,7 +65,7 @@ class InteractionRecorder:
         config: MemoryConfig,
         events: EventHub,
         working: WorkingMemory,
-        evolution: Evolution,
+        evolution: EvolutionTracker,
         create_player: CreatePlayer,
         recall: RecallIndex | None = None,
     ) -> None:

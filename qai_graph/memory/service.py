@@ -22,15 +22,15 @@ from qai_graph.embeddings import Embedder, make_embedder
 from qai_graph.errors import InvalidInput, NotFound
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.consolidation import Consolidator
-from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
-from qai_graph.memory.evolving import Evolution
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.observing import Observations
-from qai_graph.memory.persona import Persona, load_persona
-from qai_graph.memory.prompt_builder import build_qai_system_prompt
-from qai_graph.memory.recalling import Recaller
+from qai_graph.memory.prompt.persona import Persona, load_persona
+from qai_graph.memory.prompt.builder import build_qai_system_prompt
+from qai_graph.memory.recall.reader import Recaller
 from qai_graph.memory.recording import InteractionRecorder
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
-from qai_graph.memory.search.sync import RecallIndex
+from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.solutions import SolutionRecorder
 from qai_graph.memory.working import WorkingMemory
 from qai_graph.models import (
@@ -86,7 +86,7 @@ class MemoryService:
         )
         self.working = WorkingMemory(self.store, self.config)
         self.observations = Observations(self.store, self.config, self.events, self.recall_index)
-        self.evolution = Evolution(self.store, self.config, self.events)
+        self.evolution = EvolutionTracker(self.store, self.config, self.events)
         self._recorder = InteractionRecorder(
             self.store,
             self.config,

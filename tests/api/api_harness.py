@@ -16,8 +16,8 @@ import uvicorn
 from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
-from qai_graph.api.app import create_app
-from qai_graph.api.events import InProcessEventBus
+from qai_graph.app import create_app
+from qai_graph.memory.events.bus import InProcessEventBus
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.service import MemoryService
 

@@ -16,7 +16,7 @@ from api_harness import ConfigFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qai_graph.api.app import create_app
+from qai_graph.app import create_app
 
 EXPECTED_CODES = {"INVALID_INPUT", "CONFLICT", "NOT_FOUND", "BAD_USER_INPUT"}
 FUZZ = settings(

@@ -17,7 +17,7 @@ from operations import RECORD, record_input
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
-from qai_graph.api.app import create_app
+from qai_graph.app import create_app
 from qai_graph.cli import uvicorn_options
 
 

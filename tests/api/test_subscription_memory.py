@@ -7,8 +7,8 @@ import gc
 
 from api_harness import RunningApp, ws_client
 
-from qai_graph.memory.events import EventKind, MemoryEvent
-from qai_graph.memory.evolution import build_state
+from qai_graph.memory.events.hub import EventKind, MemoryEvent
+from qai_graph.memory.evolution.rules import build_state
 
 SUBSCRIPTION = """subscription {
   evolutionUpdated(minIntervalMs: 100) { stage stageName totalInteractions progressPercent }

@@ -9,7 +9,7 @@ from collections import Counter
 from helpers import scan_all
 
 from qai_graph import Channel, MemoryService
-from qai_graph.memory.events import EventKind, MemoryEvent
+from qai_graph.memory.events.hub import EventKind, MemoryEvent
 
 PLAYERS = [f"Player{n:02d}" for n in range(20)]
 

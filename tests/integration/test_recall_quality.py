@@ -22,7 +22,7 @@ import recall_eval
 from qai_graph import MemoryService
 from qai_graph.config import MemoryConfig
 from qai_graph.memory import observing, recording, service, working
-from qai_graph.memory.prompt_builder import clean_text
+from qai_graph.memory.prompt.builder import clean_text
 
 DAY = 24 * 60 * 60
 LONG = 400 * DAY  # memories of the set stay short-term, but must not expire in the test

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from qai_graph.memory.persona import Persona, StagePersona, load_persona
+from qai_graph.memory.prompt.persona import Persona, StagePersona, load_persona
 
 CONTRACTION = re.compile(r"n't|'(m|re|ve|ll)\b", re.IGNORECASE)
 CUSTOM = """

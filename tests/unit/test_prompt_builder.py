@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from qai_graph.memory.persona import load_persona
-from qai_graph.memory.prompt_builder import (
+from qai_graph.memory.prompt.persona import load_persona
+from qai_graph.memory.prompt.builder import (
     MEMORY_HEADER,
     build_conversation_section,
     build_evolution_modifiers,

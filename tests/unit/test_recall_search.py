@@ -7,11 +7,11 @@ from typing import Any
 
 import numpy as np
 
-from qai_graph.memory.search.documents import to_doc
-from qai_graph.memory.search.index import MemoryIndex
-from qai_graph.memory.search.names import NameFinder, name_parts
-from qai_graph.memory.search.ranking import analyse, rank
-from qai_graph.memory.search.text import expansions, mentions, terms
+from qai_graph.memory.recall.search.documents import to_doc
+from qai_graph.memory.recall.search.index import MemoryIndex
+from qai_graph.memory.recall.search.names import NameFinder, name_parts
+from qai_graph.memory.recall.search.ranking import analyse, rank
+from qai_graph.memory.recall.search.text import expansions, mentions, terms
 
 NOW = time.time()
 DAY = 86400.0

@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection
 from types import TracebackType
 from typing import Protocol
 
-from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 
 
 def progress(event: MemoryEvent) -> tuple[int, int, int]:

@@ -1,7 +1,7 @@
 """The event bus of a replica among several: its own events plus the table's.
 
 :class:`TableEventBus` is the default bus (``QAI_MEMORY_EVENTS=table``). It relays this
-replica's events through an :class:`~qai_graph.memory.evolution_feed.EvolutionFeed`,
+replica's events through an :class:`~qai_graph.memory.evolution.feed.EvolutionFeed`,
 which reads the evolution partition only while at least one subscription listens and
 publishes the advances and progress other replicas caused; each stage advance reaches
 each subscriber once (see that module for why). ``QAI_MEMORY_EVENTS=process`` keeps the
@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from qai_graph.api.events import EventCounter, EventStream, InProcessEventBus
+from qai_graph.memory.events.bus import EventCounter, EventStream, InProcessEventBus
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.events import EventKind, MemoryEvent
-from qai_graph.memory.evolution_feed import EvolutionFeed
+from qai_graph.memory.events.hub import EventKind, MemoryEvent
+from qai_graph.memory.evolution.feed import EvolutionFeed
 from qai_graph.memory.service import MemoryService
 
 

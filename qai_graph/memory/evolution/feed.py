@@ -25,8 +25,8 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.events import EventKind, MemoryEvent
-from qai_graph.memory.evolution import build_state
+from qai_graph.memory.events.hub import EventKind, MemoryEvent
+from qai_graph.memory.evolution.rules import build_state
 from qai_graph.models import EvolutionState
 
 logger = logging.getLogger(__name__)

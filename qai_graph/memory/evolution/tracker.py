@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from qai_graph.config import MemoryConfig
 from qai_graph.memory import validation
-from qai_graph.memory.events import EventHub, EventKind, MemoryEvent
-from qai_graph.memory.evolution import MAX_AUTOMATIC_STAGE, build_state, stage_for, stage_name
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.evolution.rules import MAX_AUTOMATIC_STAGE, build_state, stage_for, stage_name
 from qai_graph.models import EvolutionState
 from qai_graph.store import evolution as evolution_store
 from qai_graph.store.client import DynamoClient
@@ -25,7 +25,7 @@ committed during one request's round trip (~10,000/s at 10 ms), and even then th
 advances at the next interaction: late, never twice, never early."""
 
 
-class Evolution:
+class EvolutionTracker:
     """QAI's evolution over the sharded counters and the conditional stage item."""
 
     def __init__(self, db: DynamoClient, config: MemoryConfig, events: EventHub) -> None:

@@ -15,9 +15,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from qai_graph.memory.persona import Persona, load_persona
-from qai_graph.memory.recall import normalise_content
-from qai_graph.memory.search.documents import times
+from qai_graph.memory.prompt.persona import Persona, load_persona
+from qai_graph.memory.content import normalise_content
+from qai_graph.memory.recall.search.documents import times
 from qai_graph.models import EvolutionState, Memory, MemoryTier, PlayerContext, SessionContext
 
 QUOTE_LIMIT = 200  # characters of any one quoted text

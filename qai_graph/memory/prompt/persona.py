@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-_DEFAULT_PACKAGE = "qai_graph.memory"
+_DEFAULT_PACKAGE = "qai_graph.memory.prompt"
 _DEFAULT_PARTS = ("personas", "default.toml")
 
 

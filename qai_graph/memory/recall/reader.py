@@ -15,10 +15,10 @@ from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import StoreUnavailable
-from qai_graph.memory.search import documents
-from qai_graph.memory.search.index import KIND_NAMES
-from qai_graph.memory.search.ranking import Hit
-from qai_graph.memory.search.sync import RecallIndex
+from qai_graph.memory.recall.search import documents
+from qai_graph.memory.recall.search.index import KIND_NAMES
+from qai_graph.memory.recall.search.ranking import Hit
+from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.models import (
     Memory,
     Observation,

@@ -14,8 +14,8 @@ import re
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from qai_graph.memory.search.index import MemoryIndex
-from qai_graph.memory.search.text import STOPWORDS, mentions, name_tokens, stem
+from qai_graph.memory.recall.search.index import MemoryIndex
+from qai_graph.memory.recall.search.text import STOPWORDS, mentions, name_tokens, stem
 
 PARTIAL_NAME = 0.6  # share of the boost for a name part ("ada" for AdaBytes)
 MAX_OWNERS = 5  # a name part shared by more players names none of them

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from qai_graph.memory.search.index import (
+from qai_graph.memory.recall.search.index import (
     F32,
     INTERACTION,
     OBSERVATION,
@@ -31,8 +31,8 @@ from qai_graph.memory.search.index import (
     Doc,
     MemoryIndex,
 )
-from qai_graph.memory.search.names import PARTIAL_NAME, NameFinder
-from qai_graph.memory.search.text import (
+from qai_graph.memory.recall.search.names import PARTIAL_NAME, NameFinder
+from qai_graph.memory.recall.search.text import (
     STOPWORDS,
     QueryTerms,
     expansions,

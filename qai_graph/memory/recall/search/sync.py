@@ -36,7 +36,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # n
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.base import Embedder, encode_vector
-from qai_graph.memory.search.documents import (
+from qai_graph.memory.recall.search.documents import (
     MODEL_ATTRIBUTE,
     VECTOR_ATTRIBUTE,
     embed_text,
@@ -44,9 +44,9 @@ from qai_graph.memory.search.documents import (
     stored_vector,
     to_doc,
 )
-from qai_graph.memory.search.index import PROFILE, MemoryIndex
-from qai_graph.memory.search.names import NameFinder
-from qai_graph.memory.search.ranking import Hit, analyse, rank
+from qai_graph.memory.recall.search.index import PROFILE, MemoryIndex
+from qai_graph.memory.recall.search.names import NameFinder
+from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
 from qai_graph.models import PlayerProfile
 from qai_graph.store import recall_feed
 from qai_graph.store.client import DynamoClient

@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
 
-from qai_graph.memory.search.thesaurus import GROUPS
+from qai_graph.memory.recall.search.thesaurus import GROUPS
 
 _STOPWORD_TEXT = """
     a about above after again all am an and any are as at be because been before being
