@@ -20,18 +20,18 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import old_ranker as old_recall  # bench/old_ranker.py: the first ranker, as a baseline
 import psutil
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.local import LocalEmbedder
-from qai_graph.memory.service import MemoryService
-from qai_graph.store.embedded import EmbeddedDynamo
-import old_ranker as old_recall  # bench/old_ranker.py: the first ranker, as a baseline
 from qai_graph.memory.recall.search.documents import embed_text, to_doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
+from qai_graph.memory.service import MemoryService
 from qai_graph.models import Observation, ObservationCategory
+from qai_graph.store.embedded import EmbeddedDynamo
 
 DEV = Path(__file__).parent.parent / "tests" / "data" / "recall_dev.json"
 

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.evolution.rules import stage_for, stage_name
 from qai_graph.memory.content import normalise_content
+from qai_graph.memory.evolution.rules import stage_for, stage_name
 from qai_graph.models import Channel, Interaction, Observation, ObservationCategory
 from qai_graph.store import interactions, keys, observations, players
 from qai_graph.store.client import DynamoClient

@@ -1,38 +1,93 @@
-"""The Starlette application: /graphql, /mcp, /metrics, /healthz, /readyz; resources owned
-by the lifespan."""
+"""The composition root: the one place that wires the layers into a running service.
+
+- :func:`open_service` / :func:`open_memory`: the service as ``qai-graph serve`` opens it;
+  the only place that chooses between the embedded emulator (no endpoint, not AWS) and
+  a DynamoDB endpoint.
+- :func:`create_app`: the Starlette application. It mounts the faces (GraphQL at
+  /graphql, MCP at /mcp, the pages), adds /metrics, /healthz and /readyz, and owns every
+  resource through its lifespan: the service, the event bus, the MCP session manager.
+
+Faces never import each other or the store; they meet here.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator, Sequence
+import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import timedelta
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.routing import Route
 
-from qai_graph.api.auth import Authenticator
-from qai_graph.api.limits import BodySizeLimit, ConnectionSlots
+from qai_graph.api.limits import BodySizeLimit
 from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
-from qai_graph.api.preauth import PreAuthSlots
-from qai_graph.memory.events.replicas import make_event_bus
-from qai_graph.api.schema import build_schema
+from qai_graph.api.mount import graphql_routes, graphql_view
 from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
-from qai_graph.api.view import KEEP_ALIVE_S, QaiGraphQL
+from qai_graph.api.view import KEEP_ALIVE_S
 from qai_graph.config import MemoryConfig
 from qai_graph.mcp.http import McpHttpApp
-from qai_graph.memory.opening import open_service, uses_embedded_store
+from qai_graph.memory.events.replicas import make_event_bus
 from qai_graph.memory.service import MemoryService
+from qai_graph.store.emulator.embedded import EmbeddedDynamo
 from qai_graph.web import graphiql_page, web_routes
 
 logger = logging.getLogger("qai_graph.api")
-__all__ = ["create_app", "open_service", "uses_embedded_store"]  # the last two moved to memory/
+__all__ = ["create_app", "open_memory", "open_service", "uses_embedded_store"]
+
+StoreTiming = Callable[[str, float], None]
+"""Called with a phase of the embedded store (``"start"``) and the seconds it took."""
+
+
+def uses_embedded_store(config: MemoryConfig) -> bool:
+    """No endpoint and not AWS: run the local emulator."""
+    return config.dynamodb_endpoint is None and not config.use_aws
+
+
+async def start_store(
+    config: MemoryConfig, stack: AsyncExitStack, store_timing: StoreTiming | None = None
+) -> str | None:
+    """The endpoint to use: the embedded store's (started; ``stack`` stops it) or config's."""
+    if not uses_embedded_store(config):
+        return config.dynamodb_endpoint
+    store = EmbeddedDynamo(
+        config.data_dir,
+        snapshot_interval_s=config.snapshot_interval_s,
+        region=config.dynamodb_region,
+        journal=config.journal,
+    )
+    started = time.perf_counter()
+    endpoint = await store.astart()
+    if store_timing is not None:
+        store_timing("start", time.perf_counter() - started)
+    # Registered first so it runs last: the service closes, then the store stops.
+    stack.push_async_callback(store.astop)
+    return endpoint
+
+
+async def open_service(
+    config: MemoryConfig, stack: AsyncExitStack, *, store_timing: StoreTiming | None = None
+) -> MemoryService:
+    """Start the embedded store if needed, then an initialised service; ``stack`` closes both."""
+    endpoint = await start_store(config, stack, store_timing)
+    service = MemoryService(config, endpoint=endpoint)
+    await service.initialize()
+    stack.push_async_callback(service.close)
+    return service
+
+
+@asynccontextmanager
+async def open_memory(config: MemoryConfig | None = None) -> AsyncIterator[MemoryService]:
+    """``async with open_memory() as memory:``: an initialised service, as ``qai-graph
+    serve`` opens it (the embedded store started when no endpoint, stopped on exit)."""
+    async with AsyncExitStack() as stack:
+        yield await open_service(config or MemoryConfig(), stack)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -76,19 +131,12 @@ def create_app(
         graphiql = config.graphiql
     show_ide = (config.development_mode and not config.use_aws) if graphiql is None else graphiql
     metrics = Metrics()
-    view = QaiGraphQL(
-        build_schema(config, extensions=[metrics.extension()]),
-        authenticator=Authenticator(config.api_key_roles),
-        connection_slots=ConnectionSlots(config.max_connections_per_key),
-        preauth=PreAuthSlots(
-            config.ws_max_unauthenticated, config.ws_max_unauthenticated_per_address
-        ),
-        connection_init_wait_timeout=timedelta(seconds=config.ws_init_timeout_s),
-        graphql_ide="graphiql" if show_ide else None,
-        keep_alive=True,
-        keep_alive_interval=keep_alive_s,
+    view = graphql_view(
+        config,
+        metrics,
+        show_ide=show_ide,
+        keep_alive_s=keep_alive_s,
         allowed_origins=allowed_origins,
-        max_subscriptions_per_connection=config.max_subscriptions_per_connection,
     )
     # /mcp: the MCP face, behind the same keys (qai_graph.security); its session manager
     # runs in the lifespan below, and its tools reach the service the lifespan opened.
@@ -116,10 +164,8 @@ def create_app(
             memory = service
             if memory is None:
                 memory = await open_service(config, stack, store_timing=metrics.store_timing)
-            # The recall index reads through a client of its own; both are counted.
-            for client in (memory.store, memory.recall_index.db):
-                client.observers.append(metrics.dynamodb_call)
-                stack.callback(client.observers.remove, metrics.dynamodb_call)
+            # Every DynamoDB call the service makes is counted (the recall index's too).
+            stack.callback(memory.observe_store_calls(metrics.dynamodb_call))
             bus = make_event_bus(config, memory, counter=metrics, on_read=metrics.feed_read)
             metrics.subscriptions.set_function(lambda: bus.subscriber_count)
             await bus.start()
@@ -140,8 +186,7 @@ def create_app(
 
     app = Starlette(
         routes=[
-            Route("/graphql", view),  # the view answers other methods: 405 JSON, Allow
-            WebSocketRoute("/graphql", view),
+            *graphql_routes(view),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/mcp", mcp_app),

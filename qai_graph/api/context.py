@@ -12,8 +12,8 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from qai_graph.api.auth import Principal
-from qai_graph.memory.events.bus import EventBus
 from qai_graph.api.loaders import Loaders
+from qai_graph.memory.events.bus import EventBus
 from qai_graph.memory.service import MemoryService
 
 REQUEST_ID_HEADER = "x-request-id"

@@ -9,7 +9,7 @@ bounded). Parsing and validation are synchronous and bounded by the document lim
 When the deadline passes, the work is cancelled and the answer is ``TIMEOUT``, which is
 not ``STORE_UNAVAILABLE``: within an operation each store call has its own budget
 (``QAI_MEMORY_DYNAMODB_TIMEOUT_S``, botocore's retries included, set here through
-``store.client.CALL_BUDGET_S``) and says so itself when the store fails.
+``memory.budget.store_call_budget``) and says so itself when the store fails.
 
 ``runConsolidation`` is exempt: it walks the whole table, so its length is the table's
 size, and each of its DynamoDB calls keeps the store's own budget. The exemption is
@@ -27,7 +27,7 @@ from graphql import ExecutionResult as CoreResult
 from graphql import FieldNode, GraphQLError, OperationType
 
 from qai_graph.api.execution import PerEventMemoExecutionContext
-from qai_graph.store.client import CALL_BUDGET_S
+from qai_graph.memory.budget import store_call_budget
 
 TIMEOUT = "TIMEOUT"
 LONG_RUNNING_MUTATIONS = frozenset({"runConsolidation"})
@@ -73,12 +73,10 @@ class DeadlineExecutor(PerEventMemoExecutionContext):
 async def _bounded(awaitable: Awaitable[Any], seconds: float | None, budget: Any) -> Any:
     # Each store call within the operation has the store's own budget (set here, not for
     # every library user: a direct MemoryService keeps botocore's per-attempt timeouts).
-    token = CALL_BUDGET_S.set(budget if isinstance(budget, (int, float)) else None)
-    try:
-        async with asyncio.timeout(seconds):
-            return await awaitable
-    except TimeoutError:
-        logger.warning("operation cancelled at its deadline of %.3g s", seconds)
-        return CoreResult(data=None, errors=[timeout_error(seconds or 0)])
-    finally:
-        CALL_BUDGET_S.reset(token)
+    with store_call_budget(budget if isinstance(budget, (int, float)) else None):
+        try:
+            async with asyncio.timeout(seconds):
+                return await awaitable
+        except TimeoutError:
+            logger.warning("operation cancelled at its deadline of %.3g s", seconds)
+            return CoreResult(data=None, errors=[timeout_error(seconds or 0)])

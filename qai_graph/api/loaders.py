@@ -28,6 +28,7 @@ from qai_graph.api.connections import (
 )
 from qai_graph.api.types import Interaction, MemoryTier, Observation
 from qai_graph.errors import NotFound
+from qai_graph.memory.observations import player_subject
 from qai_graph.memory.service import MemoryService
 
 PRELOAD = 10
@@ -36,11 +37,6 @@ OBSERVATION_HEAD = MAX_PAGE_SIZE
 """Observations asked of the context: its Query reads them all anyway (they sort before
 interactions), and recall ranks them by usefulness, so only a complete list can be
 re-sorted newest first."""
-
-
-def player_subject(name: str) -> str:
-    """The observation subject of a player, as clients write it."""
-    return f"PLAYER#{name}"
 
 
 def _name_key(name: str) -> str:

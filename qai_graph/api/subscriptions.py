@@ -11,9 +11,9 @@ from strawberry.types import Info
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import subscription
 from qai_graph.api.errors import OperationTimeout
-from qai_graph.memory.events.bus import progress
 from qai_graph.api.types import Evolution
 from qai_graph.errors import InvalidInput
+from qai_graph.memory.events.bus import progress
 from qai_graph.memory.events.hub import EventKind
 
 Ctx = Info[GraphQLContext, None]

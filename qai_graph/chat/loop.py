@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from qai_graph.chat.memory import ChatMemory
 from qai_graph.chat.models import Model, OfflineModel
-from qai_graph.memory.prompt.builder import format_for_twitch
+from qai_graph.memory.prompt.quoting import format_for_twitch
 
 logger = logging.getLogger("qai_graph.chat")
 

@@ -11,7 +11,7 @@ import os
 import re
 from typing import Any, Protocol
 
-# Lines the prompt builder writes under "## What I Remember" (memory/prompt_builder.py).
+# Lines the prompt builder writes under "## What I Remember" (memory/prompt/remembering.py).
 _SAID = re.compile(r'^- They said: "(.*)"$', re.MULTILINE)
 _OBSERVED = re.compile(r'^- I observed: "(.*?)"', re.MULTILINE)
 _TIMES = re.compile(r"^- We have interacted (\d+) times?$", re.MULTILINE)

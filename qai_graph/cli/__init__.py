@@ -6,6 +6,7 @@
 - ``hosts``: which addresses count as this machine only.
 """
 
+from qai_graph.cli.hosts import is_loopback
 from qai_graph.cli.main import main
 
-__all__ = ["main"]
+__all__ = ["is_loopback", "main"]

@@ -1,7 +1,7 @@
-"""The CLI's store commands: ``emulator``, ``export`` and ``import`` (see ``qai-graph -h``).
+"""The CLI's data commands: ``emulator``, ``export`` and ``import`` (see ``qai-graph -h``).
 
-Kept apart from ``cli.py`` so the commands that serve and those that move data evolve
-separately; ``cli.py`` only registers and dispatches them.
+Kept apart from ``main.py`` so the commands that serve and those that move data evolve
+separately; ``main.py`` only registers and dispatches them.
 """
 
 from __future__ import annotations
@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-import time
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
+from qai_graph.cli.hosts import is_loopback
 from qai_graph.config import MemoryConfig
 
 STORE_COMMANDS = ("emulator", "export", "import")
@@ -57,7 +57,6 @@ def run_store_command(config: MemoryConfig, args: argparse.Namespace) -> int:
 
 
 def _emulator(config: MemoryConfig, args: argparse.Namespace) -> int:
-    from qai_graph.cli import is_loopback
     from qai_graph.store.emulator import standalone
 
     if not is_loopback(args.host) and not args.allow_remote:
@@ -75,18 +74,16 @@ def _emulator(config: MemoryConfig, args: argparse.Namespace) -> int:
 async def _export(config: MemoryConfig, out: Path | None) -> int:
     from tqdm import tqdm
 
-    from qai_graph.memory.opening import open_service
-    from qai_graph.store import transfer
+    from qai_graph.app import open_service
 
     async with AsyncExitStack() as stack:
         service = await open_service(config, stack)
-        db = service.store
-        header = await transfer.describe(db)
+        header = await service.backup.describe()
         stream = sys.stdout if out is None else stack.enter_context(out.open("w"))
         with tqdm(
             total=header["item_count"] or None, unit=" items", desc="export", file=sys.stderr
         ) as bar:
-            count = await transfer.export(db, stream, int(time.time()), bar.update)
+            count = await service.backup.export(stream, bar.update)
         stream.flush()
     print(f"exported {count} items of {config.dynamodb_table_name}", file=sys.stderr)
     return 0
@@ -95,9 +92,8 @@ async def _export(config: MemoryConfig, out: Path | None) -> int:
 async def _import(config: MemoryConfig, path: Path) -> int:
     from tqdm import tqdm
 
+    from qai_graph.app import open_service
     from qai_graph.errors import InvalidInput
-    from qai_graph.memory.opening import open_service
-    from qai_graph.store import transfer
 
     with path.open() as file:
         total = sum(1 for line in file if line.strip()) - 1
@@ -105,12 +101,11 @@ async def _import(config: MemoryConfig, path: Path) -> int:
         service = await open_service(config, stack)  # creates the table if missing
         with path.open() as file:
             try:
-                header = transfer.read_header(file.readline())
-                await transfer.check_schema(service.store, header)
+                await service.backup.check_header(file.readline())
                 with tqdm(
                     total=max(total, 0), unit=" items", desc="import", file=sys.stderr
                 ) as bar:
-                    count = await transfer.import_items(service.store, file, bar.update)
+                    count = await service.backup.import_items(file, bar.update)
             except InvalidInput as exc:
                 print(f"qai-graph import: {exc}", file=sys.stderr)
                 return 2

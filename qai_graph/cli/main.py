@@ -1,25 +1,24 @@
-"""The ``qai-graph`` command: serve | mcp | chat | create-table | consolidate | reindex |
-export-schema | api-key (and emulator | export | import, from cli_store.py)."""
+"""The ``qai-graph`` command's parser and dispatch: serve | mcp | chat (``serving.py``),
+emulator | export | import (``data.py``), create-table | consolidate | reindex |
+export-schema | api-key (here)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import ipaddress
 import json
 import logging
-import os
 import sys
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Any
 
 from pydantic import ValidationError
 
+from qai_graph.cli import serving
 from qai_graph.cli.data import STORE_COMMANDS, add_store_commands, run_store_command
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
-from qai_graph.logs import configure_logging, uvicorn_logging
+from qai_graph.logs import configure_logging
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -93,64 +92,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-DEVELOPMENT_MODE_REFUSAL = """\
-qai-graph: refusing to serve on {host}: no API keys are configured (development mode,
-where anyone who can connect may read, write and forget players). Development mode
-serves only a loopback address (127.0.0.1, ::1, localhost). To serve on {host}, add keys:
-
-    qai-graph api-key --role admin     # prints a key and its entry
-    export QAI_MEMORY_API_KEYS="admin:<sha256>,writer:<sha256>,reader:<sha256>"
-"""
-
-
-def is_loopback(host: str) -> bool:
-    """True for an address only this machine can reach."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def uvicorn_options(config: MemoryConfig) -> dict[str, Any]:
-    """uvicorn settings that enforce the API's limits at the server (WebSocket messages)."""
-    from qai_graph.api.shutdown import drain_timeout
-
-    return {
-        "ws_max_size": config.max_body_bytes,
-        "ws_ping_interval": 20.0,
-        "ws_ping_timeout": 20.0,
-        # A stop drains requests in flight for at most the operation deadline (+1 s).
-        "timeout_graceful_shutdown": drain_timeout(config.operation_timeout_s),
-    }
-
-
-def _serve(config: MemoryConfig, args: argparse.Namespace) -> int:
-    if config.development_mode and not is_loopback(args.host):
-        print(DEVELOPMENT_MODE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
-        return 3
-    from qai_graph.app import create_app
-    from qai_graph.api.shutdown import run as run_server
-
-    if config.development_mode:
-        logger.warning("development mode: no API keys, everything is open (loopback only)")
-
-    app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
-    # uvicorn turns SIGINT/SIGTERM into a drain, then a lifespan shutdown that stops the
-    # embedded store; run_server adds WebSockets closed with 1001 (api/shutdown.py).
-    run_server(
-        app,
-        host=args.host,
-        port=args.port,
-        **uvicorn_logging(args.log_level),
-        **uvicorn_options(config),
-    )
-    return 0
-
-
 async def _create_table(config: MemoryConfig) -> int:
-    from qai_graph.memory.opening import open_service
+    from qai_graph.app import open_service
 
     async with AsyncExitStack() as stack:
         await open_service(config, stack)  # initialize() creates the table if missing
@@ -159,7 +102,7 @@ async def _create_table(config: MemoryConfig) -> int:
 
 
 async def _consolidate(config: MemoryConfig) -> int:
-    from qai_graph.memory.opening import open_service
+    from qai_graph.app import open_service
 
     async with AsyncExitStack() as stack:
         service = await open_service(config, stack)
@@ -168,44 +111,10 @@ async def _consolidate(config: MemoryConfig) -> int:
     return 0
 
 
-async def _mcp(config: MemoryConfig) -> int:
-    from qai_graph.mcp.server import serve_stdio
-    from qai_graph.memory.opening import open_service
-
-    async with AsyncExitStack() as stack:
-        service = await open_service(config, stack)
-        await serve_stdio(service, deadline_s=config.operation_timeout_s)
-    return 0
-
-
-async def _chat(config: MemoryConfig, args: argparse.Namespace) -> int:
-    from qai_graph.chat.main import chat_main
-    from qai_graph.chat.memory import ChatMemory, GraphQLMemory, InProcessMemory
-
-    async with AsyncExitStack() as stack:
-        memory: ChatMemory
-        if args.in_process:
-            from qai_graph.memory.opening import open_service
-
-            memory = InProcessMemory(await open_service(config, stack))
-        else:
-            client = GraphQLMemory(args.url, os.environ.get("QAI_CHAT_API_KEY"))
-            stack.push_async_callback(client.aclose)
-            memory = client
-        return await chat_main(
-            memory,
-            model=args.model,
-            model_id=args.model_id,
-            region=config.dynamodb_region,
-            twitch_channel=args.twitch_channel,
-            twitch_login=args.twitch_login,
-        )
-
-
 async def _reindex(config: MemoryConfig) -> int:
     from tqdm import tqdm
 
-    from qai_graph.memory.opening import open_service
+    from qai_graph.app import open_service
 
     async with AsyncExitStack() as stack:
         service = await open_service(config, stack)
@@ -233,26 +142,11 @@ def _export_schema(output: Path | None) -> int:
     return 0
 
 
-def _serve_with_system_allocator() -> None:
-    """Re-run ``qai-graph serve`` (same PID, same arguments) with ``PYTHONMALLOC=malloc``
-    unless PYTHONMALLOC is set already (set it to ``pymalloc`` to keep Python's own).
-
-    Python's small-object allocator keeps an arena while any object in it lives, so after
-    a flood of connections (1,000 unauthenticated WebSockets, issue 9) the server stayed
-    ~26 MB above its baseline for good; with glibc's malloc, which the pre-auth gate trims
-    when a flood ends, it comes back to within ~2 MB. Measured in bench/RESULTS.md."""
-    if os.environ.get("PYTHONMALLOC") is not None or not sys.platform.startswith("linux"):
-        return
-    env = {**os.environ, "PYTHONMALLOC": "malloc"}
-    # orig_argv: the interpreter's own options and the script or -m as first invoked.
-    os.execve(sys.executable, [sys.executable, *sys.orig_argv[1:]], env)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
     args = _parser().parse_args(argv)
     if args.command == "serve" and argv is None:  # a process of its own, not a caller's
-        _serve_with_system_allocator()
+        serving.serve_with_system_allocator()
     try:
         config: MemoryConfig | None = MemoryConfig()
     except ValidationError as exc:
@@ -277,17 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in STORE_COMMANDS:
         return run_store_command(config, args)
     if args.command == "serve":
-        return _serve(config, args)
+        return serving.serve(config, args)
     if args.command == "chat":
-        return asyncio.run(_chat(config, args))
+        return asyncio.run(serving.chat(config, args))
     if args.command == "mcp":
-        return asyncio.run(_mcp(config))
+        return asyncio.run(serving.mcp(config))
     if args.command == "create-table":
         return asyncio.run(_create_table(config))
     if args.command == "reindex":
         return asyncio.run(_reindex(config))
     return asyncio.run(_consolidate(config))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

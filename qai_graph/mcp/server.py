@@ -39,6 +39,7 @@ from qai_graph.mcp.outputs import (
     RecordOutput,
 )
 from qai_graph.memory import validation
+from qai_graph.memory.observations import player_subject
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import Channel, ObservationCategory
 from qai_graph.security import READER, WRITER
@@ -89,11 +90,6 @@ def _ok(output: BaseModel, text: str) -> CallToolResult:
         content=[TextContent(type="text", text=text)],
         structured_content=output.model_dump(mode="json"),
     )
-
-
-def player_subject(name: str) -> str:
-    """A player's observation subject, as clients write it (the public subject syntax)."""
-    return f"PLAYER#{name}"
 
 
 async def read(call: Awaitable[_T]) -> _T:

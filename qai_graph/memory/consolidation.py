@@ -15,10 +15,10 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.observing import Observations
+from qai_graph.memory.observations import Observations
 from qai_graph.models import ConsolidationResult, MemoryTier
-from qai_graph.store import keys, maintenance, partition, players
-from qai_graph.store.client import DynamoClient, Expr
+from qai_graph.store import keys, maintenance, observations, partition, players
+from qai_graph.store.client import DynamoClient
 from qai_graph.store.items import is_live
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ class Consolidator:
 
     async def _bound_player(self, key: str) -> tuple[int, int, bool]:
         """Trim a player's interactions and observations to the caps; refresh sentiment."""
-        pk = keys.PLAYER_PREFIX + key
+        pk = keys.player_partition(key)
         now_epoch = int(time.time())
         found_interactions = [
             i
@@ -146,7 +146,7 @@ class Consolidator:
         # Oldest short-term first; long-term memories go only if they alone exceed the cap.
         by_value = sorted(
             found_observations,
-            key=lambda o: (o.get("memory_tier") == MemoryTier.LONG_TERM.value, o["sk"]),
+            key=lambda o: (o.get("memory_tier") == MemoryTier.LONG_TERM.value, keys.sort_key(o)),
         )
         excess_observations = by_value[
             : max(0, len(found_observations) - self._config.max_observations_per_player)
@@ -172,19 +172,14 @@ class Consolidator:
         return trimmed_i, trimmed_o, updated or bool(trimmed_i or trimmed_o)
 
     async def _delete_interaction(self, item: dict[str, Any]) -> bool:
-        self._observations.unindex(item["pk"], item["sk"])
-        return await self._db.delete(item["pk"], item["sk"])
+        self._observations.unindex(*keys.item_key(item))
+        return await self._db.delete(*keys.item_key(item))
 
     async def _delete_observation(self, item: dict[str, Any]) -> bool:
-        self._observations.unindex(item["pk"], item["sk"])
-        deleted = await self._db.delete(item["pk"], item["sk"])
+        pk, sk = keys.item_key(item)
+        self._observations.unindex(pk, sk)
+        deleted = await self._db.delete(pk, sk)
         if deleted and item.get("dedup_sk"):
-            expr = Expr()
             # Only the guard that still points at this observation.
-            await self._db.delete(
-                item["pk"],
-                item["dedup_sk"],
-                condition=f"{expr.name('observation_sk')} = {expr.value(item['sk'])}",
-                expr=expr,
-            )
+            await observations.drop_guard(self._db, pk, item["dedup_sk"], sk)
         return deleted

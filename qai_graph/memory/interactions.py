@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -19,9 +19,10 @@ from qai_graph.errors import Conflict, StoreUnavailable
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolution.tracker import EvolutionTracker
-from qai_graph.memory.results import InteractionRecorded
+from qai_graph.memory.players import Players
 from qai_graph.memory.recall.search.sync import RecallIndex
-from qai_graph.memory.working import UNREAD, Unread, WorkingMemory
+from qai_graph.memory.results import InteractionRecorded
+from qai_graph.memory.sessions import UNREAD, Unread, WorkingMemory
 from qai_graph.models import Channel, EvolutionState, Interaction, PlayerProfile, SessionContext
 from qai_graph.store import evolution as evolution_store
 from qai_graph.store import idempotency, interactions, keys, players
@@ -30,7 +31,19 @@ from qai_graph.store.evolution import EvolutionCounts
 from qai_graph.store.items import is_live, page_by_prefix
 
 _ATTEMPTS = 6
-CreatePlayer = Callable[[str, str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """One exchange with a player as the caller gave it (the recorder validates it)."""
+
+    player: str
+    channel: Channel | str
+    message: str
+    qai_response: str | None = None
+    sentiment: str | None = None
+    context: Mapping[str, Any] | None = None
+    session_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -66,7 +79,7 @@ class InteractionRecorder:
         events: EventHub,
         working: WorkingMemory,
         evolution: EvolutionTracker,
-        create_player: CreatePlayer,
+        players: Players,
         recall: RecallIndex | None = None,
     ) -> None:
         self._recall = recall
@@ -75,31 +88,22 @@ class InteractionRecorder:
         self._events = events
         self._working = working
         self._evolution = evolution
-        self._create_player = create_player
+        self._players = players
 
     async def record(
-        self,
-        player: str,
-        channel: Channel | str,
-        message: str,
-        qai_response: str | None,
-        sentiment: str | None,
-        context: Mapping[str, Any] | None,
-        session_id: str | None,
-        idempotency_key: str | None,
-        *,
-        full: bool,
+        self, exchange: Exchange, idempotency_key: str | None, *, full: bool
     ) -> InteractionRecorded:
         """Record one exchange exactly once; ``full`` also reads the player after it."""
-        display = keys.clean_display_name(player)
+        session_id = exchange.session_id
+        display = keys.clean_display_name(exchange.player)
         key = display.casefold()
-        kind = validation.enum(Channel, channel, "channel")
-        said = validation.text(message, "message", validation.MAX_MESSAGE_CHARS)
+        kind = validation.enum(Channel, exchange.channel, "channel")
+        said = validation.text(exchange.message, "message", validation.MAX_MESSAGE_CHARS)
         reply = validation.text(
-            qai_response, "qai_response", validation.MAX_RESPONSE_CHARS, required=False
+            exchange.qai_response, "qai_response", validation.MAX_RESPONSE_CHARS, required=False
         )
-        mood = validation.sentiment(sentiment)
-        game = validation.context(context)
+        mood = validation.sentiment(exchange.sentiment)
+        game = validation.context(exchange.context)
         if session_id is not None:
             keys.check_id(session_id, "session_id")
         claim = None
@@ -113,7 +117,7 @@ class InteractionRecorder:
                 "session_id": session_id,
             }
             claim = idempotency.claim(
-                keys.PLAYER_PREFIX + key, "interaction", idempotency_key, request
+                keys.player_partition(key), "interaction", idempotency_key, request
             )
         # Embedded once, before the write, and stored on the item: no replica re-embeds.
         vector = (
@@ -196,7 +200,7 @@ class InteractionRecorder:
                 if stale_session and session_id:
                     self._working.forget_copy(session_id)  # the next attempt reads it
                 if exc.failed(1):
-                    await self._create_player(display, key)
+                    await self._players.create(display, key)
                     continue
                 if exc.failed(0) or stale_session:
                     continue
@@ -249,7 +253,7 @@ class InteractionRecorder:
         self._events.publish(
             MemoryEvent(
                 EventKind.INTERACTION_RECORDED,
-                subject=keys.PLAYER_PREFIX + key,
+                subject=keys.player_partition(key),
                 detail={"interaction_id": interaction.interaction_id},
             )
         )
@@ -323,7 +327,7 @@ class InteractionRecorder:
         ]
         now_epoch = int(_now().timestamp())
         found = {
-            (item["pk"], item["sk"]): interactions.interaction_from_item(item)
+            keys.item_key(item): interactions.interaction_from_item(item)
             for item in await self._db.batch_get(wanted)
             if is_live(item, now_epoch)
         }

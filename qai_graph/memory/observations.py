@@ -14,17 +14,22 @@ from typing import Any
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import Conflict, NotFound
 from qai_graph.memory import cursors, validation
-from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.content import normalise_content
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.models import MemoryTier, Observation, ObservationCategory
 from qai_graph.store import idempotency, keys, observations
-from qai_graph.store.client import DynamoClient, Expr, TransactionCancelled
+from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.idempotency import IdempotencyClaim
 from qai_graph.store.items import is_live, page_by_prefix
 
 REINFORCE_STEP = Decimal("0.1")
 _ATTEMPTS = 12
+
+
+def player_subject(name: str) -> str:
+    """A player's observation subject, as clients write it (``PLAYER#<name>``)."""
+    return keys.player_subject(name)
 
 
 def _now() -> datetime:
@@ -231,7 +236,7 @@ class Observations:
                         return Observation.model_validate(replayed)
                 if not exc.failed(0):
                     raise
-                fresh = await self._db.get(item["pk"], item["sk"])
+                fresh = await self._db.get(*keys.item_key(item))
                 if fresh is None or not is_live(fresh, now_epoch):
                     raise NotFound("the observation no longer exists") from exc
                 item = fresh
@@ -260,15 +265,7 @@ class Observations:
             return item
         # The observation was trimmed or expired without its guard: drop the guard
         # (only if it still points at the same observation) so the store can proceed.
-        expr = Expr()
-        await self._db.delete(
-            pk,
-            dedup_sk,
-            condition=f"{expr.name('observation_sk')} = {expr.value(target or '')}"
-            if target
-            else "attribute_not_exists(observation_sk)",
-            expr=expr if target else None,
-        )
+        await observations.drop_guard(self._db, pk, dedup_sk, target or None)
         return None
 
     async def _live_item(self, subject: str, observation_id: str) -> dict[str, Any] | None:

@@ -8,38 +8,36 @@ and in the modules beside it; the store speaks DynamoDB; the API only maps types
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
-from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings import Embedder, make_embedder
-from qai_graph.errors import InvalidInput, NotFound
-from qai_graph.memory import cursors, validation
+from qai_graph.errors import NotFound
+from qai_graph.memory import validation
+from qai_graph.memory.backup import Backup
 from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolution.tracker import EvolutionTracker
-from qai_graph.memory.observing import Observations
-from qai_graph.memory.prompt.persona import Persona, load_persona
-from qai_graph.memory.prompt.builder import build_qai_system_prompt
+from qai_graph.memory.interactions import Exchange, InteractionRecorder
+from qai_graph.memory.observations import Observations
+from qai_graph.memory.players import Players
+from qai_graph.memory.prompt.assembly import PromptAssembler
+from qai_graph.memory.prompt.persona import load_persona
 from qai_graph.memory.recall.reader import Recaller
-from qai_graph.memory.recording import InteractionRecorder
-from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
 from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
+from qai_graph.memory.sessions import WorkingMemory
 from qai_graph.memory.solutions import SolutionRecorder
-from qai_graph.memory.working import WorkingMemory
 from qai_graph.models import (
     Channel,
     ConsolidationResult,
     EvolutionState,
     ForgetResult,
     Interaction,
-    Memory,
     MemoryTier,
     Observation,
     ObservationCategory,
@@ -50,19 +48,11 @@ from qai_graph.models import (
     RecallResult,
     SessionContext,
 )
-from qai_graph.store import evolution as evolution_store
-from qai_graph.store import keys, partition, patterns, players, recall_feed
-from qai_graph.store.client import DynamoClient
+from qai_graph.store import keys, patterns
+from qai_graph.store.client import CallObserver, DynamoClient
 from qai_graph.store.table import create_table_if_not_exists
 
 logger = logging.getLogger(__name__)
-_ATTEMPTS = 6
-PROMPT_YIELDS = 8  # loop turns that let aiobotocore send the prompt's reads
-PROMPT_MEMORIES = 8  # memories ranked for the prompt; its budget decides how many fit
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 class MemoryService:
@@ -87,33 +77,27 @@ class MemoryService:
         self.working = WorkingMemory(self.store, self.config)
         self.observations = Observations(self.store, self.config, self.events, self.recall_index)
         self.evolution = EvolutionTracker(self.store, self.config, self.events)
+        self.players = Players(self.store, self.config, self.recall_index)
+        self.backup = Backup(self.store)
         self._recorder = InteractionRecorder(
             self.store,
             self.config,
             self.events,
             self.working,
             self.evolution,
-            self._create_player,
+            self.players,
             self.recall_index,
         )
         self._recaller = Recaller(self.store, self.config, self.recall_index)
-        self._persona: Persona | None = None
+        self._prompt = PromptAssembler(self.config, self.evolution, self._recaller, self.working)
 
     # --- lifecycle ---------------------------------------------------------------------
-
-    @staticmethod
-    def open(config: MemoryConfig | None = None) -> AbstractAsyncContextManager[MemoryService]:
-        """``async with MemoryService.open() as memory:``: as ``qai-graph serve`` opens it,
-        starting the embedded store when no endpoint is configured, stopping it on exit."""
-        from qai_graph.memory.opening import open_memory
-
-        return open_memory(config)
 
     async def initialize(self) -> None:
         """Open the client and create the table if it is missing (idempotent)."""
         await self.store.open()
         await create_table_if_not_exists(self.store)
-        self._persona = load_persona(self.config.persona_file)
+        self._prompt.persona = load_persona(self.config.persona_file)
         await self.embedder.start()
         await self.recall_index.open()
         if not self.recall_index.ready:
@@ -140,6 +124,19 @@ class MemoryService:
     ) -> None:
         await self.close()
 
+    def observe_store_calls(self, observer: CallObserver) -> Callable[[], None]:
+        """Tell ``observer`` of every DynamoDB call (the recall index's own client too);
+        returns the function that stops it."""
+        clients = (self.store, self.recall_index.db)
+        for client in clients:
+            client.observers.append(observer)
+
+        def stop() -> None:
+            for client in clients:
+                client.observers.remove(observer)
+
+        return stop
+
     async def ready(self) -> bool:
         """True when the table answers."""
         try:
@@ -153,103 +150,34 @@ class MemoryService:
 
     async def get_player(self, name: str) -> PlayerProfile | None:
         """A player's profile, or None if QAI never met them."""
-        return await players.get_profile(self.store, keys.player_key(name))
+        return await self.players.get(name)
 
     async def get_players(self, names: Sequence[str]) -> list[PlayerProfile | None]:
         """Profiles for many names in one batch read, in the order asked."""
-        wanted = [keys.player_key(n) for n in names]
-        found = await players.get_profiles(self.store, wanted)
-        return [found.get(k) for k in wanted]
+        return await self.players.get_many(names)
 
     async def get_or_create_player(self, name: str) -> PlayerProfile:
         """The player's profile, created (and counted once) when new."""
-        display = keys.clean_display_name(name)
-        key = display.casefold()
-        profile = await players.get_profile(self.store, key)
-        if profile is not None:
-            return profile
-        await self._create_player(display, key)
-        profile = await players.get_profile(self.store, key)
-        assert profile is not None
-        self.recall_index.observe_profile(profile)
-        return profile
+        return await self.players.get_or_create(name)
 
     async def update_player(self, name: str, updates: Mapping[str, Any]) -> PlayerProfile:
         """Set editable profile fields (play style, scores, moments, preferred patterns)."""
-        unknown = set(updates) - players.UPDATABLE_FIELDS
-        if unknown:
-            raise InvalidInput(f"cannot update fields {sorted(unknown)}", field="updates")
-        checked = dict(updates)
-        try:
-            # Validate against the model's own bounds before anything is written.
-            PlayerProfile.model_validate(
-                {"name": "x", "first_seen": _now(), "last_seen": _now(), **checked}
-            )
-        except ValueError as exc:
-            raise InvalidInput(f"invalid player update: {exc}", field="updates") from exc
-        profile = await players.update_fields(self.store, keys.player_key(name), checked, _now())
-        self.recall_index.observe_profile(profile)
-        return profile
+        return await self.players.update(name, updates)
 
     async def update_player_stats(
         self, name: str, interactions: int = 0, solutions: int = 0
     ) -> None:
         """Add to a known player's counters without recording an interaction."""
-        validation.count(interactions, "interactions")
-        validation.count(solutions, "solutions")
-        await players.add_counters(
-            self.store, keys.player_key(name), _now(), interactions, solutions
-        )
+        await self.players.add_counters(name, interactions, solutions)
 
     async def list_players(self, limit: int = 50, cursor: str | None = None) -> Page:
         """Players, most recently seen first; pass ``next_cursor`` back for the next page."""
-        validation.page_size(limit, "limit")
-        before = cursors.decode("players", cursor)
-        profiles, last = await players.list_profiles(
-            self.store, self.config.player_index_shards, limit, before
-        )
-        return Page(items=profiles, next_cursor=cursors.encode("players", last) if last else None)
+        return await self.players.list(limit, cursor)
 
     async def forget_player(self, name: str) -> ForgetResult:
         """Delete every item about a player: profile, interactions, observations about
         them, their idempotency records. Evolution's lifetime counters are kept."""
-        key = keys.player_key(name)
-        deleted = await partition.delete_partition(self.store, keys.PLAYER_PREFIX + key)
-        forgotten_at = _now()
-        self.recall_index.forget(key)
-        # Other replicas' recall indexes learn it from this marker (see memory/search/sync).
-        await recall_feed.forget_marker(
-            self.store,
-            key,
-            forgotten_at.isoformat(),
-            int(forgotten_at.timestamp())
-            + max(self.config.short_term_ttl, self.config.interaction_ttl),
-            self.config.tier_index_shards,
-        )
-        known = {"PROFILE", "INTERACTION", "OBSERVATION", "IDEMPOTENCY"}
-        result = ForgetResult(
-            player=key,
-            profile_deleted=deleted.get("PROFILE", 0) > 0,
-            interactions_deleted=deleted.get("INTERACTION", 0),
-            observations_deleted=deleted.get("OBSERVATION", 0),
-            idempotency_records_deleted=deleted.get("IDEMPOTENCY", 0),
-            other_items_deleted=sum(n for kind, n in deleted.items() if kind not in known),
-        )
-        logger.info("forgot player %s: %s", key, result.model_dump())
-        return result
-
-    async def _create_player(self, display: str, key: str) -> bool:
-        created = await players.create_player(
-            self.store,
-            display,
-            key,
-            _now(),
-            self.config.player_index_shards,
-            evolution_store.pick_shard(self.config.counter_shards),
-        )
-        if created:
-            logger.info("met a new player: %s", display)
-        return created
+        return await self.players.forget(name)
 
     # --- interactions ------------------------------------------------------------------
 
@@ -265,18 +193,8 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> Interaction:
         """Record one exchange with a player (the seed's signature)."""
-        recorded = await self._recorder.record(
-            player,
-            channel,
-            message,
-            qai_response,
-            sentiment,
-            context,
-            session_id,
-            idempotency_key,
-            full=False,
-        )
-        return recorded.interaction
+        exchange = Exchange(player, channel, message, qai_response, sentiment, context, session_id)
+        return (await self._recorder.record(exchange, idempotency_key, full=False)).interaction
 
     async def record_interaction(
         self,
@@ -290,17 +208,8 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> InteractionRecorded:
         """Record one exchange and return the player and evolution after it."""
-        recorded = await self._recorder.record(
-            player,
-            channel,
-            message,
-            qai_response,
-            sentiment,
-            context,
-            session_id,
-            idempotency_key,
-            full=True,
-        )
+        exchange = Exchange(player, channel, message, qai_response, sentiment, context, session_id)
+        recorded = await self._recorder.record(exchange, idempotency_key, full=True)
         self.recall_index.observe_profile(recorded.player)
         return recorded
 
@@ -412,47 +321,7 @@ class MemoryService:
 
         With ``message`` (what the player just said), "What I Remember" holds the
         memories most relevant to it, from all of memory (the index: no extra read)."""
-        if game_state is not None:
-            validation.context(game_state)
-        validation.text(message, "message", validation.MAX_MESSAGE_CHARS, required=False)
-
-        async def no_context() -> PlayerContext | None:
-            return None
-
-        async def no_session() -> SessionContext | None:
-            return None
-
-        reads = asyncio.gather(
-            self.get_evolution_state(),
-            self.recall_about_player(player) if player else no_context(),
-            self.working.get_session(session_id) if session_id else no_session(),
-        )
-        relevant: list[Memory] = []
-        if message and message.strip():
-            # The ranking is CPU work: let the three reads go out first, so it runs while
-            # they are in flight instead of before them.
-            for _ in range(PROMPT_YIELDS):
-                await asyncio.sleep(0)
-            try:
-                relevant = await self._recaller.relevant(
-                    message[: self.config.recall_max_query_chars], PROMPT_MEMORIES, player
-                )
-            except BaseException:
-                reads.cancel()
-                with contextlib.suppress(BaseException):
-                    await reads
-                raise
-        evolution, context, session = await reads
-        return build_qai_system_prompt(
-            evolution,
-            player_context=context if context is not None else None,
-            relevant_memories=relevant,
-            relevant_first=bool(relevant),
-            game_state=game_state,
-            session=session,
-            persona=self._persona or load_persona(self.config.persona_file),
-            memory_budget_chars=self.config.prompt_memory_budget_chars,
-        )
+        return await self._prompt.build(player, session_id, game_state, message)
 
     # --- working memory ----------------------------------------------------------------
 
@@ -498,7 +367,7 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> SolutionRecorded:
         """A player solved a pattern: player stats, pattern stats and evolution move together."""
-        recorded = await SolutionRecorder(self.store, self.config, self._create_player).record(
+        recorded = await SolutionRecorder(self.store, self.config, self.players).record(
             player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
         )
         evolution, advanced = await self.evolution.settle()

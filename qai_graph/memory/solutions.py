@@ -3,13 +3,14 @@ evolution's solution count move together in one transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import Conflict, InvalidInput
 from qai_graph.memory import validation
+from qai_graph.memory.players import Players
 from qai_graph.models import PatternStats, PlayerProfile
 from qai_graph.store import evolution as evolution_store
 from qai_graph.store import idempotency, keys, patterns, players
@@ -18,8 +19,6 @@ from qai_graph.store.client import DynamoClient, TransactionCancelled
 MAX_GATES = 64
 MAX_TIME_MS = 24 * 60 * 60 * 1000
 _ATTEMPTS = 6
-
-CreatePlayer = Callable[[str, str], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -34,10 +33,10 @@ class Recorded:
 class SolutionRecorder:
     """The record_solution use case."""
 
-    def __init__(self, db: DynamoClient, config: MemoryConfig, create_player: CreatePlayer) -> None:
+    def __init__(self, db: DynamoClient, config: MemoryConfig, players: Players) -> None:
         self._db = db
         self._config = config
-        self._create_player = create_player
+        self._players = players
 
     async def record(
         self,
@@ -68,7 +67,7 @@ class SolutionRecorder:
         if idempotency_key is not None:
             request = {"pattern_id": pattern, "fidelity": level, "time_ms": millis, "gates": gates}
             claim = idempotency.claim(
-                keys.PLAYER_PREFIX + key, "solution", idempotency_key, request
+                keys.player_partition(key), "solution", idempotency_key, request
             )
 
         for _ in range(_ATTEMPTS):
@@ -99,7 +98,7 @@ class SolutionRecorder:
                         return await self._read(key, display, pattern, replayed=True)
                     continue
                 if exc.failed(0):
-                    await self._create_player(display, key)
+                    await self._players.create(display, key)
                     continue
                 raise
             return await self._read(key, display, pattern, replayed=False, rank=True)
@@ -109,7 +108,7 @@ class SolutionRecorder:
         self, key: str, display: str, pattern: str, *, replayed: bool, rank: bool = False
     ) -> Recorded:
         for _ in range(_ATTEMPTS):
-            profile_item = await self._db.get(keys.PLAYER_PREFIX + key, keys.PROFILE_SK)
+            profile_item = await self._db.get(keys.player_partition(key), keys.PROFILE_SK)
             stats_item = await patterns.get(self._db, pattern)
             if profile_item is None or stats_item is None:
                 raise Conflict("the player or pattern vanished while recording; retry")

@@ -29,7 +29,9 @@ import re
 import time
 import unicodedata
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from qai_graph.errors import InvalidInput
 
@@ -88,6 +90,32 @@ def player_key(name: str) -> str:
 def player_pk(name: str) -> str:
     """Partition key of a player (profile, interactions, observations about them)."""
     return PLAYER_PREFIX + player_key(name)
+
+
+def player_partition(key: str) -> str:
+    """Partition key of a player key already normalised (what :func:`player_key` gave)."""
+    return PLAYER_PREFIX + key
+
+
+def player_subject(name: str) -> str:
+    """A player's observation subject as clients write it (``PLAYER#<name>``, not yet
+    normalised: :func:`parse_subject` does that when it is used)."""
+    return PLAYER_PREFIX + name
+
+
+def is_player_pk(pk: str) -> bool:
+    """True for a player's partition (``PLAYER#<key>``), as a subject or an item's pk."""
+    return pk.startswith(PLAYER_PREFIX)
+
+
+def is_pattern_pk(pk: str) -> bool:
+    """True for a pattern's partition (``PATTERN#<id>``), as a subject or an item's pk."""
+    return pk.startswith(PATTERN_PREFIX)
+
+
+def player_key_or_none(pk: str) -> str | None:
+    """The player key of a ``PLAYER#<key>`` partition key; None for any other partition."""
+    return pk[len(PLAYER_PREFIX) :] if pk.startswith(PLAYER_PREFIX) else None
 
 
 def player_key_from_pk(pk: str) -> str:
@@ -245,3 +273,22 @@ def tier_index_pk(pk: str, shards: int) -> str:
 def tier_index_pks(shards: int) -> list[str]:
     """Every memory-tier-index partition that holds short-term items."""
     return [f"SHORT_TERM#{n}" for n in range(shards)]
+
+
+# --- items -----------------------------------------------------------------------------
+
+
+def item_key(item: Mapping[str, Any]) -> tuple[str, str]:
+    """An item's primary key, ``(pk, sk)``."""
+    return item["pk"], item["sk"]
+
+
+def item_key_or_none(item: Mapping[str, Any]) -> tuple[str, str] | None:
+    """An item's primary key, or None when it lacks a string ``pk`` and ``sk``."""
+    pk, sk = item.get("pk"), item.get("sk")
+    return (pk, sk) if isinstance(pk, str) and isinstance(sk, str) else None
+
+
+def sort_key(item: Mapping[str, Any]) -> str:
+    """An item's sort key."""
+    return str(item["sk"])

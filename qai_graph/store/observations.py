@@ -15,7 +15,7 @@ from typing import Any
 
 from qai_graph.models import EntityType, MemoryTier, Observation, ObservationCategory
 from qai_graph.store import keys
-from qai_graph.store.client import Expr, tx_put, tx_update
+from qai_graph.store.client import DynamoClient, Expr, tx_put, tx_update
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.items import short_term_attributes
 
@@ -150,3 +150,17 @@ def promote_updates(item: Mapping[str, Any], now: datetime) -> list[dict[str, An
             )
         )
     return updates
+
+
+async def drop_guard(db: DynamoClient, pk: str, guard_sk: str, observation_sk: str | None) -> bool:
+    """Delete a dedup guard only while it still names ``observation_sk`` (or, with None,
+    names nothing): a guard another writer has re-pointed meanwhile is kept."""
+    if observation_sk is None:
+        return await db.delete(pk, guard_sk, condition="attribute_not_exists(observation_sk)")
+    expr = Expr()
+    return await db.delete(
+        pk,
+        guard_sk,
+        condition=f"{expr.name('observation_sk')} = {expr.value(observation_sk)}",
+        expr=expr,
+    )

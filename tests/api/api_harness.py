@@ -17,8 +17,8 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
 from qai_graph.app import create_app
-from qai_graph.memory.events.bus import InProcessEventBus
 from qai_graph.config import MemoryConfig
+from qai_graph.memory.events.bus import InProcessEventBus
 from qai_graph.memory.service import MemoryService
 
 ConfigFactory = Callable[..., MemoryConfig]

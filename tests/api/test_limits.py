@@ -18,7 +18,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from qai_graph.app import create_app
-from qai_graph.cli import uvicorn_options
+from qai_graph.cli.serving import uvicorn_options
 
 
 async def assert_nothing_written(api: RunningApp, before: int) -> None:

@@ -13,7 +13,7 @@ from api_harness import ws_client
 from operations import RECORD, record_input
 from replicas import ServeProcess, clean_env
 
-from qai_graph.cli import _parser
+from qai_graph.cli.main import _parser
 
 TEXT_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ \[\S+ \S+\]: "

@@ -15,8 +15,8 @@ from conftest import RECORD, Served, alive
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
+from qai_graph.app import open_memory
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.service import MemoryService
 
 CLIENTS = 4
 
@@ -118,7 +118,7 @@ async def test_sigint_to_the_process_group_drains_writes_then_stops_the_store(
 
     # Every acknowledged write is there, and nothing else (nothing started half-way).
     config = MemoryConfig(data_dir=data_dir)
-    async with MemoryService.open(config) as memory:
+    async with open_memory(config) as memory:
         stored: list[Any] = []
         for n in range(CLIENTS):
             history = await memory.get_player_history(f"Stopper{n}", limit=100)

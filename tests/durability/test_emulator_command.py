@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
+from qai_graph.app import open_memory
 from qai_graph.config import MemoryConfig
-from qai_graph.memory.service import MemoryService
 from qai_graph.models import Channel
 from qai_graph.store.emulator.embedded import EmbeddedDynamo
 
@@ -59,7 +59,7 @@ def _start(data_dir: Path, processes: list[subprocess.Popen[str]]) -> tuple[Any,
 
 async def _record(endpoint: str, table: str, n: int) -> None:
     config = MemoryConfig(dynamodb_endpoint=endpoint, dynamodb_table_name=table)
-    async with MemoryService.open(config) as memory:
+    async with open_memory(config) as memory:
         await memory.store_interaction(
             "QuantumJim", Channel.TWITCH, f"message {n}", "reply", idempotency_key=f"m{n}"
         )
@@ -83,7 +83,7 @@ async def test_the_emulator_command_keeps_data_across_restarts(
 
     emulator, endpoint = _start(data_dir, processes)
     config = MemoryConfig(dynamodb_endpoint=endpoint, dynamodb_table_name="qai-standalone")
-    async with MemoryService.open(config) as memory:
+    async with open_memory(config) as memory:
         player = await memory.get_player("QuantumJim")
         assert player is not None and player.total_interactions == 2
         history = await memory.get_player_history("QuantumJim")

@@ -21,8 +21,11 @@ import recall_eval
 
 from qai_graph import MemoryService
 from qai_graph.config import MemoryConfig
-from qai_graph.memory import observing, recording, service, working
-from qai_graph.memory.prompt.builder import clean_text
+from qai_graph.memory import interactions as recording
+from qai_graph.memory import observations as observing
+from qai_graph.memory import players
+from qai_graph.memory import sessions as working
+from qai_graph.memory.prompt.quoting import clean_text
 
 DAY = 24 * 60 * 60
 LONG = 400 * DAY  # memories of the set stay short-term, but must not expire in the test
@@ -31,7 +34,7 @@ LONG = 400 * DAY  # memories of the set stay short-term, but must not expire in 
 @contextlib.contextmanager
 def clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> Iterator[None]:
     """Make every memory module's clock read ``moment``."""
-    for module in (observing, recording, service, working):
+    for module in (observing, recording, players, working):
         monkeypatch.setattr(module, "_now", lambda: moment)
     yield
     monkeypatch.undo()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.events.hub import EventKind, MemoryEvent
-from qai_graph.memory.evolution.rules import build_state
 from qai_graph.memory.evolution.feed import StageGate
+from qai_graph.memory.evolution.rules import build_state
 from qai_graph.models import EvolutionState
 
 CONFIG = MemoryConfig(evolution_stage_2_interactions=5, evolution_stage_3_interactions=9)

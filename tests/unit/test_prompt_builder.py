@@ -7,15 +7,14 @@ from typing import Any
 
 import pytest
 
+from qai_graph.memory.prompt.builder import build_qai_system_prompt
 from qai_graph.memory.prompt.persona import load_persona
-from qai_graph.memory.prompt.builder import (
-    MEMORY_HEADER,
+from qai_graph.memory.prompt.quoting import format_for_twitch
+from qai_graph.memory.prompt.remembering import MEMORY_HEADER, build_memory_section
+from qai_graph.memory.prompt.sections import (
     build_conversation_section,
     build_evolution_modifiers,
-    build_memory_section,
-    build_qai_system_prompt,
     build_situation_section,
-    format_for_twitch,
 )
 from qai_graph.models import (
     Channel,

@@ -15,8 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qai_graph.app import create_app
 from qai_graph.api.auth import new_key
+from qai_graph.app import create_app
 from qai_graph.config import MemoryConfig
 from qai_graph.web.routes import STATIC
 

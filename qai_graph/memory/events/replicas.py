@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
-from qai_graph.memory.events.bus import EventCounter, EventStream, InProcessEventBus
 from qai_graph.config import MemoryConfig
+from qai_graph.memory.events.bus import EventCounter, EventStream, InProcessEventBus
 from qai_graph.memory.events.hub import EventKind, MemoryEvent
 from qai_graph.memory.evolution.feed import EvolutionFeed
 from qai_graph.memory.service import MemoryService

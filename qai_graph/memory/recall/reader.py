@@ -76,25 +76,27 @@ class Recaller:
         now = _now()
         items = await partition.read_context(
             self._db,
-            keys.PLAYER_PREFIX + key,
+            keys.player_partition(key),
             interaction_limit,
             self._config.max_observations_per_player,
             int(now.timestamp()),
         )
-        profile_item = next((i for i in items if i["sk"] == keys.PROFILE_SK), None)
+        profile_item = next((i for i in items if keys.sort_key(i) == keys.PROFILE_SK), None)
         profile = (
             players.profile_from_item(profile_item)
             if profile_item
             else players.empty_profile(display, now)
         )
         found_interactions = [
-            interaction_from_item(i) for i in items if i["sk"].startswith(keys.INTERACTION_PREFIX)
+            interaction_from_item(i)
+            for i in items
+            if keys.sort_key(i).startswith(keys.INTERACTION_PREFIX)
         ][:interaction_limit]
         found_observations = sorted(
             (
                 observation_from_item(i)
                 for i in items
-                if i["sk"].startswith(keys.OBSERVATION_PREFIX)
+                if keys.sort_key(i).startswith(keys.OBSERVATION_PREFIX)
             ),
             key=context_order,
         )[:observation_limit]
@@ -117,7 +119,7 @@ class Recaller:
         now_epoch = int(_now().timestamp())
         try:
             read = await self._db.batch_get(wanted) if wanted else []
-            found = {(i["pk"], i["sk"]): i for i in read}
+            found = {keys.item_key(i): i for i in read}
         except StoreUnavailable:
             logger.warning("recall answers from the index alone: the table is unavailable")
             found = None
@@ -177,8 +179,8 @@ def _source(memory: Memory) -> str:
         return "player_profiles"
     if memory.type == "interaction":
         return "interactions"
-    if memory.subject.startswith(keys.PLAYER_PREFIX):
+    if keys.is_player_pk(memory.subject):
         return "player_observations"
-    if memory.subject.startswith(keys.PATTERN_PREFIX):
+    if keys.is_pattern_pk(memory.subject):
         return "pattern_observations"
     return "general_observations"

@@ -83,10 +83,11 @@ def profile_text(item: Mapping[str, Any]) -> str:
 def to_doc(item: Mapping[str, Any]) -> Doc | None:
     """The index document of a memory item, or None when the item is not a memory."""
     kind = kind_of(item)
-    pk, sk = item.get("pk"), item.get("sk")
-    if kind is None or not isinstance(pk, str) or not isinstance(sk, str):
+    primary = keys.item_key_or_none(item)
+    if kind is None or primary is None:
         return None
-    player = pk[len(keys.PLAYER_PREFIX) :] if pk.startswith(keys.PLAYER_PREFIX) else None
+    pk, sk = primary
+    player = keys.player_key_or_none(pk)
     if kind == OBSERVATION:
         content = str(item.get("content", ""))
         seen = _epoch(item.get("last_reinforced")) or _epoch(item.get("timestamp"))

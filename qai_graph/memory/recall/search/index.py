@@ -220,7 +220,7 @@ class MemoryIndex:
         self._confidence.data[slot] = doc.confidence
         self._evidence.data[slot] = doc.evidence
         self._promoted.data[slot] = doc.promoted
-        self._general.data[slot] = not doc.subject.startswith(keys.PLAYER_PREFIX)
+        self._general.data[slot] = not keys.is_player_pk(doc.subject)
 
     def _set_vector(self, slot: int, vector: F32) -> None:
         if self.dim and vector.shape == (self.dim,):
@@ -325,7 +325,7 @@ class MemoryIndex:
 
     def general_subjects(self) -> list[str]:
         """Subjects that are not players: GENERAL and each PATTERN#<id>."""
-        return [s for s in self.by_subject if not s.startswith(keys.PLAYER_PREFIX)]
+        return [s for s in self.by_subject if not keys.is_player_pk(s)]
 
     def expiring(self, since: float, until: float) -> list[Doc]:
         """Live docs whose ttl falls in (since, until]: candidates for the expiry check."""

@@ -48,7 +48,7 @@ from qai_graph.memory.recall.search.index import PROFILE, MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
 from qai_graph.models import PlayerProfile
-from qai_graph.store import recall_feed
+from qai_graph.store import keys, recall_feed
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import iso
 
@@ -233,7 +233,7 @@ class RecallIndex:
         # Remembered even for items that are not memories (sessions, idempotency records
         # when a test shortens the memory ttls), so each is fetched once per ttl.
         self._seen_ttl.update(fresh)
-        found = {(i["pk"], i["sk"]) for i in items}
+        found = {keys.item_key(i) for i in items}
         for doc in expiring:
             if (doc.pk, doc.sk) not in found:
                 self.remove(doc.pk, doc.sk)
@@ -289,7 +289,7 @@ class RecallIndex:
                 chunk = todo[start : start + batch]
                 for item, attributes in zip(chunk, await self.vectors_for(chunk), strict=True):
                     if attributes and await recall_feed.set_vector(
-                        self._db, item["pk"], item["sk"], attributes
+                        self._db, *keys.item_key(item), attributes
                     ):
                         self.observe({**item, **attributes})
                         written += 1

@@ -1,0 +1,217 @@
+"""The "What I Remember" section: who the player is, what QAI observed, past exchanges and
+related memories, kept within a character budget by priority and read in a fixed order."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from qai_graph.memory.content import normalise_content
+from qai_graph.memory.prompt.quoting import NAME_LIMIT, clean_text, is_finite_number, quote
+from qai_graph.memory.recall.search.documents import times
+from qai_graph.models import Memory, MemoryTier, PlayerContext
+
+HIGH_CONFIDENCE = 0.7
+# Caps on candidates before the budget: they keep the prompt focused when the budget is big.
+MAX_OBSERVATIONS = 8
+MAX_EXCHANGES = 5
+MAX_RELATED = 5
+
+MEMORY_HEADER = "## What I Remember"
+_MEMORY_LABELS = {
+    "observation": "Observation",
+    "insight": "Insight",
+    "player_profile": "Player",
+    "interaction": "Exchange",
+}
+
+
+@dataclass(frozen=True)
+class _Fact:
+    priority: tuple[float, ...]  # lower is kept first when the budget is tight
+    group: int  # which subsection it is read in
+    position: tuple[float, ...]  # reading order inside the subsection
+    lines: tuple[str, ...]
+
+
+_ABOUT, _CONVERSATION, _RELATED = 0, 1, 2
+
+
+def build_memory_section(
+    player_context: PlayerContext | None,
+    relevant_memories: Sequence[Memory | Mapping[str, Any]] | None = None,
+    *,
+    budget_chars: int = 1500,
+    relevant_first: bool = False,
+    in_session: set[str] | None = None,
+) -> str:
+    """The "What I Remember" section, never longer than ``budget_chars`` ("" if empty).
+
+    ``relevant_first``: ``relevant_memories`` answer what was just said, so they come
+    right after who the player is. ``in_session``: normalised messages already shown
+    under "This Conversation", left out of "Recent conversation"."""
+    headers: dict[int, str] = {
+        _CONVERSATION: "\nRecent conversation:",
+        _RELATED: "\n### Related Memories",
+    }
+    facts: list[_Fact] = []
+    known_contents: set[str] = set()
+    skip = set(in_session or ())
+    if player_context is not None:
+        # Their own profile is "About <name>" already: a second line would repeat it.
+        relevant_memories = [
+            m for m in relevant_memories or () if not _is_profile_of(m, player_context)
+        ]
+    if relevant_first:
+        headers[_RELATED] = "\n### Relevant to what they said"
+        known_contents |= skip  # an exchange already under "This Conversation"
+        facts += _related_facts(relevant_memories or (), known_contents, first=True)
+        skip |= known_contents
+    if player_context is not None:
+        headers[_ABOUT] = "\n### About " + clean_text(player_context.profile.name, NAME_LIMIT)
+        facts += _profile_facts(player_context)
+        facts += _observation_facts(player_context, known_contents)
+        facts += _exchange_facts(player_context, skip)
+    if not relevant_first:
+        facts += _related_facts(relevant_memories or (), known_contents)
+    return _fit(facts, headers, budget_chars)
+
+
+def _field(memory: object, name: str) -> Any:
+    """A recalled memory's field, whether it is a ``Memory`` or a plain mapping."""
+    if isinstance(memory, Memory):
+        return getattr(memory, name)
+    if isinstance(memory, Mapping):
+        return memory.get(name)
+    return None
+
+
+def _is_profile_of(memory: Memory | Mapping[str, Any], ctx: PlayerContext) -> bool:
+    """Whether a recalled memory is the profile of the player the prompt is about."""
+    player = _field(memory, "player")
+    return (
+        _field(memory, "type") == "player_profile"
+        and isinstance(player, str)
+        and player.casefold() == ctx.profile.name.casefold()
+    )
+
+
+def _profile_facts(ctx: PlayerContext) -> list[_Fact]:
+    profile = ctx.profile
+    if not ctx.known or profile.total_interactions == 0:
+        identity: tuple[str, ...] = ("- We have not met before",)
+    else:
+        identity = (
+            f"- First met: {profile.first_seen.strftime('%Y-%m-%d')}",
+            f"- We have interacted {times(profile.total_interactions)}",
+        )
+    facts = [_Fact((0,), _ABOUT, (0,), identity)]
+    if profile.play_style:
+        style = f"- Their play style: {clean_text(profile.play_style, NAME_LIMIT)}"
+        facts.append(_Fact((1, 0), _ABOUT, (1,), (style,)))
+    if profile.preferred_patterns:
+        patterns = ", ".join(clean_text(p, NAME_LIMIT) for p in profile.preferred_patterns[:3])
+        facts.append(_Fact((1, 1), _ABOUT, (2,), (f"- Patterns they prefer: {patterns}",)))
+    return facts
+
+
+def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
+    facts, keys, unique = [], [], set()
+    for index, obs in enumerate(ctx.observations):
+        key = normalise_content(obs.content)
+        if not key or key in unique or key in said:  # said: already among the relevant
+            continue
+        unique.add(key)
+        settled = obs.promoted or obs.memory_tier is MemoryTier.LONG_TERM
+        tier = 2 if settled else 3 if obs.confidence >= HIGH_CONFIDENCE else 6
+        suffix = " (confirmed)" if settled else ""
+        line = f"- I observed: {quote(obs.content)}{suffix}"
+        priority = (tier, -obs.confidence, -obs.timestamp.timestamp())
+        facts.append(_Fact(priority, _ABOUT, (3, index), (line,)))
+        keys.append(key)
+    kept = sorted(zip(facts, keys, strict=True), key=lambda pair: pair[0].priority)
+    kept = kept[:MAX_OBSERVATIONS]
+    said.update(key for _, key in kept)
+    return [fact for fact, _ in kept]
+
+
+def _exchange_facts(ctx: PlayerContext, skip: set[str] | None = None) -> list[_Fact]:
+    # Sorted here because stores return newest-first while the seed assumed oldest-first.
+    newest_first = sorted(ctx.recent_interactions, key=lambda i: i.timestamp, reverse=True)
+    if skip:  # said once is enough: under "This Conversation" or among the relevant
+        newest_first = [i for i in newest_first if normalise_content(i.message) not in skip]
+    facts = []
+    for age, interaction in enumerate(newest_first[:MAX_EXCHANGES]):
+        lines = [f"- They said: {quote(interaction.message)}"]
+        if interaction.qai_response:
+            lines.append(f"- I replied: {quote(interaction.qai_response)}")
+        tier = 4 if age == 0 else 5
+        facts.append(_Fact((tier, age), _CONVERSATION, (-age,), tuple(lines)))
+    return facts
+
+
+def _related_facts(
+    memories: Sequence[Memory | Mapping[str, Any]], seen: set[str], *, first: bool = False
+) -> list[_Fact]:
+    items: list[tuple[float, str, str]] = []
+    for memory in memories:
+        kind, content, score = (_field(memory, n) for n in ("type", "content", "score"))
+        label = _MEMORY_LABELS.get(kind) if isinstance(kind, str) else None
+        if label is None or not isinstance(content, str):
+            continue
+        key = normalise_content(content)
+        if not key or key in seen:  # already said above, or said twice
+            continue
+        seen.add(key)
+        items.append(
+            (score if is_finite_number(score) else 0.0, label, _related_line(memory, label))
+        )
+    items.sort(key=lambda item: -item[0])  # stable: equal scores keep the caller's order
+    # Chosen for the message: right after who the player is (tier 1.5); else last (7).
+    tier = 1.5 if first else 7
+    return [
+        _Fact((tier, rank), _RELATED, (rank,), (line,))
+        for rank, (_, label, line) in enumerate(items[:MAX_RELATED])
+    ]
+
+
+def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
+    """One line for a related memory; recall's memories say whom they are about."""
+    if not isinstance(memory, Memory):
+        return f"- {label}: {quote(str(memory.get('content')))}"
+    who = clean_text(memory.player, NAME_LIMIT) if memory.player else ""
+    if memory.type == "interaction":
+        line = f"- {who or 'Someone'} said: {quote(memory.message or memory.content)}"
+        if memory.response:
+            line += f"; I replied: {quote(memory.response)}"
+        return line
+    about = f" about {who}" if who and memory.type == "observation" else ""
+    return f"- {label}{about}: {quote(memory.content)}"
+
+
+def _fit(facts: list[_Fact], headers: Mapping[int, str], budget: int) -> str:
+    # Lines are joined by "\n", so each line (and each subsection header) costs its
+    # length plus one: the running total is the exact length of the rendered section.
+    used = len(MEMORY_HEADER)
+    chosen: list[_Fact] = []
+    opened: set[int] = set()
+    for fact in sorted(facts, key=lambda f: f.priority):
+        cost = sum(len(line) + 1 for line in fact.lines)
+        if fact.group not in opened:
+            cost += len(headers[fact.group]) + 1
+        # Stop at the first fact that does not fit rather than squeezing in a smaller,
+        # less important one: what is kept is always the most important prefix.
+        if used + cost > budget:
+            break
+        used += cost
+        chosen.append(fact)
+        opened.add(fact.group)
+    if not chosen:
+        return ""
+    lines = [MEMORY_HEADER]
+    for group in sorted(opened):
+        lines.append(headers[group])
+        for fact in sorted((f for f in chosen if f.group == group), key=lambda f: f.position):
+            lines.extend(fact.lines)
+    return "\n".join(lines)
