@@ -1,19 +1,15 @@
 """The response loop's pure parts (parsing, the 500-character cap, fallbacks) with a fake
-memory, and the layer rule for the MCP face and the chat client."""
+memory. (The layer rules it once held are import-linter contracts: .importlinter.)"""
 
 from __future__ import annotations
 
-import ast
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
 from qai_graph.chat.loop import ChatMessage, ResponseLoop, parse_line
 from qai_graph.chat.memory import Recorded
 from qai_graph.chat.models import OfflineModel, choose_model
-
-PACKAGE = Path(__file__).resolve().parents[2] / "qai_graph"
 
 
 class FakeMemory:
@@ -93,33 +89,3 @@ def test_hosted_models_say_what_they_need(monkeypatch: pytest.MonkeyPatch) -> No
         choose_model("anthropic")
     with pytest.raises(ValueError, match="unknown model"):
         choose_model("gpt")
-
-
-def _imports(folder: str) -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
-    for path in (PACKAGE / folder).rglob("*.py"):
-        names: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module)
-            elif isinstance(node, ast.Import):
-                names.update(alias.name for alias in node.names)
-        found[path.name] = names
-    return found
-
-
-@pytest.mark.parametrize(
-    ("face", "forbidden"),
-    [("mcp", ("qai_graph.api", "qai_graph.chat")), ("chat", ("qai_graph.api", "qai_graph.mcp"))],
-)
-def test_the_mcp_face_and_the_chat_client_import_no_other_face(
-    face: str, forbidden: tuple[str, ...]
-) -> None:
-    for module, names in _imports(face).items():
-        bad = {n for n in names if n.startswith(forbidden)}
-        assert not bad, f"qai_graph/{face}/{module} imports {bad}"
-
-
-def test_only_the_app_mounting_both_faces_imports_the_mcp_face() -> None:
-    users = {m for m, names in _imports("api").items() if any("qai_graph.mcp" in n for n in names)}
-    assert users == {"app.py"}
