@@ -2,7 +2,7 @@
 
 Subscriptions listen on an :class:`EventBus`, never on the service directly, so the
 source of events can change without touching them: :class:`InProcessEventBus` relays
-the events of this process's ``MemoryService``; ``api/replica_events.py`` adds the
+the events of this process's ``MemoryService``; ``memory/events/replicas.py`` adds the
 other replicas' evolution events read from the table (the default). Another backend
 (Redis pub/sub, a DynamoDB Streams reader) subclasses :class:`InProcessEventBus` and
 calls :meth:`~InProcessEventBus.publish` with what it hears.

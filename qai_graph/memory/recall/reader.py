@@ -1,6 +1,6 @@
 """Reading memory for a reply: a player's context (one Query), and recall by query.
 
-Recall ranks from the replica's in-process index (``memory/search``), then reads the
+Recall ranks from the replica's in-process index (``memory/recall/search``), then reads the
 chosen items in one BatchGetItem: what another replica deleted is dropped (and leaves
 the index), and the answer carries each item as stored. The prompt's memories come
 from the index alone, so the prompt stays within its three concurrent reads.
