@@ -1,7 +1,7 @@
 """Recall benchmark at 100,000 memories: the index's search p95 (query embedding
 included), the prompt's extra cost with a message, the write cost of local embeddings,
-and the process's RSS with the index built. Side by side with today's (pre-index)
-ranking, in one run.
+and the process's RSS with the index built. (The pre-index ranker it was once compared
+with left the code in the house issue; its figures stay in bench/RESULTS.md.)
 
 Memories are synthetic chat observations and interactions built from the dev set's
 sentences (tests/data/recall_dev.json) with names and numbers varied, so the vocabulary
@@ -20,7 +20,6 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import old_ranker as old_recall  # bench/old_ranker.py: the first ranker, as a baseline
 import psutil
 
 from qai_graph.config import MemoryConfig
@@ -30,7 +29,6 @@ from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
 from qai_graph.memory.service import MemoryService
-from qai_graph.models import Observation, ObservationCategory
 from qai_graph.store.embedded import EmbeddedDynamo
 
 DEV = Path(__file__).parent.parent / "tests" / "data" / "recall_dev.json"
@@ -98,11 +96,6 @@ async def main(n: int, queries: int) -> None:
     gc.collect()
     rss_index = proc.memory_info().rss
     sample = synthetic(300, seed=1)
-    old_pairs = [
-        (Observation(observation_id=str(i["observation_id"]), timestamp=datetime.fromisoformat(str(i["timestamp"])),
-                     subject=str(i["subject"]), content=str(i["content"]), category=ObservationCategory.EVENT), False)
-        for i in synthetic(20000, seed=2) if i["entity_type"] == "OBSERVATION"
-    ]  # fmt: skip
     finder = NameFinder(index)
     questions = [q["query"] for q in json.loads(DEV.read_text())["questions"]]
     now = time.time()
@@ -116,14 +109,6 @@ async def main(n: int, queries: int) -> None:
         rank(index, parsed, qv[0] if qv is not None else None, now, 5)
         new_times.append((time.perf_counter() - t) * 1000)
 
-    # Today's ranking scored every candidate it read (GENERAL and named players only);
-    # here it is given 20k observations and scaled to n, to compare like for like.
-    old_times = []
-    for i in range(min(queries, 40)):
-        t = time.perf_counter()
-        old_recall.rank(questions[i % len(questions)], old_pairs, datetime.now(UTC), 5)
-        old_times.append((time.perf_counter() - t) * 1000 * n / len(old_pairs))
-
     write = []
     for i in range(300):
         t = time.perf_counter()
@@ -136,7 +121,6 @@ async def main(n: int, queries: int) -> None:
 
     print(f"memories: {n} (embedding them: {embed_s:.1f} s; index build: {build_s:.1f} s)")
     print(f"recall (index) p50 {p(new_times, 0.5):.1f} ms  p95 {p(new_times, 0.95):.1f} ms")
-    print(f"today's ranking, scaled to {n} observations: p50 {p(old_times, 0.5):.0f} ms")
     print(f"write cost (embed + index one memory) p50 {p(write, 0.5):.2f} ms")
     print(
         f"RSS: before {rss_before / 1e6:.0f} MB, model {rss_model / 1e6:.0f} MB, "
