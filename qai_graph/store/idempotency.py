@@ -15,7 +15,8 @@ from typing import Any
 
 from qai_graph.errors import Conflict, InvalidInput
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient, Expr, tx_put
+from qai_graph.store.client import DynamoClient
+from qai_graph.store.expressions import Expr, tx_put
 from qai_graph.store.items import is_live, short_term_attributes
 
 MAX_KEY_LENGTH = 255

@@ -7,8 +7,8 @@ from typing import Any
 
 from qai_graph.models import Channel, EntityType, Interaction, MemoryTier
 from qai_graph.store import keys
-from qai_graph.store.client import tx_put
 from qai_graph.store.codec import iso, parse_iso
+from qai_graph.store.expressions import tx_put
 from qai_graph.store.items import short_term_attributes
 
 

@@ -6,7 +6,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient, Expr
+from qai_graph.store.client import DynamoClient
+from qai_graph.store.expressions import Expr
 
 
 def is_live(item: Mapping[str, Any], now_epoch: int) -> bool:

@@ -9,8 +9,9 @@ from datetime import datetime
 from typing import Any
 
 from qai_graph.store import keys
-from qai_graph.store.client import ConditionFailed, DynamoClient, Expr
+from qai_graph.store.client import ConditionFailed, DynamoClient
 from qai_graph.store.codec import iso
+from qai_graph.store.expressions import Expr
 from qai_graph.store.items import short_term_attributes
 from qai_graph.store.table import ENTITY_TYPE_INDEX, MEMORY_TIER_INDEX
 

@@ -15,8 +15,9 @@ from typing import Any
 
 from qai_graph.models import EntityType, MemoryTier, Observation, ObservationCategory
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient, Expr, tx_put, tx_update
+from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import iso, parse_iso
+from qai_graph.store.expressions import Expr, tx_put, tx_update
 from qai_graph.store.items import short_term_attributes
 
 

@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient, Expr, tx_delete
+from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import deserialize
+from qai_graph.store.expressions import Expr, tx_delete
 
 
 async def read_context(

@@ -8,8 +8,9 @@ from typing import Any
 
 from qai_graph.models import EntityType, PatternStats
 from qai_graph.store import keys
-from qai_graph.store.client import ConditionFailed, DynamoClient, Expr, tx_update
+from qai_graph.store.client import ConditionFailed, DynamoClient
 from qai_graph.store.codec import iso, parse_iso
+from qai_graph.store.expressions import Expr, tx_update
 
 TOP_PLAYERS = 10
 

@@ -10,16 +10,10 @@ from typing import Any
 from qai_graph.errors import NotFound
 from qai_graph.models import EntityType, MemoryTier, PlayerProfile
 from qai_graph.store import keys
-from qai_graph.store.client import (
-    ConditionFailed,
-    DynamoClient,
-    Expr,
-    TransactionCancelled,
-    tx_put,
-    tx_update,
-)
+from qai_graph.store.client import ConditionFailed, DynamoClient, TransactionCancelled
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.evolution import counter_increment
+from qai_graph.store.expressions import Expr, tx_put, tx_update
 from qai_graph.store.table import ENTITY_TYPE_INDEX
 
 PREFERRED_PATTERNS_SHOWN = 3

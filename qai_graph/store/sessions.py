@@ -7,8 +7,9 @@ from typing import Any
 
 from qai_graph.models import EntityType, MemoryTier, SessionContext, SessionMessage
 from qai_graph.store import keys
-from qai_graph.store.client import ConditionFailed, DynamoClient, Expr, tx_put
+from qai_graph.store.client import ConditionFailed, DynamoClient
 from qai_graph.store.codec import iso, parse_iso
+from qai_graph.store.expressions import Expr, tx_put
 from qai_graph.store.items import is_live, short_term_attributes
 
 

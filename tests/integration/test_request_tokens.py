@@ -19,7 +19,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from qai_graph import MemoryService
-from qai_graph.store.client import Expr, tx_update
+from qai_graph.store.expressions import Expr, tx_update
 
 
 @pytest.fixture
