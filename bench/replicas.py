@@ -7,7 +7,7 @@ them (graphql-transport-ws), measures the idle DynamoDB request rate at each rep
 /metrics, drives `recordInteraction` from all three at once across the stage-2 and
 stage-3 thresholds, and times each `evolutionStageChanged` from the answer of the
 mutation that advanced the stage to its arrival at a subscriber on another replica
-(one clock: this process's). The scenario is tests/api/replicas.py, which
+(one clock: this process's). The scenario is tests/support/replicas.py, which
 tests/api/test_replicas.py asserts on.
 """
 
@@ -26,11 +26,11 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE.parent / "tests" / "api"))
 
-from api_harness import GraphQLClient, ws_client  # noqa: E402
-from operations import RECORD, record_input  # noqa: E402
-from replicas import (  # noqa: E402
+from qai_graph.store.embedded import EmbeddedDynamo  # noqa: E402
+from tests.support.api_harness import GraphQLClient, ws_client  # noqa: E402
+from tests.support.operations import RECORD, record_input  # noqa: E402
+from tests.support.replicas import (  # noqa: E402
     STAGE_CHANGED,
     Figures,
     ServeProcess,
@@ -38,8 +38,6 @@ from replicas import (  # noqa: E402
     percentile,
     run_scenario,
 )
-
-from qai_graph.store.embedded import EmbeddedDynamo  # noqa: E402
 
 
 async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from api_harness import ConfigFactory, RunningApp, serve
+
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
 
 
 @pytest.fixture

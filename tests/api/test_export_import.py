@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_harness import serve
-from helpers import readme_operation, readme_operations, scan_all
 
 from qai_graph.config import MemoryConfig
 from qai_graph.store.emulator.embedded import EmbeddedDynamo
 from qai_graph.store.transfer import FORMAT
+from tests.support.api_harness import serve
+from tests.support.helpers import readme_operation, readme_operations, scan_all
 
 ROOT = Path(__file__).resolve().parents[2]
 

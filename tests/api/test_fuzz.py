@@ -12,11 +12,11 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from api_harness import ConfigFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from qai_graph.api.app import create_app
+from tests.support.api_harness import ConfigFactory
 
 EXPECTED_CODES = {"INVALID_INPUT", "CONFLICT", "NOT_FOUND", "BAD_USER_INPUT"}
 FUZZ = settings(

@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
-from test_fuzz import served  # noqa: F401  (the app in a thread, as a fixture)
 
 from qai_graph.api.schema import export_schema
+from tests.api.test_fuzz import served  # noqa: F401  (the app in a thread, as a fixture)
 
 SCHEMA = export_schema()
 SCALARS = {

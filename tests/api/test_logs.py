@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_harness import ws_client
-from operations import RECORD, record_input
-from replicas import ServeProcess, clean_env
 
 from qai_graph.cli import _parser
+from tests.support.api_harness import ws_client
+from tests.support.operations import RECORD, record_input
+from tests.support.replicas import ServeProcess, clean_env
 
 TEXT_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ \[\S+ \S+\]: "

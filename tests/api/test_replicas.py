@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from replicas import ServeProcess, clean_env, percentile, run_scenario
+
+from tests.support.replicas import ServeProcess, clean_env, percentile, run_scenario
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import RECORD, Served, alive
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.service import MemoryService
+from tests.durability.conftest import RECORD, Served, alive
 
 CLIENTS = 4
 

@@ -24,9 +24,9 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 import httpx
 import pytest
-from conftest import RECORD, Served
 
 from qai_graph.store import keys
+from tests.durability.conftest import RECORD, Served
 
 CYCLES = 20
 WRITERS = 3

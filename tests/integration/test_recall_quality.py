@@ -17,12 +17,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import recall_eval
 
 from qai_graph import MemoryService
 from qai_graph.config import MemoryConfig
 from qai_graph.memory import observing, recording, service, working
 from qai_graph.memory.prompt_builder import clean_text
+from tests.support import recall_eval
 
 DAY = 24 * 60 * 60
 LONG = 400 * DAY  # memories of the set stay short-term, but must not expire in the test

@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from mcp_harness import API_KEYS, Served, clean_env, free_port, start_serve, stop
+
+from tests.support.mcp_harness import API_KEYS, Served, clean_env, free_port, start_serve, stop
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,8 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import TextResourceContents
-from mcp_harness import KEYS, TOOLS, WRITER_TOOLS, Served, code_of, http_client
+
+from tests.support.mcp_harness import KEYS, TOOLS, WRITER_TOOLS, Served, code_of, http_client
 
 INVALID = "INVALID_INPUT"
 

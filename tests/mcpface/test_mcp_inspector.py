@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp_harness import CLIENTS_DIR, KEYS, TOOLS, Served
+
+from tests.support.mcp_harness import CLIENTS_DIR, KEYS, TOOLS, Served
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from mcp import Client, StdioServerParameters
-from mcp_harness import QAI_GRAPH, TOOLS, clean_env, code_of
+
+from tests.support.mcp_harness import QAI_GRAPH, TOOLS, clean_env, code_of
 
 
 def _params(endpoint: str, table: str) -> StdioServerParameters:

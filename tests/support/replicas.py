@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from api_harness import TRANSPORT_WS, GraphQLClient, WSClient, ws_client
-from operations import RECORD, record_input
 from prometheus_client.parser import text_string_to_metric_families
+
+from tests.support.api_harness import TRANSPORT_WS, GraphQLClient, WSClient, ws_client
+from tests.support.operations import RECORD, record_input
 
 STAGE_CHANGED = "subscription { evolutionStageChanged { stage totalInteractions } }"
 
