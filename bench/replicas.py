@@ -33,11 +33,10 @@ from tests.support.operations import RECORD, record_input  # noqa: E402
 from tests.support.replicas import (  # noqa: E402
     STAGE_CHANGED,
     Figures,
-    ServeProcess,
-    clean_env,
     percentile,
     run_scenario,
 )
+from tests.support.server import ServeProcess, clean_env  # noqa: E402
 
 
 async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:
@@ -48,7 +47,7 @@ async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:
         evolution_stage_2_interactions=12,
         evolution_stage_3_interactions=30,
     )
-    replicas = [ServeProcess(env, logs, "--log-level", "warning") for _ in range(3)]
+    replicas = [ServeProcess.with_logs(env, logs, "--log-level", "warning") for _ in range(3)]
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
         return await run_scenario(replicas, subscribers=subscribers, per_writer=12)
@@ -68,7 +67,7 @@ async def idle_crossings(endpoint: str, logs: Path, subscribers: int) -> list[fl
         evolution_stage_2_interactions=1,
         evolution_stage_3_interactions=2,
     )
-    replicas = [ServeProcess(env, logs, "--log-level", "warning") for _ in range(3)]
+    replicas = [ServeProcess.with_logs(env, logs, "--log-level", "warning") for _ in range(3)]
     latencies: list[float] = []
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
@@ -78,7 +77,7 @@ async def idle_crossings(endpoint: str, logs: Path, subscribers: int) -> list[fl
                 client = await stack.enter_async_context(ws_client(replicas[i % 3].ws_url))
                 await client.subscribe(STAGE_CHANGED)
                 placed.append((i % 3, client))
-            async with httpx.AsyncClient(base_url=replicas[0].base_url, timeout=30) as http:
+            async with httpx.AsyncClient(base_url=replicas[0].url, timeout=30) as http:
                 for n in range(2):
                     await asyncio.sleep(6.5)  # past the feeds' active window
                     body = await GraphQLClient(http).data(RECORD, record_input(f"p{n}", "hi"))

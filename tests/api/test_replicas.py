@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.replicas import ServeProcess, clean_env, percentile, run_scenario
+from tests.support.replicas import percentile, run_scenario
+from tests.support.server import ServeProcess, clean_env
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +58,7 @@ async def test_three_replicas_deliver_each_stage_once_to_every_subscriber(
         evolution_stage_2_interactions=12,
         evolution_stage_3_interactions=30,
     )
-    replicas = [ServeProcess(env, tmp_path, "--log-level", "warning") for _ in range(3)]
+    replicas = [ServeProcess.with_logs(env, tmp_path, "--log-level", "warning") for _ in range(3)]
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
         figures = await run_scenario(replicas, subscribers=20, per_writer=12)

@@ -16,7 +16,8 @@ from websockets.exceptions import ConnectionClosed
 
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.service import MemoryService
-from tests.durability.conftest import RECORD, Served, alive
+from tests.support.durability_harness import RECORD, alive, embedded_serve
+from tests.support.server import ServeProcess
 
 CLIENTS = 4
 
@@ -76,12 +77,12 @@ async def _subscriber(url: str, closes: list[int]) -> None:
 
 
 async def test_sigint_to_the_process_group_drains_writes_then_stops_the_store(
-    tmp_path: Path, served: list[Served]
+    tmp_path: Path, served: list[ServeProcess]
 ) -> None:
     data_dir = tmp_path / "data"
-    server = Served(data_dir, tmp_path / "serve.log")
+    server = embedded_serve(data_dir, tmp_path / "serve.log")
     served.append(server)
-    server.wait_ready()
+    await server.wait_ready()
     emulator_pid = json.loads((data_dir / "emulator.json").read_text())["pid"]
 
     outcomes: dict[str, list[str]] = {

@@ -13,7 +13,8 @@ from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import TextResourceContents
 
-from tests.support.mcp_harness import KEYS, TOOLS, WRITER_TOOLS, Served, code_of, http_client
+from tests.support.mcp_harness import KEYS, TOOLS, WRITER_TOOLS, code_of, http_client
+from tests.support.server import ServeProcess
 
 INVALID = "INVALID_INPUT"
 
@@ -35,7 +36,9 @@ async def _total_interactions(client: Client) -> int:
     return int(result.structured_content["total_interactions"])
 
 
-async def test_lists_exactly_the_tools_with_schemas_prompt_and_resources(served: Served) -> None:
+async def test_lists_exactly_the_tools_with_schemas_prompt_and_resources(
+    served: ServeProcess,
+) -> None:
     async with http_client(served.mcp_url, KEYS["reader"]) as client:
         tools = (await client.list_tools()).tools
         prompts = (await client.list_prompts()).prompts
@@ -60,7 +63,7 @@ async def test_lists_exactly_the_tools_with_schemas_prompt_and_resources(served:
     assert [t.uri_template for t in templates] == ["qai://players/{name}"]
 
 
-async def test_calls_each_tool_and_retries_count_once(served: Served) -> None:
+async def test_calls_each_tool_and_retries_count_once(served: ServeProcess) -> None:
     name = _name("Ada")
     async with http_client(served.mcp_url, KEYS["writer"]) as client:
         before = await _total_interactions(client)
@@ -106,7 +109,7 @@ async def test_calls_each_tool_and_retries_count_once(served: Served) -> None:
         assert await _total_interactions(client) == before + 1
 
 
-async def test_prompt_and_resources_carry_the_memory(served: Served) -> None:
+async def test_prompt_and_resources_carry_the_memory(served: ServeProcess) -> None:
     name = _name("Bo")
     async with http_client(served.mcp_url, KEYS["writer"]) as client:
         await client.call_tool(
@@ -132,7 +135,7 @@ async def test_prompt_and_resources_carry_the_memory(served: Served) -> None:
 
 
 @pytest.mark.parametrize("key", [None, "not-a-key"])
-async def test_no_or_unknown_key_is_401(served: Served, key: str | None) -> None:
+async def test_no_or_unknown_key_is_401(served: ServeProcess, key: str | None) -> None:
     headers = {"Accept": "application/json, text/event-stream"}
     if key:
         headers["Authorization"] = f"Bearer {key}"
@@ -156,7 +159,7 @@ async def test_no_or_unknown_key_is_401(served: Served, key: str | None) -> None
     assert served_with_key.status_code == 200  # the same request with a key is served
 
 
-async def test_reader_is_refused_writer_tools_and_nothing_is_written(served: Served) -> None:
+async def test_reader_is_refused_writer_tools_and_nothing_is_written(served: ServeProcess) -> None:
     name = _name("Cy")
     calls = {
         "qai_record_interaction": {"player": name, "message": "hi", "response": "hello"},
@@ -175,7 +178,7 @@ async def test_reader_is_refused_writer_tools_and_nothing_is_written(served: Ser
         assert await _total_interactions(reader) == before
 
 
-async def test_bad_input_is_a_coded_tool_error_and_nothing_is_written(served: Served) -> None:
+async def test_bad_input_is_a_coded_tool_error_and_nothing_is_written(served: ServeProcess) -> None:
     name = _name("Di")
     good = {"player": name, "content": "likes puzzles", "category": "preference"}
     bad_calls: list[tuple[str, dict[str, Any], str]] = [

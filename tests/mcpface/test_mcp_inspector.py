@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from tests.support.mcp_harness import CLIENTS_DIR, KEYS, TOOLS, Served
+from tests.support.mcp_harness import CLIENTS_DIR, KEYS, TOOLS
+from tests.support.server import ServeProcess
 
 
 @pytest.fixture(scope="session")
@@ -34,7 +35,7 @@ def inspector() -> Path:
     return launcher
 
 
-def _run(inspector: Path, served: Served, tmp_path: Path, key: str, *args: str) -> Any:
+def _run(inspector: Path, served: ServeProcess, tmp_path: Path, key: str, *args: str) -> Any:
     env = {**os.environ, "MCP_CATALOG_PATH": str(tmp_path / "catalog.json")}
     done = subprocess.run(
         [
@@ -60,7 +61,7 @@ def _run(inspector: Path, served: Served, tmp_path: Path, key: str, *args: str) 
 
 
 def test_the_mcp_inspector_lists_the_tools_and_sees_coded_errors(
-    inspector: Path, served: Served, tmp_path: Path
+    inspector: Path, served: ServeProcess, tmp_path: Path
 ) -> None:
     listed = _run(inspector, served, tmp_path, KEYS["reader"], "--method", "tools/list")
     assert {tool["name"] for tool in listed["tools"]} == TOOLS
