@@ -8,7 +8,6 @@ the replicas the way they would share DynamoDB.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from tests.support.server import ServeProcess, clean_env
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The endpoint of one ``qai-graph emulator`` the replicas share."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
+    env = clean_env()
     data_dir = tmp_path_factory.mktemp("shared-store")
     process = subprocess.Popen(
         [sys.executable, "-m", "qai_graph.cli", "emulator", "--port", "0", "--data-dir", data_dir],
