@@ -10,8 +10,9 @@ from tests.support.server import ServeProcess
 
 
 @pytest.fixture
-def served() -> Iterator[list[ServeProcess]]:
-    """Processes a test starts; killed at teardown if still running."""
+def server_processes() -> Iterator[list[ServeProcess]]:
+    """The ``qai-graph serve`` processes a test starts (it appends them); killed at teardown
+    if still running."""
     started: list[ServeProcess] = []
     yield started
     for process in started:

@@ -77,11 +77,11 @@ async def _subscriber(url: str, closes: list[int]) -> None:
 
 
 async def test_sigint_to_the_process_group_drains_writes_then_stops_the_store(
-    tmp_path: Path, served: list[ServeProcess]
+    tmp_path: Path, server_processes: list[ServeProcess]
 ) -> None:
     data_dir = tmp_path / "data"
     server = embedded_serve(data_dir, tmp_path / "serve.log")
-    served.append(server)
+    server_processes.append(server)
     await server.wait_ready()
     emulator_pid = json.loads((data_dir / "emulator.json").read_text())["pid"]
 

@@ -1,7 +1,7 @@
 """Fixtures of the MCP tests: a real ``qai-graph serve`` with API keys.
 
 The server is a subprocess on the session's moto server with a table of its own, shared
-by the tests of a module (each test uses its own players, so they do not interfere).
+by every test of the session (each test uses its own players, so they do not interfere).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from tests.support.server import ServeProcess, clean_env
 
 
 @pytest.fixture(scope="session")
-def served(dynamo_endpoint: str) -> Iterator[ServeProcess]:
+def mcp_server(dynamo_endpoint: str) -> Iterator[ServeProcess]:
     """``qai-graph serve`` with reader, writer and admin keys, on its own table."""
     table = f"qai-mcp-{uuid.uuid4().hex[:10]}"
     env = clean_env(dynamodb_endpoint=dynamo_endpoint, dynamodb_table_name=table, api_keys=API_KEYS)
