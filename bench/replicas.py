@@ -7,7 +7,7 @@ them (graphql-transport-ws), measures the idle DynamoDB request rate at each rep
 /metrics, drives `recordInteraction` from all three at once across the stage-2 and
 stage-3 thresholds, and times each `evolutionStageChanged` from the answer of the
 mutation that advanced the stage to its arrival at a subscriber on another replica
-(one clock: this process's). The scenario is tests/api/replicas.py, which
+(one clock: this process's). The scenario is tests/support/replicas.py, which
 tests/api/test_replicas.py asserts on.
 """
 
@@ -26,20 +26,17 @@ import httpx
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE.parent / "tests" / "api"))
 
-from api_harness import GraphQLClient, ws_client  # noqa: E402
-from operations import RECORD, record_input  # noqa: E402
-from replicas import (  # noqa: E402
+from qai_graph.store.embedded import EmbeddedDynamo  # noqa: E402
+from tests.support.api_harness import GraphQLClient, ws_client  # noqa: E402
+from tests.support.operations import RECORD, record_input  # noqa: E402
+from tests.support.replicas import (  # noqa: E402
     STAGE_CHANGED,
     Figures,
-    ServeProcess,
-    clean_env,
     percentile,
     run_scenario,
 )
-
-from qai_graph.store.embedded import EmbeddedDynamo  # noqa: E402
+from tests.support.server import ServeProcess, clean_env  # noqa: E402
 
 
 async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:
@@ -50,7 +47,7 @@ async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:
         evolution_stage_2_interactions=12,
         evolution_stage_3_interactions=30,
     )
-    replicas = [ServeProcess(env, logs, "--log-level", "warning") for _ in range(3)]
+    replicas = [ServeProcess.with_logs(env, logs, "--log-level", "warning") for _ in range(3)]
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
         return await run_scenario(replicas, subscribers=subscribers, per_writer=12)
@@ -70,7 +67,7 @@ async def idle_crossings(endpoint: str, logs: Path, subscribers: int) -> list[fl
         evolution_stage_2_interactions=1,
         evolution_stage_3_interactions=2,
     )
-    replicas = [ServeProcess(env, logs, "--log-level", "warning") for _ in range(3)]
+    replicas = [ServeProcess.with_logs(env, logs, "--log-level", "warning") for _ in range(3)]
     latencies: list[float] = []
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
@@ -80,7 +77,7 @@ async def idle_crossings(endpoint: str, logs: Path, subscribers: int) -> list[fl
                 client = await stack.enter_async_context(ws_client(replicas[i % 3].ws_url))
                 await client.subscribe(STAGE_CHANGED)
                 placed.append((i % 3, client))
-            async with httpx.AsyncClient(base_url=replicas[0].base_url, timeout=30) as http:
+            async with httpx.AsyncClient(base_url=replicas[0].url, timeout=30) as http:
                 for n in range(2):
                     await asyncio.sleep(6.5)  # past the feeds' active window
                     body = await GraphQLClient(http).data(RECORD, record_input(f"p{n}", "hi"))

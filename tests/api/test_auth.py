@@ -6,14 +6,14 @@ import json
 from typing import Any
 
 import pytest
-from api_harness import LEGACY_WS, TRANSPORT_WS, ConfigFactory, RunningApp, serve
-from helpers import scan_all
-from operations import RECORD, record_input
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from qai_graph import cli
 from qai_graph.api.auth import hash_key
+from tests.support.api_harness import LEGACY_WS, TRANSPORT_WS, ConfigFactory, RunningApp, serve
+from tests.support.helpers import scan_all
+from tests.support.operations import RECORD, record_input
 
 KEYS = {"reader": "reader-key-1", "writer": "writer-key-1", "admin": "admin-key-1"}
 API_KEYS = ",".join(f"{role}:{hash_key(key)}" for role, key in KEYS.items())

@@ -11,12 +11,11 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-from api_harness import RunningApp
-
 from qai_graph.chat.loop import ChatMessage, ResponseLoop, parse_line
 from qai_graph.chat.memory import GraphQLMemory
 from qai_graph.chat.models import OfflineModel
 from qai_graph.chat.twitch import TwitchChat, parse_privmsg
+from tests.support.api_harness import RunningApp
 
 PLAYERS = ["Alice", "bob", "Carol"]
 TOPICS = ["bell states", "the Hadamard gate", "teleportation", "decoherence", "phase kickback"]

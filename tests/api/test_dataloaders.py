@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from api_harness import RequestLog, RunningApp
-from operations import RECORD, STORE_OBSERVATION, record_input
+from tests.support.api_harness import RequestLog, RunningApp
+from tests.support.operations import RECORD, STORE_OBSERVATION, record_input
 
 DASHBOARD = """
 query Dashboard {

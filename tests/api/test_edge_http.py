@@ -8,9 +8,10 @@ import logging
 from typing import Any
 
 import pytest
-from api_harness import ConfigFactory, RunningApp, serve
-from helpers import readme_operation
-from operations import RECORD, record_input
+
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
+from tests.support.helpers import readme_operation
+from tests.support.operations import RECORD, record_input
 
 GQL_RESPONSE = "application/graphql-response+json"
 NESTED_COST = (

@@ -10,7 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from api_harness import (
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed, InvalidStatus
+
+from qai_graph.models import Channel
+from tests.support.api_harness import (
     LEGACY_WS,
     TRANSPORT_WS,
     ConfigFactory,
@@ -19,11 +23,7 @@ from api_harness import (
     serve,
     ws_client,
 )
-from operations import RECORD, record_input
-from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed, InvalidStatus
-
-from qai_graph.models import Channel
+from tests.support.operations import RECORD, record_input
 
 
 def timeout_codes(message: dict[str, Any]) -> list[str]:

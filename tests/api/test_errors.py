@@ -6,12 +6,12 @@ import logging
 import re
 
 import pytest
-from api_harness import ConfigFactory, RunningApp, serve
-from operations import RECORD, record_input
 
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import EvolutionState
 from qai_graph.store.embedded import EmbeddedDynamo
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
+from tests.support.operations import RECORD, record_input
 
 MISSING_ID = "0000000000000-000000000000"
 

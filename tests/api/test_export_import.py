@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import uuid
@@ -12,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_harness import serve
-from helpers import readme_operation, readme_operations, scan_all
 
 from qai_graph.config import MemoryConfig
 from qai_graph.store.emulator.embedded import EmbeddedDynamo
 from qai_graph.store.transfer import FORMAT
+from tests.support.api_harness import serve
+from tests.support.helpers import readme_operation, readme_operations, scan_all
+from tests.support.server import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,7 +31,7 @@ def stores() -> Iterator[list[EmbeddedDynamo]]:
 
 
 def _cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
+    base = clean_env()
     return subprocess.run(
         [sys.executable, "-m", "qai_graph.cli", *args],
         env={**base, "PYTHONPATH": str(ROOT), **env},

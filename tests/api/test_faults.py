@@ -8,10 +8,11 @@ import time
 from collections.abc import AsyncIterator
 
 import pytest
-from api_harness import ConfigFactory, RunningApp, serve, ws_client
-from faults import ErrorInjector, TcpProxy, dynamodb_error, throttling
-from helpers import scan_all
-from operations import RECORD, record_input
+
+from tests.support.api_harness import ConfigFactory, RunningApp, serve, ws_client
+from tests.support.faults import ErrorInjector, TcpProxy, dynamodb_error, throttling
+from tests.support.helpers import scan_all
+from tests.support.operations import RECORD, record_input
 
 EVOLUTION = "{ evolution { totalInteractions uniquePlayersMet } }"
 
@@ -173,7 +174,7 @@ async def test_consolidation_outlives_the_operation_deadline(make_config) -> Non
     whose length is the table's size; each of its requests keeps its own timeout."""
     import time as clock
 
-    from api_harness import serve
+    from tests.support.api_harness import serve
 
     async with serve(make_config(dynamodb_timeout_s=1.0, operation_timeout_s=1.0)) as running:
         await running.client.data("{ evolution { stage } }")  # the table exists

@@ -4,19 +4,11 @@ leaves nothing behind while an accepted one is whole."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
-import uvicorn
-from api_harness import ConfigFactory
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from qai_graph.app import create_app
 
 EXPECTED_CODES = {"INVALID_INPUT", "CONFLICT", "NOT_FOUND", "BAD_USER_INPUT"}
 FUZZ = settings(
@@ -80,27 +72,6 @@ observation = st.fixed_dictionaries(
 )
 
 
-@pytest.fixture
-def served(make_config: ConfigFactory) -> Iterator[httpx.Client]:
-    """The app in a thread of its own (hypothesis drives a synchronous test)."""
-    app = create_app(make_config())
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
-    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
-    thread.start()
-    for _ in range(500):
-        if server.started:
-            break
-        threading.Event().wait(0.02)
-    assert server.started
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(30)
-
-
 def call(client: httpx.Client, query: str, variables: dict[str, Any]) -> dict[str, Any]:
     response = client.post("/graphql", json={"query": query, "variables": variables})
     assert response.status_code < 500, response.text
@@ -120,17 +91,17 @@ def state(client: httpx.Client) -> dict[str, int]:
 
 @FUZZ
 @given(payload=interaction)
-def test_record_interaction_fuzz(served: httpx.Client, payload: dict[str, Any]) -> None:
-    before = state(served)
-    body = call(served, RECORD, {"input": payload})
-    after = state(served)
+def test_record_interaction_fuzz(sync_client: httpx.Client, payload: dict[str, Any]) -> None:
+    before = state(sync_client)
+    body = call(sync_client, RECORD, {"input": payload})
+    after = state(sync_client)
     if body.get("errors"):
         assert after == before  # refused: nothing written
         return
     recorded = body["data"]["recordInteraction"]
     assert after["totalInteractions"] == before["totalInteractions"] + 1
     player = call(
-        served,
+        sync_client,
         "query P($n: String!) { player(name: $n) { totalInteractions interactions(first: 100) "
         "{ nodes { id } } } }",
         {"n": recorded["player"]["name"]},
@@ -142,19 +113,19 @@ def test_record_interaction_fuzz(served: httpx.Client, payload: dict[str, Any]) 
 
 @FUZZ
 @given(payload=observation)
-def test_store_observation_fuzz(served: httpx.Client, payload: dict[str, Any]) -> None:
+def test_store_observation_fuzz(sync_client: httpx.Client, payload: dict[str, Any]) -> None:
     query = "query O($s: String!) { observations(subject: $s, first: 100) { nodes { id } } }"
-    listed = call(served, query, {"s": payload["subject"]})
+    listed = call(sync_client, query, {"s": payload["subject"]})
     before = None if listed.get("errors") else listed["data"]["observations"]["nodes"]
-    body = call(served, STORE, {"input": payload})
+    body = call(sync_client, STORE, {"input": payload})
     if body.get("errors"):
         if before is not None:
             assert (
-                call(served, query, {"s": payload["subject"]})["data"]["observations"]["nodes"]
+                call(sync_client, query, {"s": payload["subject"]})["data"]["observations"]["nodes"]
                 == before
             )
         return
     stored = body["data"]["storeObservation"]
     assert 0.0 <= stored["confidence"] <= 1.0
-    nodes = call(served, query, {"s": stored["subject"]})["data"]["observations"]["nodes"]
+    nodes = call(sync_client, query, {"s": stored["subject"]})["data"]["observations"]["nodes"]
     assert {"id": stored["id"]} in nodes

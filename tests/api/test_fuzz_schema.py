@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis_graphql import Mode, from_schema, nodes
-from test_fuzz import served  # noqa: F401  (the app in a thread, as a fixture)
 
 from qai_graph.api.schema import export_schema
 
@@ -55,12 +54,12 @@ def check(client: httpx.Client, document: object) -> None:
 
 
 @pytest.mark.parametrize("mode", [Mode.POSITIVE, Mode.NEGATIVE])
-def test_schema_fuzz_queries_and_mutations(served: httpx.Client, mode: Mode) -> None:  # noqa: F811
+def test_schema_fuzz_queries_and_mutations(sync_client: httpx.Client, mode: Mode) -> None:
     documents = from_schema(SCHEMA, custom_scalars=SCALARS, mode=mode)
 
     @FUZZ
     @given(document=documents)
     def run(document: object) -> None:
-        check(served, document)
+        check(sync_client, document)
 
     run()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from api_harness import ConfigFactory, RunningApp, serve, ws_client
 from websockets.exceptions import InvalidStatus
+
+from tests.support.api_harness import ConfigFactory, RunningApp, serve, ws_client
 
 
 async def test_healthz_says_the_process_is_up(api: RunningApp) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from api_harness import ConfigFactory, RunningApp, serve
-from operations import RECORD, STORE_OBSERVATION, record_input
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
+from tests.support.operations import RECORD, STORE_OBSERVATION, record_input
 
 SOLUTION = """
 mutation S($input: RecordSolutionInput!) {

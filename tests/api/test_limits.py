@@ -11,14 +11,21 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
-from api_harness import LEGACY_WS, TRANSPORT_WS, ConfigFactory, RunningApp, serve, ws_client
-from helpers import readme_operation, scan_all
-from operations import RECORD, record_input
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from qai_graph.app import create_app
 from qai_graph.cli.serving import uvicorn_options
+from tests.support.api_harness import (
+    LEGACY_WS,
+    TRANSPORT_WS,
+    ConfigFactory,
+    RunningApp,
+    serve,
+    ws_client,
+)
+from tests.support.helpers import readme_operation, scan_all
+from tests.support.operations import RECORD, record_input
 
 
 async def assert_nothing_written(api: RunningApp, before: int) -> None:

@@ -10,10 +10,11 @@ from typing import Any
 
 import httpx
 import pytest
-from api_harness import ConfigFactory, GraphQLClient, serve
-from faults import ErrorInjector, throttling
-from helpers import scan_all
-from operations import record_input
+
+from tests.support.api_harness import ConfigFactory, GraphQLClient, serve
+from tests.support.faults import ErrorInjector, throttling
+from tests.support.helpers import scan_all
+from tests.support.operations import record_input
 
 CLIENTS = 20
 PER_CLIENT = 40  # a correctness bound, not a soak: the soaks are in bench/

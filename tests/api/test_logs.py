@@ -9,11 +9,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from api_harness import ws_client
-from operations import RECORD, record_input
-from replicas import ServeProcess, clean_env
 
 from qai_graph.cli.main import _parser
+from tests.support.api_harness import ws_client
+from tests.support.operations import RECORD, record_input
+from tests.support.server import ServeProcess, clean_env
 
 TEXT_LINE = re.compile(
     r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+ \[\S+ \S+\]: "
@@ -29,10 +29,10 @@ async def _a_short_run(
         dynamodb_table_name=f"qai-logs-{uuid.uuid4().hex[:8]}",
         log_format=log_format,
     )
-    server = ServeProcess(env, tmp_path, "--log-level", level)
+    server = ServeProcess.with_logs(env, tmp_path, "--log-level", level)
     try:
         await server.wait_ready()
-        async with httpx.AsyncClient(base_url=server.base_url, timeout=10) as http:
+        async with httpx.AsyncClient(base_url=server.url, timeout=10) as http:
             query = {"query": "query Evo { evolution { stage } }"}
             ok = await http.post("/graphql", json=query, headers={"x-request-id": "req-abc"})
             assert ok.status_code == 200

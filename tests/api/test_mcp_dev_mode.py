@@ -3,7 +3,7 @@ rebinding (a web page that points its own host name at 127.0.0.1)."""
 
 from __future__ import annotations
 
-from api_harness import RunningApp
+from tests.support.api_harness import RunningApp
 
 INIT = {
     "jsonrpc": "2.0",

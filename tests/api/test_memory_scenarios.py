@@ -5,8 +5,14 @@ from __future__ import annotations
 import asyncio
 import time
 
-from api_harness import ConfigFactory, RunningApp, serve
-from operations import OBSERVATION_FIELDS, PLAYER_PAGE, RECORD, STORE_OBSERVATION, record_input
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
+from tests.support.operations import (
+    OBSERVATION_FIELDS,
+    PLAYER_PAGE,
+    RECORD,
+    STORE_OBSERVATION,
+    record_input,
+)
 
 
 async def test_a_player_is_remembered_across_a_restart(make_config: ConfigFactory) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 import httpx
-from api_harness import ConfigFactory, RequestLog, RunningApp, serve, ws_client
-from operations import RECORD, record_input
 from prometheus_client.parser import text_string_to_metric_families
 
 from qai_graph.api.auth import hash_key
+from tests.support.api_harness import ConfigFactory, RequestLog, RunningApp, serve, ws_client
+from tests.support.operations import RECORD, record_input
 
 EVOLUTION = "query Evo { evolution { stage totalInteractions } }"
 STAGE_CHANGED = "subscription Stages { evolutionStageChanged { stage } }"

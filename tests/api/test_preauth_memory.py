@@ -7,9 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import resource
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from qai_graph.api.auth import new_key
+from tests.support.server import ServeProcess, free_port
 
 SOCKETS = 1000
 INIT_TIMEOUT_S = 20.0
@@ -41,9 +40,7 @@ def server(dynamo_endpoint: str) -> Iterator[tuple[subprocess.Popen[bytes], int]
     wanted = min(hard, 4 * SOCKETS + 1024)
     if soft < wanted:  # the client's sockets here, the server's (inherited) there
         resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     _, entry = new_key("reader")
     env = {
         **os.environ,
@@ -54,30 +51,14 @@ def server(dynamo_endpoint: str) -> Iterator[tuple[subprocess.Popen[bytes], int]
         "QAI_MEMORY_WS_MAX_UNAUTHENTICATED_PER_ADDRESS": str(SOCKETS),
         "QAI_MEMORY_WS_INIT_TIMEOUT_S": str(INIT_TIMEOUT_S),
     }
-    cli = Path(sys.executable).with_name("qai-graph")
-    process = subprocess.Popen(
-        [str(cli), "--log-level", "warning", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
+    server = ServeProcess(
+        env, options=("--log-level", "warning"), port=port, stdout=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, "qai-graph serve exited"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "qai-graph serve did not become ready"
-            time.sleep(0.2)
-        yield process, port
+        server.block_until_ready()
+        yield server.process, port
     finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        server.stop()
         resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
 
 

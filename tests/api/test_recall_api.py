@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from api_harness import RunningApp
-from operations import RECORD, STORE_OBSERVATION, record_input
+
+from tests.support.api_harness import RunningApp
+from tests.support.operations import RECORD, STORE_OBSERVATION, record_input
 
 RECALL = """
 query ($q: String!, $who: String) {

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from api_harness import RunningApp
+
+from tests.support.api_harness import RunningApp
 
 CLIENTS = Path(__file__).resolve().parents[1] / "clients" / "graphql"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 
-from api_harness import ConfigFactory, RequestLog, RunningApp, serve, ws_client
-from operations import RECORD, record_input
+from tests.support.api_harness import ConfigFactory, RequestLog, RunningApp, serve, ws_client
+from tests.support.operations import RECORD, record_input
 
 STAGE_CHANGED = "subscription { evolutionStageChanged { stage stageName } }"
 UPDATED = "subscription { evolutionUpdated(minIntervalMs: 200) { stage totalInteractions } }"

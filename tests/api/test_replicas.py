@@ -8,7 +8,6 @@ the replicas the way they would share DynamoDB.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import subprocess
 import sys
@@ -17,13 +16,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from replicas import ServeProcess, clean_env, percentile, run_scenario
+
+from tests.support.replicas import percentile, run_scenario
+from tests.support.server import ServeProcess, clean_env
 
 
 @pytest.fixture(scope="module")
 def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The endpoint of one ``qai-graph emulator`` the replicas share."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
+    env = clean_env()
     data_dir = tmp_path_factory.mktemp("shared-store")
     process = subprocess.Popen(
         [sys.executable, "-m", "qai_graph.cli", "emulator", "--port", "0", "--data-dir", data_dir],
@@ -56,7 +57,7 @@ async def test_three_replicas_deliver_each_stage_once_to_every_subscriber(
         evolution_stage_2_interactions=12,
         evolution_stage_3_interactions=30,
     )
-    replicas = [ServeProcess(env, tmp_path, "--log-level", "warning") for _ in range(3)]
+    replicas = [ServeProcess.with_logs(env, tmp_path, "--log-level", "warning") for _ in range(3)]
     try:
         await asyncio.gather(*(r.wait_ready() for r in replicas))
         figures = await run_scenario(replicas, subscribers=20, per_writer=12)

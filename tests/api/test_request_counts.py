@@ -9,10 +9,9 @@ from __future__ import annotations
 import asyncio
 import uuid
 
-from api_harness import Call, ConfigFactory, RequestLog, RunningApp, serve
-from operations import RECORD, STORE_OBSERVATION, record_input
-
 from qai_graph.memory.service import MemoryService
+from tests.support.api_harness import Call, ConfigFactory, RequestLog, RunningApp, serve
+from tests.support.operations import RECORD, STORE_OBSERVATION, record_input
 
 PLAYER_CONTEXT = """
 query { playerContext(name: "Ada") {

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -16,6 +12,7 @@ import pytest
 
 from qai_graph import cli, lambda_handler
 from qai_graph.api.schema import export_schema
+from tests.support.server import MODULE, ServeProcess, clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,29 +63,11 @@ def test_lambda_handler_returns_the_counts(endpoint_env: str) -> None:
     assert set(counts) >= {"observations_promoted", "interactions_trimmed", "observations_trimmed"}
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def _start_server(data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
-    env.update(QAI_MEMORY_DATA_DIR=str(data_dir), QAI_MEMORY_SNAPSHOT_INTERVAL_S="60")
-    command = [sys.executable, "-m", "qai_graph.cli", "serve", "--port", str(port)]
-    process = subprocess.Popen(command, env=env, cwd=data_dir.parent)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "qai-graph serve exited"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise AssertionError("qai-graph serve did not become ready")
+    env = clean_env(data_dir=data_dir, snapshot_interval_s=60)
+    server = ServeProcess(env, command=MODULE, port=port, cwd=data_dir.parent)
+    server.block_until_ready(within=30)
+    return server.process
 
 
 def _stop_server(process: subprocess.Popen[bytes]) -> None:
@@ -98,7 +77,7 @@ def _stop_server(process: subprocess.Popen[bytes]) -> None:
 
 
 def test_serve_on_the_embedded_store_remembers_across_a_restart(tmp_path: Path) -> None:
-    data_dir, port = tmp_path / "data", _free_port()
+    data_dir, port = tmp_path / "data", free_port()
     url = f"http://127.0.0.1:{port}/graphql"
     record = 'mutation { recordInteraction(input: {player: "Zed", message: "hi"}) { replayed } }'
     process = _start_server(data_dir, port)

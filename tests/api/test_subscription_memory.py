@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import gc
 
-from api_harness import RunningApp, ws_client
-
 from qai_graph.memory.events.hub import EventKind, MemoryEvent
 from qai_graph.memory.evolution.rules import build_state
+from tests.support.api_harness import RunningApp, ws_client
 
 SUBSCRIPTION = """subscription {
   evolutionUpdated(minIntervalMs: 100) { stage stageName totalInteractions progressPercent }

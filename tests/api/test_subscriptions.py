@@ -8,7 +8,8 @@ import time
 from contextlib import AsyncExitStack
 
 import pytest
-from api_harness import (
+
+from tests.support.api_harness import (
     LEGACY_WS,
     TRANSPORT_WS,
     ConfigFactory,
@@ -17,7 +18,7 @@ from api_harness import (
     serve,
     ws_client,
 )
-from operations import RECORD, record_input
+from tests.support.operations import RECORD, record_input
 
 STAGE_CHANGED = "subscription { evolutionStageChanged { stage stageName totalInteractions } }"
 UPDATED = (

@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from conftest import RECORD, Served, alive
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
 from qai_graph.app import open_memory
 from qai_graph.config import MemoryConfig
+from tests.support.durability_harness import RECORD, alive, embedded_serve
+from tests.support.server import ServeProcess
 
 CLIENTS = 4
 
@@ -76,12 +77,12 @@ async def _subscriber(url: str, closes: list[int]) -> None:
 
 
 async def test_sigint_to_the_process_group_drains_writes_then_stops_the_store(
-    tmp_path: Path, served: list[Served]
+    tmp_path: Path, server_processes: list[ServeProcess]
 ) -> None:
     data_dir = tmp_path / "data"
-    server = Served(data_dir, tmp_path / "serve.log")
-    served.append(server)
-    server.wait_ready()
+    server = embedded_serve(data_dir, tmp_path / "serve.log")
+    server_processes.append(server)
+    await server.wait_ready()
     emulator_pid = json.loads((data_dir / "emulator.json").read_text())["pid"]
 
     outcomes: dict[str, list[str]] = {

@@ -24,9 +24,9 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 import httpx
 import pytest
-from conftest import RECORD, Served
 
 from qai_graph.store import keys
+from tests.support.durability_harness import RECORD, embedded_serve
 
 CYCLES = 20
 WRITERS = 3
@@ -114,14 +114,14 @@ async def test_no_acknowledged_write_is_lost_across_kill_minus_9(tmp_path: Path)
     started = time.monotonic()
     counts: dict[str, int] = {}
     for cycle in range(CYCLES + 1):
-        server = Served(
+        server = embedded_serve(
             data_dir,
             tmp_path / "serve.log",
             QAI_MEMORY_SNAPSHOT_INTERVAL_S="0.3",
             QAI_MEMORY_EMBEDDINGS="none",  # durability, not recall: no model to load per start
         )
         try:
-            await asyncio.to_thread(server.wait_ready)
+            await server.wait_ready()
             owner = json.loads((data_dir / "emulator.json").read_text())
             counts = await asyncio.to_thread(_check, owner["endpoint"], acked)
             if cycle == CYCLES:
@@ -151,7 +151,7 @@ async def test_no_acknowledged_write_is_lost_across_kill_minus_9(tmp_path: Path)
                     os.kill(pid, signal.SIGKILL)
             await asyncio.gather(*writers)
         finally:
-            server.close()
+            server.kill()
     elapsed = time.monotonic() - started
     print(
         f"crash loop: {CYCLES} kill -9 cycles in {elapsed:.0f} s, {len(acked)} writes "

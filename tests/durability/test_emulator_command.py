@@ -17,6 +17,7 @@ from qai_graph.app import open_memory
 from qai_graph.config import MemoryConfig
 from qai_graph.models import Channel
 from qai_graph.store.emulator.embedded import EmbeddedDynamo
+from tests.support.server import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -32,7 +33,7 @@ def processes() -> Iterator[list[subprocess.Popen[str]]]:
 
 
 def _start(data_dir: Path, processes: list[subprocess.Popen[str]]) -> tuple[Any, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
+    env = clean_env()
     process = subprocess.Popen(
         [
             sys.executable,

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-from moto_tables import pk_sk_table
 
 from qai_graph.store.emulator import forked, patches, snapshot
 from qai_graph.store.emulator.wire import WireCaller
+from tests.support.moto_tables import pk_sk_table
 
 pytestmark = pytest.mark.skipif(not forked.AVAILABLE, reason="fork-based compaction is Linux's")
 REGION = "af-south-1"  # moto's backends are per process: a region no other test uses

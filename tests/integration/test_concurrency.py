@@ -6,10 +6,9 @@ import asyncio
 import random
 from collections import Counter
 
-from helpers import scan_all
-
 from qai_graph import Channel, MemoryService
 from qai_graph.memory.events.hub import EventKind, MemoryEvent
+from tests.support.helpers import scan_all
 
 PLAYERS = [f"Player{n:02d}" for n in range(20)]
 

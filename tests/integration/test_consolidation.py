@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from helpers import scan_all
-
 from qai_graph import Channel, MemoryService, MemoryTier
 from qai_graph.store import maintenance
+from tests.support.helpers import scan_all
 
 
 async def test_promotes_every_observation_meeting_thresholds(memory_service: MemoryService) -> None:

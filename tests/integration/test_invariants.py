@@ -6,10 +6,10 @@ import asyncio
 from decimal import Decimal
 
 import pytest
-from helpers import count_requests, scan_all, writes
 
 from qai_graph import Channel, MemoryService
 from qai_graph.errors import InvalidInput, NotFound
+from tests.support.helpers import count_requests, scan_all, writes
 
 
 async def test_numbers_are_dynamodb_numbers(memory_service: MemoryService) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from helpers import scan_all
 
 from qai_graph import MemoryService, MemoryTier
 from qai_graph.errors import Conflict, NotFound
+from tests.support.helpers import scan_all
 
 
 async def test_same_content_reinforces_instead_of_duplicating(

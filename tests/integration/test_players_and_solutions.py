@@ -105,7 +105,7 @@ async def test_concurrent_solutions_count_exactly_and_retry_once(
 
 
 async def test_forget_player_removes_everything_about_them(memory_service: MemoryService) -> None:
-    from helpers import scan_all
+    from tests.support.helpers import scan_all
 
     for n in range(30):
         await memory_service.store_interaction(

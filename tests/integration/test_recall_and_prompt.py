@@ -47,7 +47,7 @@ async def test_recall_respects_limit(memory_service: MemoryService) -> None:
 
 
 async def test_player_context_is_one_query(memory_service: MemoryService) -> None:
-    from helpers import count_requests
+    from tests.support.helpers import count_requests
 
     for n in range(12):
         await memory_service.store_interaction("Ada", Channel.TWITCH, f"m{n}", f"r{n}")

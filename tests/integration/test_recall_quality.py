@@ -17,7 +17,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-import recall_eval
 
 from qai_graph import MemoryService
 from qai_graph.config import MemoryConfig
@@ -26,6 +25,7 @@ from qai_graph.memory import observations as observing
 from qai_graph.memory import players
 from qai_graph.memory import sessions as working
 from qai_graph.memory.prompt.quoting import clean_text
+from tests.support import recall_eval
 
 DAY = 24 * 60 * 60
 LONG = 400 * DAY  # memories of the set stay short-term, but must not expire in the test

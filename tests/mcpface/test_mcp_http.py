@@ -12,7 +12,9 @@ import pytest
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp.types import TextResourceContents
-from mcp_harness import KEYS, TOOLS, WRITER_TOOLS, Served, code_of, http_client
+
+from tests.support.mcp_harness import KEYS, TOOLS, WRITER_TOOLS, code_of, http_client
+from tests.support.server import ServeProcess
 
 INVALID = "INVALID_INPUT"
 
@@ -34,8 +36,10 @@ async def _total_interactions(client: Client) -> int:
     return int(result.structured_content["total_interactions"])
 
 
-async def test_lists_exactly_the_tools_with_schemas_prompt_and_resources(served: Served) -> None:
-    async with http_client(served.mcp_url, KEYS["reader"]) as client:
+async def test_lists_exactly_the_tools_with_schemas_prompt_and_resources(
+    mcp_server: ServeProcess,
+) -> None:
+    async with http_client(mcp_server.mcp_url, KEYS["reader"]) as client:
         tools = (await client.list_tools()).tools
         prompts = (await client.list_prompts()).prompts
         resources = (await client.list_resources()).resources
@@ -59,9 +63,9 @@ async def test_lists_exactly_the_tools_with_schemas_prompt_and_resources(served:
     assert [t.uri_template for t in templates] == ["qai://players/{name}"]
 
 
-async def test_calls_each_tool_and_retries_count_once(served: Served) -> None:
+async def test_calls_each_tool_and_retries_count_once(mcp_server: ServeProcess) -> None:
     name = _name("Ada")
-    async with http_client(served.mcp_url, KEYS["writer"]) as client:
+    async with http_client(mcp_server.mcp_url, KEYS["writer"]) as client:
         before = await _total_interactions(client)
         args = {
             "player": name,
@@ -105,9 +109,9 @@ async def test_calls_each_tool_and_retries_count_once(served: Served) -> None:
         assert await _total_interactions(client) == before + 1
 
 
-async def test_prompt_and_resources_carry_the_memory(served: Served) -> None:
+async def test_prompt_and_resources_carry_the_memory(mcp_server: ServeProcess) -> None:
     name = _name("Bo")
-    async with http_client(served.mcp_url, KEYS["writer"]) as client:
+    async with http_client(mcp_server.mcp_url, KEYS["writer"]) as client:
         await client.call_tool(
             "qai_record_interaction",
             {"player": name, "message": "what is a qubit", "response": "A choice unmade."},
@@ -131,7 +135,7 @@ async def test_prompt_and_resources_carry_the_memory(served: Served) -> None:
 
 
 @pytest.mark.parametrize("key", [None, "not-a-key"])
-async def test_no_or_unknown_key_is_401(served: Served, key: str | None) -> None:
+async def test_no_or_unknown_key_is_401(mcp_server: ServeProcess, key: str | None) -> None:
     headers = {"Accept": "application/json, text/event-stream"}
     if key:
         headers["Authorization"] = f"Bearer {key}"
@@ -146,23 +150,25 @@ async def test_no_or_unknown_key_is_401(served: Served, key: str | None) -> None
         },
     }
     async with httpx.AsyncClient(timeout=10) as http:
-        response = await http.post(served.mcp_url, json=init, headers=headers)
+        response = await http.post(mcp_server.mcp_url, json=init, headers=headers)
         headers["Authorization"] = f"Bearer {KEYS['reader']}"
-        served_with_key = await http.post(served.mcp_url, json=init, headers=headers)
+        served_with_key = await http.post(mcp_server.mcp_url, json=init, headers=headers)
     assert response.status_code == 401
     assert response.headers["www-authenticate"].startswith("Bearer")
     assert response.json()["error"]["code"] == "UNAUTHENTICATED"
     assert served_with_key.status_code == 200  # the same request with a key is served
 
 
-async def test_reader_is_refused_writer_tools_and_nothing_is_written(served: Served) -> None:
+async def test_reader_is_refused_writer_tools_and_nothing_is_written(
+    mcp_server: ServeProcess,
+) -> None:
     name = _name("Cy")
     calls = {
         "qai_record_interaction": {"player": name, "message": "hi", "response": "hello"},
         "qai_memory_store": {"player": name, "content": "sneaky", "category": "social"},
         "qai_memory_reinforce": {"subject": f"PLAYER#{name}", "observation_id": "x1"},
     }
-    async with http_client(served.mcp_url, KEYS["reader"]) as reader:
+    async with http_client(mcp_server.mcp_url, KEYS["reader"]) as reader:
         before = await _total_interactions(reader)
         for tool, args in calls.items():
             result = await reader.call_tool(tool, args)
@@ -174,7 +180,9 @@ async def test_reader_is_refused_writer_tools_and_nothing_is_written(served: Ser
         assert await _total_interactions(reader) == before
 
 
-async def test_bad_input_is_a_coded_tool_error_and_nothing_is_written(served: Served) -> None:
+async def test_bad_input_is_a_coded_tool_error_and_nothing_is_written(
+    mcp_server: ServeProcess,
+) -> None:
     name = _name("Di")
     good = {"player": name, "content": "likes puzzles", "category": "preference"}
     bad_calls: list[tuple[str, dict[str, Any], str]] = [
@@ -200,7 +208,7 @@ async def test_bad_input_is_a_coded_tool_error_and_nothing_is_written(served: Se
             "NOT_FOUND",
         ),
     ]
-    async with http_client(served.mcp_url, KEYS["writer"]) as client:
+    async with http_client(mcp_server.mcp_url, KEYS["writer"]) as client:
         before = await _total_interactions(client)
         for tool, args, code in bad_calls:
             result = await client.call_tool(tool, args)

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from mcp_harness import CLIENTS_DIR, KEYS, TOOLS, Served
+
+from tests.support.mcp_harness import CLIENTS_DIR, KEYS, TOOLS
+from tests.support.server import ServeProcess
 
 
 @pytest.fixture(scope="session")
@@ -33,13 +35,13 @@ def inspector() -> Path:
     return launcher
 
 
-def _run(inspector: Path, served: Served, tmp_path: Path, key: str, *args: str) -> Any:
+def _run(inspector: Path, mcp_server: ServeProcess, tmp_path: Path, key: str, *args: str) -> Any:
     env = {**os.environ, "MCP_CATALOG_PATH": str(tmp_path / "catalog.json")}
     done = subprocess.run(
         [
             str(inspector),
             "--cli",
-            served.mcp_url,
+            mcp_server.mcp_url,
             "--transport",
             "http",
             "--header",
@@ -59,14 +61,14 @@ def _run(inspector: Path, served: Served, tmp_path: Path, key: str, *args: str) 
 
 
 def test_the_mcp_inspector_lists_the_tools_and_sees_coded_errors(
-    inspector: Path, served: Served, tmp_path: Path
+    inspector: Path, mcp_server: ServeProcess, tmp_path: Path
 ) -> None:
-    listed = _run(inspector, served, tmp_path, KEYS["reader"], "--method", "tools/list")
+    listed = _run(inspector, mcp_server, tmp_path, KEYS["reader"], "--method", "tools/list")
     assert {tool["name"] for tool in listed["tools"]} == TOOLS
     assert all(tool.get("outputSchema") for tool in listed["tools"])
     refused = _run(
         inspector,
-        served,
+        mcp_server,
         tmp_path,
         KEYS["reader"],
         "--method",

@@ -10,11 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from mcp import Client, StdioServerParameters
-from mcp_harness import QAI_GRAPH, TOOLS, clean_env, code_of
+
+from tests.support.mcp_harness import TOOLS, code_of
+from tests.support.server import QAI_GRAPH, clean_env
 
 
 def _params(endpoint: str, table: str) -> StdioServerParameters:
-    env = clean_env(QAI_MEMORY_DYNAMODB_ENDPOINT=endpoint, QAI_MEMORY_DYNAMODB_TABLE_NAME=table)
+    env = clean_env(dynamodb_endpoint=endpoint, dynamodb_table_name=table)
     return StdioServerParameters(command=QAI_GRAPH, args=["mcp"], env=env)
 
 
@@ -67,7 +69,7 @@ def test_embedded_by_default_stdout_carries_only_mcp_and_logs_go_to_stderr(
         {"jsonrpc": "2.0", "id": 3, "method": "tools/call", "params": {"name": "nope"}},
     ]
     stderr = (tmp_path / "stderr.log").open("w+")
-    env = clean_env(QAI_MEMORY_DATA_DIR=str(tmp_path / "data"))
+    env = clean_env(data_dir=str(tmp_path / "data"))
     process = subprocess.Popen(
         [QAI_GRAPH, "--log-level", "debug", "mcp"],
         stdin=subprocess.PIPE,

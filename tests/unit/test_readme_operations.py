@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from graphql import build_schema, parse, validate
-from helpers import readme_operation, readme_operations
+
+from tests.support.helpers import readme_operation, readme_operations
 
 ROOT = Path(__file__).resolve().parents[2]
 

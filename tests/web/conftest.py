@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, Route, WebSocketRoute, async_playwright
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "api"))  # api_harness
-
-from web_harness import (
+from tests.support.web_harness import (
     CHROMIUM,
     CHROMIUM_ARGS,
     OUTSIDE,

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import asyncio
 
-from api_harness import ConfigFactory, RunningApp, serve
-from web_harness import PageOpener, screenshot
-
 from qai_graph.api.auth import new_key
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
+from tests.support.web_harness import PageOpener, screenshot
 
 RECORD = """mutation($input: RecordInteractionInput!) {
   recordInteraction(input: $input) { interaction { id } }

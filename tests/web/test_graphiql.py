@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import httpx
-from api_harness import ConfigFactory, serve
 from playwright.async_api import Page
-from web_harness import PageOpener, screenshot
+
+from tests.support.api_harness import ConfigFactory, serve
+from tests.support.web_harness import PageOpener, screenshot
 
 RECORD = """mutation($input: RecordInteractionInput!) {
   recordInteraction(input: $input) { evolution { totalInteractions } }

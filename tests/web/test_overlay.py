@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import time
 
-from api_harness import ConfigFactory, RunningApp, serve
-from web_harness import PageOpener, screenshot
-
 from qai_graph.api.auth import new_key
+from tests.support.api_harness import ConfigFactory, RunningApp, serve
+from tests.support.web_harness import PageOpener, screenshot
 
 RECORD = """mutation($input: RecordInteractionInput!) {
   recordInteraction(input: $input) { stageAdvanced evolution { stage totalInteractions } }

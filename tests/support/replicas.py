@@ -1,4 +1,4 @@
-"""Real `qai-graph serve` processes over one store, and the cross-replica scenario.
+"""The cross-replica scenario over real `qai-graph serve` processes (tests.support.server).
 
 Used by tests/api/test_replicas.py (which asserts) and bench/replicas.py (which repeats
 the scenario and reports the figures). Every process listens on 127.0.0.1.
@@ -7,105 +7,20 @@ the scenario and reports the figures). Every process listens on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
-from api_harness import TRANSPORT_WS, GraphQLClient, WSClient, ws_client
-from operations import RECORD, record_input
 from prometheus_client.parser import text_string_to_metric_families
 
+from tests.support.api_harness import TRANSPORT_WS, GraphQLClient, WSClient, ws_client
+from tests.support.operations import RECORD, record_input
+from tests.support.server import ServeProcess
+
 STAGE_CHANGED = "subscription { evolutionStageChanged { stage totalInteractions } }"
-
-
-def free_port() -> int:
-    """A loopback port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def serve_command(*args: str) -> list[str]:
-    """The installed `qai-graph` command (or the module when not installed)."""
-    script = Path(sys.executable).with_name("qai-graph")
-    base = [str(script)] if script.exists() else [sys.executable, "-m", "qai_graph.cli"]
-    return [*base, *args]
-
-
-def clean_env(**settings: object) -> dict[str, str]:
-    """This environment without any QAI_MEMORY_* setting, plus ``settings`` (by field)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
-    env.update({f"QAI_MEMORY_{k.upper()}": str(v) for k, v in settings.items()})
-    return env
-
-
-class ServeProcess:
-    """One `qai-graph serve` child with its output in files."""
-
-    def __init__(self, env: dict[str, str], logs: Path, *serve_args: str) -> None:
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self.stdout_path = logs / f"serve-{self.port}.out"
-        self.stderr_path = logs / f"serve-{self.port}.err"
-        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
-            self.process = subprocess.Popen(
-                serve_command("serve", "--port", str(self.port), *serve_args),
-                env=env,
-                stdout=out,
-                stderr=err,
-            )
-
-    @property
-    def ws_url(self) -> str:
-        """The WebSocket URL of /graphql."""
-        return self.base_url.replace("http://", "ws://") + "/graphql"
-
-    async def wait_ready(self, within: float = 60.0) -> None:
-        """Until /readyz answers 200 (the table exists and answers)."""
-        deadline = time.monotonic() + within
-        async with httpx.AsyncClient(base_url=self.base_url, timeout=5) as http:
-            while True:
-                if self.process.poll() is not None:
-                    raise RuntimeError(f"serve exited: {self.stderr_path.read_text()[-2000:]}")
-                try:
-                    if (await http.get("/readyz")).status_code == 200:
-                        return
-                except httpx.TransportError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"serve not ready: {self.stderr_path.read_text()[-2000:]}")
-                await asyncio.sleep(0.1)
-
-    def terminate(self) -> None:
-        """Ask the server to stop (SIGTERM: a graceful shutdown)."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-
-    def stop(self, within: float = 20.0) -> int:
-        """SIGTERM, then wait (kill if it hangs); the exit status."""
-        if self.process.poll() is None:
-            self.terminate()
-            try:
-                self.process.wait(within)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        return self.process.returncode
-
-    def output_lines(self) -> list[str]:
-        """Every non-empty line the process wrote, stdout then stderr."""
-        text = self.stdout_path.read_text() + self.stderr_path.read_text()
-        return [line for line in text.splitlines() if line.strip()]
 
 
 async def scrape(http: httpx.AsyncClient) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
@@ -162,7 +77,7 @@ async def run_scenario(
     figures = Figures()
     async with AsyncExitStack() as stack:
         https = [
-            await stack.enter_async_context(httpx.AsyncClient(base_url=r.base_url, timeout=30))
+            await stack.enter_async_context(httpx.AsyncClient(base_url=r.url, timeout=30))
             for r in replicas
         ]
         placed: list[tuple[int, WSClient]] = []

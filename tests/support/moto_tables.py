@@ -1,6 +1,4 @@
-"""CreateTable parameters the in-process emulator tests share (not a conftest: the
-durability and integration conftests clash under one module name when collected
-together, so helpers live in a module of their own name)."""
+"""CreateTable parameters the in-process emulator tests share."""
 
 from __future__ import annotations
 

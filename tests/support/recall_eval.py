@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-DEV_SET = Path(__file__).parent / "data" / "recall_dev.json"
+DEV_SET = Path(__file__).parents[1] / "data" / "recall_dev.json"
 
 
 def load(path: Path = DEV_SET) -> dict[str, Any]:

@@ -1,20 +1,13 @@
-"""Helpers of the MCP tests: keys, a real ``qai-graph serve``, the official SDK's clients."""
+"""Helpers of the MCP tests: keys, tool names, the official SDK's clients (the server is
+tests.support.server's ``ServeProcess``)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import httpx2
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -33,64 +26,7 @@ TOOLS = {
     "qai_record_interaction",
 }
 WRITER_TOOLS = {"qai_memory_store", "qai_memory_reinforce", "qai_record_interaction"}
-QAI_GRAPH = str(Path(sys.executable).parent / "qai-graph")
 CLIENTS_DIR = Path(__file__).resolve().parents[1] / "clients" / "mcp"
-
-
-def free_port() -> int:
-    """A free loopback port."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def clean_env(**settings: str) -> dict[str, str]:
-    """This process's environment without QAI_MEMORY_* settings, plus ``settings``."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
-    env.update(settings)
-    return env
-
-
-@dataclass
-class Served:
-    """A running ``qai-graph serve``."""
-
-    base_url: str
-    table: str
-
-    @property
-    def mcp_url(self) -> str:
-        """Its MCP endpoint."""
-        return self.base_url + "/mcp"
-
-
-def start_serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
-    """``qai-graph serve`` on ``port``, returned once /readyz answers 200."""
-    process = subprocess.Popen(
-        [QAI_GRAPH, "--log-level", "warning", "serve", "--port", str(port)], env=env
-    )
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "qai-graph serve exited"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                return process
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    process.kill()
-    raise AssertionError("qai-graph serve did not become ready")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, then wait for a clean exit."""
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        raise
 
 
 @asynccontextmanager

@@ -64,7 +64,7 @@ def readme_operations() -> list[str]:
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     return [
         "\n".join(line for line in doc.splitlines() if not line.startswith("#"))
         for block in re.findall(r"```graphql\n(.*?)```", readme, re.S)
