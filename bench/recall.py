@@ -24,13 +24,13 @@ import psutil
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.local import LocalEmbedder
-from qai_graph.memory.service import MemoryService
-from qai_graph.store.embedded import EmbeddedDynamo
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory import recall as old_recall
 from qai_graph.memory.search.documents import embed_text, to_doc
 from qai_graph.memory.search.index import MemoryIndex
 from qai_graph.memory.search.names import NameFinder
 from qai_graph.memory.search.ranking import analyse, rank
+from qai_graph.memory.service import MemoryService
 from qai_graph.models import Observation, ObservationCategory
 
 DEV = Path(__file__).parent.parent / "tests" / "data" / "recall_dev.json"

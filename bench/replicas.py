@@ -39,7 +39,7 @@ from replicas import (  # noqa: E402
     run_scenario,
 )
 
-from qai_graph.store.embedded import EmbeddedDynamo  # noqa: E402
+from qai_graph.emulator.embedded import EmbeddedDynamo  # noqa: E402
 
 
 async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:

@@ -1,7 +1,7 @@
 """The emulator process: moto's DynamoDB server, persisted by a journal and snapshots.
 
-Run by :class:`~qai_graph.store.emulator.embedded.EmbeddedDynamo` as ``python -m
-qai_graph.store.emulator.child --host H --port N [--data-dir D] --watch-stdin``: once
+Run by :class:`~qai_graph.emulator.embedded.EmbeddedDynamo` as ``python -m
+qai_graph.emulator.child --host H --port N [--data-dir D] --watch-stdin``: once
 the data is restored and the socket listens it prints one line to stdout, ``READY
 {"endpoint": ..., "tables": ..., "items": ..., "replayed": ...}``. ``qai-graph
 emulator`` runs :func:`serve` in the foreground instead (``standalone``).
@@ -40,13 +40,13 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import forked, journal, key_ranges, patches, snapshot
-from qai_graph.store.emulator.guard import StoreGuard, WsgiApp
-from qai_graph.store.emulator.http import HttpServer
-from qai_graph.store.emulator.journal import Journal, JournalError
-from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME, SnapshotError
-from qai_graph.store.emulator.tokens import TOKENS
-from qai_graph.store.emulator.wire import WireCaller, WireError
+from qai_graph.emulator import forked, journal, key_ranges, patches, snapshot
+from qai_graph.emulator.guard import StoreGuard, WsgiApp
+from qai_graph.emulator.http import HttpServer
+from qai_graph.emulator.journal import Journal, JournalError
+from qai_graph.emulator.snapshot import SNAPSHOT_NAME, SnapshotError
+from qai_graph.emulator.tokens import TOKENS
+from qai_graph.emulator.wire import WireCaller, WireError
 
 logger = logging.getLogger("qai_graph.emulator")
 

@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from qai_graph.store.emulator import patches
-from qai_graph.store.emulator.journal import Journal
-from qai_graph.store.emulator.tokens import TOKENS
-from qai_graph.store.emulator.wire import region_of
+from qai_graph.emulator import patches
+from qai_graph.emulator.journal import Journal
+from qai_graph.emulator.tokens import TOKENS
+from qai_graph.emulator.wire import region_of
 
 logger = logging.getLogger(__name__)
 

@@ -82,8 +82,8 @@ from moto.dynamodb.models.utilities import bytesize
 from moto.dynamodb.responses import DynamoHandler, DynamoResult
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from qai_graph.store.emulator import key_ranges
-from qai_graph.store.emulator.tokens import TOKENS, digest
+from qai_graph.emulator import key_ranges
+from qai_graph.emulator.tokens import TOKENS, digest
 
 _OPERATIONS = {"ConditionCheck", "Put", "Delete", "Update"}
 

@@ -31,8 +31,8 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-from qai_graph.store.emulator.tokens import TOKENS
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator.tokens import TOKENS
+from qai_graph.emulator.wire import WireCaller
 
 SNAPSHOT_NAME = "dynamodb-snapshot.json"
 SNAPSHOT_FORMAT = "qai-graph/dynamodb-snapshot"

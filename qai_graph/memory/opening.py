@@ -13,8 +13,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 from qai_graph.config import MemoryConfig
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.service import MemoryService
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
 
 
 def uses_embedded_store(config: MemoryConfig) -> bool:

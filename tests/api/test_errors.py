@@ -9,9 +9,9 @@ import pytest
 from api_harness import ConfigFactory, RunningApp, serve
 from operations import RECORD, record_input
 
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import EvolutionState
-from qai_graph.store.embedded import EmbeddedDynamo
 
 MISSING_ID = "0000000000000-000000000000"
 

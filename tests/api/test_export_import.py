@@ -16,7 +16,7 @@ from api_harness import serve
 from helpers import readme_operation, readme_operations, scan_all
 
 from qai_graph.config import MemoryConfig
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.store.transfer import FORMAT
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,8 +8,8 @@ from pathlib import Path
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from moto_tables import pk_sk_table
 
-from qai_graph.store.emulator import patches, snapshot
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator import patches, snapshot
+from qai_graph.emulator.wire import WireCaller
 
 REGION = "ap-south-1"  # moto's backends are per process: a region no other test uses
 TABLE = "qai-cow-test"

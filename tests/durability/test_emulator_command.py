@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from qai_graph.config import MemoryConfig
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import Channel
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
 
 ROOT = Path(__file__).resolve().parents[2]
 

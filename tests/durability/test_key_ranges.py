@@ -18,8 +18,8 @@ from typing import Any
 from moto.dynamodb.models.dynamo_type import Item
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import key_ranges, patches
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator import key_ranges, patches
+from qai_graph.emulator.wire import WireCaller
 
 REGION = "sa-east-1"  # moto's backends are per process: a region no other test uses
 TABLE = "qai-key-ranges"
