@@ -20,8 +20,8 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from qai_graph.emulator import patches
 from qai_graph.emulator.journal import Journal
+from qai_graph.emulator.moto_fixes import generation
 from qai_graph.emulator.tokens import TOKENS
 from qai_graph.emulator.wire import region_of
 
@@ -86,7 +86,7 @@ class StoreGuard:
                         close()
             if may_write(target):
                 self.dirty = True
-                patches.note_write()
+                generation.note_write()
                 if self.journal is not None and status and status[0].startswith("200"):
                     seq = self._append(environ, target, body, now)
         if seq:
