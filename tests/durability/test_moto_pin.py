@@ -60,3 +60,13 @@ def test_the_installed_moto_is_the_pinned_one() -> None:
         f"against moto {installed}, run tests/durability and tests/integration, then move "
         f"the pin and refresh the locks:\n{checklist}"
     )
+
+
+def test_the_locks_install_the_pinned_moto() -> None:
+    pinned = _pinned_moto()
+    for lock in ("requirements.lock", "requirements-test.lock"):
+        text = (PYPROJECT.parent / lock).read_text(encoding="utf-8")
+        locked = re.findall(r"^moto==(\S+)", text, re.M)
+        assert locked == [pinned], (
+            f"{lock} has moto {locked}, pyproject.toml {pinned}: run scripts/lock"
+        )
