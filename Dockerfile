@@ -17,10 +17,14 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
 WORKDIR /src
+# The dependencies from the lock (exact versions, every file checked against its hash;
+# scripts/lock refreshes it), in a layer of their own that a code change keeps; then
+# the package itself, building with the lock's setuptools and resolving nothing.
+COPY requirements.lock ./
+RUN pip install --require-hashes -r requirements.lock
 COPY pyproject.toml README.md ./
 COPY qai_graph ./qai_graph
-# The same install as the README's.
-RUN pip install .
+RUN pip install --no-deps --no-build-isolation .
 
 RUN useradd --create-home --uid 10001 qai
 USER qai

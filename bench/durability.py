@@ -42,7 +42,7 @@ from run import RECORD, free_port, pct  # noqa: E402
 from seed import _evolution_items, _items  # noqa: E402
 
 from qai_graph.config import MemoryConfig  # noqa: E402
-from qai_graph.store.emulator.snapshot import SNAPSHOT_FORMAT, SNAPSHOT_NAME  # noqa: E402
+from qai_graph.emulator.snapshot import SNAPSHOT_FORMAT, SNAPSHOT_NAME  # noqa: E402
 from qai_graph.store.table import TTL_ATTRIBUTE, table_definition  # noqa: E402
 
 _LOG_TIME = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) ")
@@ -75,7 +75,7 @@ def start_emulator(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes]
     started = time.perf_counter()
     log = open(data_dir / "emulator.log", "ab")  # noqa: SIM115 (the child keeps it)
     process = subprocess.Popen(
-        [sys.executable, "-m", "qai_graph.store.emulator.child", "--data-dir", str(data_dir)]
+        [sys.executable, "-m", "qai_graph.emulator.child", "--data-dir", str(data_dir)]
         + ["--watch-stdin", *extra],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,

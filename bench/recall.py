@@ -29,7 +29,7 @@ from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
 from qai_graph.memory.service import MemoryService
-from qai_graph.store.embedded import EmbeddedDynamo
+from qai_graph.emulator.embedded import EmbeddedDynamo
 
 DEV = Path(__file__).parent.parent / "tests" / "data" / "recall_dev.json"
 

@@ -41,8 +41,8 @@ from raw import Raw  # noqa: E402
 from seed import player_name, seed  # noqa: E402
 
 from qai_graph.config import MemoryConfig  # noqa: E402
+from qai_graph.emulator.embedded import EmbeddedDynamo  # noqa: E402
 from qai_graph.store.client import DynamoClient  # noqa: E402
-from qai_graph.store.embedded import EmbeddedDynamo  # noqa: E402
 from qai_graph.store.table import create_table_if_not_exists  # noqa: E402
 
 PLAYER_CONTEXT = """

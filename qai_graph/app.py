@@ -32,10 +32,10 @@ from qai_graph.api.mount import graphql_routes, graphql_view
 from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
 from qai_graph.api.view import KEEP_ALIVE_S
 from qai_graph.config import MemoryConfig
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.mcp.http import McpHttpApp
 from qai_graph.memory.events.replicas import make_event_bus
 from qai_graph.memory.service import MemoryService
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
 from qai_graph.web import graphiql_page, web_routes
 
 logger = logging.getLogger("qai_graph.api")

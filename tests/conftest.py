@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from qai_graph.config import MemoryConfig
-from qai_graph.store.embedded import EmbeddedDynamo
+from qai_graph.emulator.embedded import EmbeddedDynamo
 
 ConfigFactory = Callable[..., MemoryConfig]
 

@@ -3,7 +3,7 @@
 uvicorn already stops accepting, lets HTTP requests in flight finish (for at most
 ``timeout_graceful_shutdown``, set from the operation deadline) and only then runs the
 lifespan shutdown that closes the service and stops the embedded store (whose process
-ignores the terminal's Ctrl-C; see :mod:`qai_graph.store.emulator.embedded`). Two things
+ignores the terminal's Ctrl-C; see :mod:`qai_graph.emulator.embedded`). Two things
 are added here: open WebSockets are closed with 1001 (going away) rather than uvicorn's
 1012, so clients reconnect elsewhere or later, and the drain is bounded by the
 operation deadline.

@@ -57,7 +57,7 @@ def run_store_command(config: MemoryConfig, args: argparse.Namespace) -> int:
 
 
 def _emulator(config: MemoryConfig, args: argparse.Namespace) -> int:
-    from qai_graph.store.emulator import standalone
+    from qai_graph.emulator import standalone
 
     if not is_loopback(args.host) and not args.allow_remote:
         print(REMOTE_REFUSAL.format(host=args.host), file=sys.stderr, end="")

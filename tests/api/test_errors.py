@@ -7,9 +7,9 @@ import re
 
 import pytest
 
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import EvolutionState
-from qai_graph.store.embedded import EmbeddedDynamo
 from tests.support.api_harness import ConfigFactory, RunningApp, serve
 from tests.support.operations import RECORD, record_input
 

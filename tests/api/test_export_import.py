@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from qai_graph.config import MemoryConfig
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.store.transfer import FORMAT
 from tests.support.api_harness import serve
 from tests.support.helpers import readme_operation, readme_operations, scan_all

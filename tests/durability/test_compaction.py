@@ -7,8 +7,8 @@ from pathlib import Path
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import patches, snapshot
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator import copy_on_write, patches, snapshot
+from qai_graph.emulator.wire import WireCaller
 from tests.support.moto_tables import pk_sk_table
 
 REGION = "ap-south-1"  # moto's backends are per process: a region no other test uses
@@ -32,7 +32,7 @@ def test_writes_during_a_compaction_do_not_reach_its_snapshot(tmp_path: Path) ->
         wire.call(REGION, "PutItem", {"TableName": TABLE, "Item": item})
 
     frozen = snapshot.freeze(seq=7)  # what a compaction does under the store lock
-    patches.CopyOnWrite.begin(frozen.shared)
+    copy_on_write.CopyOnWrite.begin(frozen.shared)
     # Writes served while the snapshot is being written.
     wire.call(
         REGION,
@@ -53,7 +53,7 @@ def test_writes_during_a_compaction_do_not_reach_its_snapshot(tmp_path: Path) ->
     try:
         written = snapshot.write(path, frozen)
     finally:
-        patches.CopyOnWrite.end()
+        copy_on_write.CopyOnWrite.end()
 
     seq, tables = snapshot.read(path)
     [table] = [t for t in tables if t["create"]["TableName"] == TABLE]

@@ -15,8 +15,8 @@ import pytest
 
 from qai_graph.app import open_memory
 from qai_graph.config import MemoryConfig
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.models import Channel
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
 from tests.support.server import clean_env
 
 ROOT = Path(__file__).resolve().parents[2]

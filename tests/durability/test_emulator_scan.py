@@ -7,9 +7,9 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import patches
-from qai_graph.store.emulator.guard import StoreGuard
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator import patches
+from qai_graph.emulator.guard import StoreGuard
+from qai_graph.emulator.wire import WireCaller
 from tests.support.moto_tables import pk_sk_table
 
 REGION = "eu-north-1"  # moto's backends are per process: a region no other test uses

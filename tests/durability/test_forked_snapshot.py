@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import forked, patches, snapshot
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator import forked, patches, snapshot
+from qai_graph.emulator.wire import WireCaller
 from tests.support.moto_tables import pk_sk_table
 
 pytestmark = pytest.mark.skipif(not forked.AVAILABLE, reason="fork-based compaction is Linux's")
@@ -61,8 +61,8 @@ ORPHAN = textwrap.dedent(
     import os, sys, time
     from pathlib import Path
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-    from qai_graph.store.emulator import forked, patches
-    from qai_graph.store.emulator.wire import WireCaller
+    from qai_graph.emulator import forked, patches
+    from qai_graph.emulator.wire import WireCaller
     patches.apply()
     wire = WireCaller(DomainDispatcherApplication(create_backend_app))
     wire.call("us-east-1", "CreateTable", CREATE)

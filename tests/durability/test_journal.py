@@ -15,9 +15,9 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 import pytest
 
-from qai_graph.store.emulator import journal
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
-from qai_graph.store.emulator.journal import Journal, JournalError
+from qai_graph.emulator import journal
+from qai_graph.emulator.embedded import EmbeddedDynamo
+from qai_graph.emulator.journal import Journal, JournalError
 
 TABLE = "qai-journal-test"
 

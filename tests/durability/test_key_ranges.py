@@ -18,8 +18,9 @@ from typing import Any
 from moto.dynamodb.models.dynamo_type import Item
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import key_ranges, patches
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator import key_ranges, patches
+from qai_graph.emulator.moto_fixes import items
+from qai_graph.emulator.wire import WireCaller
 
 REGION = "sa-east-1"  # moto's backends are per process: a region no other test uses
 TABLE = "qai-key-ranges"
@@ -185,12 +186,12 @@ def _pages(wire: WireCaller, params: dict[str, Any]) -> list[Any]:
 @contextlib.contextmanager
 def _moto_alone() -> Iterator[None]:
     key_ranges.ENABLED = False
-    Item.project = patches._item_project  # type: ignore[method-assign]
+    Item.project = items._item_project  # type: ignore[method-assign]
     try:
         yield
     finally:
         key_ranges.ENABLED = True
-        Item.project = patches.item_project  # type: ignore[assignment]
+        Item.project = items.item_project  # type: ignore[assignment]
 
 
 def test_narrowed_queries_answer_as_moto_does(monkeypatch: Any) -> None:

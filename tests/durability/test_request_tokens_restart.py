@@ -17,8 +17,8 @@ import boto3  # type: ignore[import-untyped]
 import pytest
 from botocore.exceptions import ClientError
 
-from qai_graph.store.emulator.embedded import EmbeddedDynamo
-from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME
+from qai_graph.emulator.embedded import EmbeddedDynamo
+from qai_graph.emulator.snapshot import SNAPSHOT_NAME
 
 TABLE = "qai-tokens-restart"
 

@@ -17,9 +17,9 @@ from typing import Any
 import boto3  # type: ignore[import-untyped]
 import pytest
 
-from qai_graph.store.embedded import EmbeddedDynamo
-from qai_graph.store.emulator.guard import StoreGuard
-from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME
+from qai_graph.emulator.embedded import EmbeddedDynamo
+from qai_graph.emulator.guard import StoreGuard
+from qai_graph.emulator.snapshot import SNAPSHOT_NAME
 
 TABLE = "qai-embedded-test"
 ITEM: dict[str, Any] = {
@@ -206,7 +206,7 @@ def test_the_child_stops_when_its_parent_dies(tmp_path: Path, stores: list[Embed
     script = (
         "import os, sys, boto3\n"
         "from pathlib import Path\n"
-        "from qai_graph.store.embedded import EmbeddedDynamo\n"
+        "from qai_graph.emulator.embedded import EmbeddedDynamo\n"
         "store = EmbeddedDynamo(Path(sys.argv[1]), snapshot_interval_s=60)\n"
         "store.start()\n"
         "boto3.client('dynamodb', endpoint_url=store.endpoint).create_table(\n"

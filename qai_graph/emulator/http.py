@@ -22,7 +22,7 @@ import time
 import uvicorn
 from a2wsgi import WSGIMiddleware
 
-from qai_graph.store.emulator.guard import WsgiApp
+from qai_graph.emulator.guard import WsgiApp
 
 logger = logging.getLogger(__name__)
 

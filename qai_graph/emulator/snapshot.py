@@ -7,7 +7,8 @@ tokens still in their 10-minute window (:mod:`.tokens`).
 
 A snapshot is a compaction: under the store lock the emulator starts a new journal
 segment, takes a view of the tables' partition dictionaries and turns copy-on-write on
-(:func:`freeze`, :class:`~.patches.CopyOnWrite`: the only step requests wait for).
+(:func:`freeze`, :class:`~.copy_on_write.CopyOnWrite`: the only step requests wait
+for).
 A thread then writes those items to a temporary file, yielding to requests every few
 hundred items, fsyncs it and renames it over the old snapshot; only then are the
 journal segments it covers deleted. (``fork()`` would be simpler, but it copies the
@@ -31,8 +32,8 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.dynamodb.models import dynamodb_backends
 from moto.dynamodb.models.dynamo_type import DynamoType, Item, LimitedSizeDict
 
-from qai_graph.store.emulator.tokens import TOKENS
-from qai_graph.store.emulator.wire import WireCaller
+from qai_graph.emulator.tokens import TOKENS
+from qai_graph.emulator.wire import WireCaller
 
 SNAPSHOT_NAME = "dynamodb-snapshot.json"
 SNAPSHOT_FORMAT = "qai-graph/dynamodb-snapshot"
@@ -47,8 +48,8 @@ class SnapshotError(Exception):
 class Frozen:
     """The store at journal record ``seq``: table settings and references to the items.
 
-    Taken under the store lock with :class:`~.patches.CopyOnWrite` on, so the items
-    referenced never change while the snapshot is written from them.
+    Taken under the store lock with :class:`~.copy_on_write.CopyOnWrite` on, so the
+    items referenced never change while the snapshot is written from them.
     """
 
     seq: int
@@ -60,7 +61,7 @@ class Frozen:
 def freeze(seq: int) -> Frozen:
     """A view of every table: its settings and its partition dictionaries, not copied.
 
-    The caller then turns :class:`~.patches.CopyOnWrite` on with ``shared``.
+    The caller then turns :class:`~.copy_on_write.CopyOnWrite` on with ``shared``.
     """
     tables: list[tuple[dict[str, Any], list[dict[Any, Any]]]] = []
     shared: set[int] = set()

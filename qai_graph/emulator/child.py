@@ -1,7 +1,7 @@
 """The emulator process: moto's DynamoDB server, persisted by a journal and snapshots.
 
-Run by :class:`~qai_graph.store.emulator.embedded.EmbeddedDynamo` as ``python -m
-qai_graph.store.emulator.child --host H --port N [--data-dir D] --watch-stdin``: once
+Run by :class:`~qai_graph.emulator.embedded.EmbeddedDynamo` as ``python -m
+qai_graph.emulator.child --host H --port N [--data-dir D] --watch-stdin``: once
 the data is restored and the socket listens it prints one line to stdout, ``READY
 {"endpoint": ..., "tables": ..., "items": ..., "replayed": ...}``. ``qai-graph
 emulator`` runs :func:`serve` in the foreground instead (``standalone``).
@@ -40,13 +40,14 @@ from typing import Any
 
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from qai_graph.store.emulator import forked, journal, key_ranges, patches, snapshot
-from qai_graph.store.emulator.guard import StoreGuard, WsgiApp
-from qai_graph.store.emulator.http import HttpServer
-from qai_graph.store.emulator.journal import Journal, JournalError
-from qai_graph.store.emulator.snapshot import SNAPSHOT_NAME, SnapshotError
-from qai_graph.store.emulator.tokens import TOKENS
-from qai_graph.store.emulator.wire import WireCaller, WireError
+from qai_graph.emulator import copy_on_write, forked, journal, key_ranges, patches, snapshot
+from qai_graph.emulator.guard import StoreGuard, WsgiApp
+from qai_graph.emulator.http import HttpServer
+from qai_graph.emulator.journal import Journal, JournalError
+from qai_graph.emulator.moto_fixes import generation
+from qai_graph.emulator.snapshot import SNAPSHOT_NAME, SnapshotError
+from qai_graph.emulator.tokens import TOKENS
+from qai_graph.emulator.wire import WireCaller, WireError
 
 logger = logging.getLogger("qai_graph.emulator")
 
@@ -143,7 +144,7 @@ def _load(app: WsgiApp, data_dir: Path, started: float) -> Restored:
         if time.monotonic() - last_report > _PROGRESS_S:
             last_report = time.monotonic()
             logger.info("replaying the journal: %d records so far", restored.replayed)
-    patches.note_write()
+    generation.note_write()
     if restored.replayed:
         logger.info(
             "replayed %d journal records (up to %d) in %.1f s",
@@ -197,7 +198,7 @@ class Compactor:
                 writer = forked.start(self.path, seq)  # the child freezes its own copy
             else:
                 frozen = snapshot.freeze(seq)
-                patches.CopyOnWrite.begin(frozen.shared)
+                copy_on_write.CopyOnWrite.begin(frozen.shared)
             guard.dirty = False
             self.last_hold_s = time.perf_counter() - held
         started = time.monotonic()
@@ -211,7 +212,7 @@ class Compactor:
             raise
         finally:
             if writer is None:
-                patches.CopyOnWrite.end()
+                copy_on_write.CopyOnWrite.end()
         dropped = guard.journal.drop_through(seq) if guard.journal is not None else 0
         self.snapshot_bytes = self.path.stat().st_size
         logger.info(

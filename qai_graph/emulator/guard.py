@@ -20,10 +20,10 @@ import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from qai_graph.store.emulator import patches
-from qai_graph.store.emulator.journal import Journal
-from qai_graph.store.emulator.tokens import TOKENS
-from qai_graph.store.emulator.wire import region_of
+from qai_graph.emulator.journal import Journal
+from qai_graph.emulator.moto_fixes import generation
+from qai_graph.emulator.tokens import TOKENS
+from qai_graph.emulator.wire import region_of
 
 logger = logging.getLogger(__name__)
 
@@ -86,7 +86,7 @@ class StoreGuard:
                         close()
             if may_write(target):
                 self.dirty = True
-                patches.note_write()
+                generation.note_write()
                 if self.journal is not None and status and status[0].startswith("200"):
                     seq = self._append(environ, target, body, now)
         if seq:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from qai_graph.store.emulator import snapshot
+from qai_graph.emulator import snapshot
 
 AVAILABLE = sys.platform.startswith("linux") and hasattr(os, "fork")
 _POLL_S = 0.05

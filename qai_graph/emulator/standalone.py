@@ -20,14 +20,14 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from qai_graph.store.emulator.embedded import LOCK_NAME, OWNER_NAME, _live_owner_endpoint
+from qai_graph.emulator.embedded import LOCK_NAME, OWNER_NAME, _live_owner_endpoint
 
 EXIT_LOCKED = 3
 
 
 def run(*, host: str, port: int, data_dir: Path, interval: float, journal: bool) -> int:
     """Serve until SIGINT/SIGTERM; returns the exit status."""
-    from qai_graph.store.emulator import child  # moto: only when the command runs
+    from qai_graph.emulator import child  # moto: only when the command runs
 
     data_dir.mkdir(parents=True, exist_ok=True)
     lock = open(data_dir / LOCK_NAME, "ab")  # noqa: SIM115 (held while serving)

@@ -4,7 +4,8 @@ DynamoDB remembers a TransactWriteItems' ``ClientRequestToken`` for 10 minutes: 
 with the same parameters succeeds without applying anything again, a repeat with other
 parameters fails with IdempotentParameterMismatchException. botocore relies on this when
 it retries after a read timeout or a dropped connection (the first attempt may have been
-applied). moto ignores the token; :data:`TOKENS` and patch 6 in :mod:`.patches` add it.
+applied). moto ignores the token; :data:`TOKENS` and patch 6
+(:mod:`.moto_fixes.transactions`) add it.
 
 Times are wall-clock seconds, so the window holds across a restart: the guard stamps
 each request's time into its journal record, replay applies a record at that time

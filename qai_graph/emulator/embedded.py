@@ -1,6 +1,6 @@
 """The embedded store: a local DynamoDB emulator owned by this process.
 
-:class:`EmbeddedDynamo` runs :mod:`qai_graph.store.emulator.child` (moto's server) in a
+:class:`EmbeddedDynamo` runs :mod:`qai_graph.emulator.child` (moto's server) in a
 child process, so the emulator does not share the API's GIL, and keeps its data in a
 directory across restarts (see that module for the journal and snapshots). The child
 runs in its own session, so a Ctrl-C in the terminal reaches only this process, which
@@ -193,7 +193,7 @@ class EmbeddedDynamo:
         command = [
             sys.executable,
             "-m",
-            "qai_graph.store.emulator.child",
+            "qai_graph.emulator.child",
             "--host",
             self.host,
             "--port",

@@ -1,4 +1,4 @@
-"""Sorted key ranges for the emulator's Query (patch 9 of :mod:`.patches`).
+"""Sorted key ranges for the emulator's Query (patch 9: :mod:`.moto_fixes.query`).
 
 Moto answers a Query by walking every item of the partition in order: it sorts them all
 with Python comparisons of its attribute objects, then sizes each one (about 60 µs an
@@ -9,13 +9,13 @@ queued behind it (the emulator serves one request at a time). At 100,000 items i
 be seconds.
 
 Here every partition, of the table and of each index, keeps its items sorted by key in
-two parallel lists, kept current by every write (the write wrappers in :mod:`.patches`
-call :func:`changing`). A Query is handed only the items its key condition, its
-``ExclusiveStartKey`` and its ``Limit`` can reach, in key order; moto still applies every
-rule itself to those, so the answer is moto's own. The candidates are what moto's answer
-depends on: the exact key range (the same comparisons moto makes: ``Decimal`` for
-numbers, code points for strings), every item tied with the start key, at most
-``Limit + 1`` items past it plus any tied with the last (so moto's own tie order
+two parallel lists, kept current by every write (the write wrappers in
+:mod:`.copy_on_write` call :func:`changing`). A Query is handed only the items its key
+condition, its ``ExclusiveStartKey`` and its ``Limit`` can reach, in key order; moto
+still applies every rule itself to those, so the answer is moto's own. The candidates are
+what moto's answer depends on: the exact key range (the same comparisons moto makes:
+``Decimal`` for numbers, code points for strings), every item tied with the start key, at
+most ``Limit + 1`` items past it plus any tied with the last (so moto's own tie order
 decides), and the first item beyond the range (moto checks a full page before the key
 condition, so that item decides whether the page gets a last key).
 
