@@ -31,6 +31,7 @@ from qai_graph.memory.trust.lexicon import (
     FROM_NOW,
     IMPERATIVE,
     INSTRUCTIONS,
+    JAILBREAK_NAME,
     JB_TAIL,
     LEAK_VERB,
     NEW_RULES,
@@ -43,6 +44,7 @@ from qai_graph.memory.trust.lexicon import (
     SECRET,
     SECRET_OWNER,
     SOMEONE,
+    SPEECH,
     STRONG,
     YOU,
 )
@@ -77,27 +79,8 @@ OVERRIDE_RULES = (
         rf"{FROM_NOW} (?:qai )?{YOU} (?:will|shall|must|should|have to|need to|are to|are going"
         rf" to|gonna|are|re\b|r\b|only|always|never|dont|do not|cannot|cant|may only|{BEHAVE})",
         rf"{FROM_NOW} (?:qai )?(?:please )?(?:only |always |never )?"
-        + alt(
-            "respond",
-            "reply",
-            "answer",
-            "speak",
-            "talk",
-            r"act\b",
-            "behave",
-            "call (?:every|all|them|me)",
-            "refer to",
-            "ignore",
-            "obey",
-            "follow",
-            "(?:end|start|begin|sign) (?:every|all|each|your)",
-            "pretend",
-            "forget",
-            "treat",
-            "address",
-            "stop being",
-            r"be (?:a\b|an\b|my\b|rude|evil|mean|unfiltered)",
-        ),
+        rf"(?:{SPEECH}|(?:end|start|begin|sign) (?:every|all|each|your)|stop being"
+        r"|be (?:a\b|an\b|my\b|rude|evil|mean|unfiltered))",
         rf"\b{YOU} (?:will|must|shall|are to|are going to) (?:now|henceforth|from now on"
         rf"|permanently) {upto(2)}{BEHAVE}",
     ),
@@ -157,7 +140,7 @@ OVERRIDE_RULES = (
         r"|lifted|removed|suspended|gone|void|null|cancell?ed|deactivated)",
         r"\b(?:system|admin|developer|dev|security|safety|emergency|master|god) override\b",
         r"\boverride (?:code|mode|enabled|activated|accepted|authori[sz]ed|granted|confirmed)",
-        r"\bsudo\b",
+        rf"\bsudo (?:mode|access|rights|privileges|override|enable|activate|{SPEECH})",
     ),
 )
 
@@ -170,7 +153,8 @@ ROLEPLAY_RULES = (
         rf"|r\b|re\b|have|had|can|could|dont|do not|arent)|like {YOU}|as if|as though|youre|ur\b)",
         rf"{IMPERATIVE}(?:act|behave|roleplay|role play|pose|masquerade) (?:as|like) (?:if|though"
         rf"|an? {upto(2)}{PERSONA}|the {upto(2)}{PERSONA}|{YOU}|my\b|dan\b|someone|somebody)",
-        rf"{IMPERATIVE}(?:lets )?(?:roleplay|role play)\b",
+        r"\b(?:lets|let us) (?:roleplay|role play)\b",
+        rf"{IMPERATIVE}(?:roleplay|role play) ?(?::|as\b|with me|a scene|that\b|where|like\b)",
         rf"{IMPERATIVE}play (?:the )?(?:role|part) of\b",
         rf"{IMPERATIVE}(?:simulate|impersonate|emulate|become|portray|transform into|turn into)"
         rf" (?:an? |the |my )?{upto(2)}{PERSONA}",
@@ -201,8 +185,9 @@ ROLEPLAY_RULES = (
         "roleplay",
         "names a jailbreak persona or mode",
         r"\bdo anything now\b",
-        rf"\b{YOU} (?:are |re |r |as |be |become |play |act as )?(?:now )?dan\b",
-        r"\bdan mode\b",
+        rf"\b{YOU} (?:are |re |r |is )?now {JAILBREAK_NAME}",
+        rf"\b{YOU} (?:are|re|r|as|be|become|play|act as) {JAILBREAK_NAME}",
+        rf"\b{JAILBREAK_NAME} mode\b",
         r"\b(?:stay|staying|remain|break) in character\b",
         r"\b(?:enable|activate|enter|switch to|turn on|go into|unlock|engage|initiate|start)"
         r" (?:the )?(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil"

@@ -24,12 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from qai_graph.memory.trust.rule import Rule, alt, rule, upto
-
-
-def words(text: str) -> str:
-    """An alternation from "|"-separated options (a space in one is a word gap)."""
-    return alt(*text.split("|"))
+from qai_graph.memory.trust.rule import Rule, rule, upto, words
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,8 +7,8 @@ and each rule says which view it reads (``Rule.view``):
     plain     NFKC, format/invisible characters removed, case kept,   credentials (case
               line breaks kept                                        matters: AKIA..., sk-)
     folded    plain, casefolded, accents kept, spaces collapsed       Cyrillic-script rules
-    latin     folded + look-alikes mapped to Latin (UTS #39 data of   links, other Latin-
-              ``confusable_homoglyphs``) + accents stripped           script languages
+    latin     plain, look-alikes mapped to Latin (UTS #39 data of     links, other Latin-
+              ``confusable_homoglyphs``), casefolded, accents gone     script languages
     skeleton  latin + light leetspeak (0→o 1→i|l 3→e 4→a 5→s 7→t @ $) English instruction
               inside words + separators inside words removed          rules
               (``ig-no.re``) + spaced letters joined (``i g n o r e``)
@@ -73,7 +73,10 @@ VIEW_NAMES = ("plain", "folded", "latin", "skeleton")
 
 @functools.cache
 def _lookalikes() -> dict[int, str]:
-    """Non-ASCII character -> its ASCII look-alike, from UTS #39's confusables."""
+    """Non-ASCII character -> its ASCII look-alike letter, from UTS #39's confusables.
+
+    Case-aware, applied before case folding: capital upsilon reads as Y, small upsilon
+    as u. UTS #39 spells capital-I look-alikes as "l" (its prototype); a reader sees I."""
     data = resources.files("confusable_homoglyphs").joinpath("confusables.json").read_text("utf-8")
     raw: dict[str, list[dict[str, str]]] = json.loads(data)
     table: dict[int, str] = {}
@@ -82,16 +85,17 @@ def _lookalikes() -> dict[int, str]:
             continue
         ascii_ = [g["c"] for g in glyphs if len(g["c"]) == 1 and "!" <= g["c"] <= "~"]
         letters = [c for c in ascii_ if c.isalnum()]
-        if letters or ascii_:
-            table[ord(char)] = (letters or ascii_)[0].lower()
+        if not (letters or ascii_):
+            continue
+        target = (letters or ascii_)[0]
+        if target == "l" and char.isupper():
+            target = "i"
+        table[ord(char)] = target.lower()
     for code in range(0x80, 0x2000):
         char = chr(code)
         upper = char.upper()
         if code not in table and char.islower() and len(upper) == 1 and ord(upper) in table:
             table[code] = table[ord(upper)]
-    # Latin letters that are already themselves (the table maps some to digits).
-    for code in range(ord("a"), ord("z") + 1):
-        table.pop(code, None)
     return table
 
 
@@ -148,8 +152,8 @@ def views(text: str) -> Views:
     plain = plain.replace("\r", "\n").replace("\t", " ")
     folded = plain.casefold()
     latin = folded
-    if not latin.isascii():
-        latin = _strip_marks(latin.translate(_lookalikes())).casefold()
+    if not plain.isascii():
+        latin = _strip_marks(plain.translate(_lookalikes()).casefold()).casefold()
     # The skeleton sees the spacing as typed (two spaces keep a gap between spaced letters).
     skeleton = to_skeleton(latin)
     return Views(

@@ -25,6 +25,9 @@ class Rule:
     reason: str
     patterns: tuple[str, ...]
     view: str = "skeleton"
+    # An intent that ran to the end of a player's message flags their next one too (its
+    # continuation); a link or a token does not continue.
+    continues: bool = True
 
     def __post_init__(self) -> None:
         if self.view not in VIEW_NAMES:
@@ -69,11 +72,23 @@ def alt(*options: str) -> str:
     return "(?:" + "|".join(options) + ")"
 
 
+def words(options: str) -> str:
+    """An alternation from "|"-separated options (a space in one is a word gap)."""
+    return alt(*options.split("|"))
+
+
 def upto(n: int) -> str:
     """Up to ``n`` filler words, as few as possible."""
     return rf"(?:\w+\W+){{0,{n}}}?"
 
 
-def rule(name: str, flag: str, reason: str, *patterns: str, view: str = "skeleton") -> Rule:
+def rule(
+    name: str,
+    flag: str,
+    reason: str,
+    *patterns: str,
+    view: str = "skeleton",
+    continues: bool = True,
+) -> Rule:
     """A Rule from positional patterns."""
-    return Rule(name=name, flag=flag, reason=reason, patterns=patterns, view=view)
+    return Rule(name, flag, reason, patterns, view, continues)
