@@ -4,6 +4,10 @@ Prints detection per injection kind and false flags per benign kind (``pytest -s
 fails below the bars: overall detection >= 0.95, every injection kind >= 0.8, overall
 false-flag rate <= 0.05. Misses are printed with the entry ids, so a change to the rules
 shows what it gained and lost.
+
+The set has two rounds: round 1 was written before the rules were first measured (its
+misses then led to category-level fixes), round 2 after those fixes; each round's rates
+are printed too, round 2's being the nearer estimate of unseen chat.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ def entries() -> list[dict[str, Any]]:
     return data
 
 
-def measure() -> dict[str, dict[str, list[tuple[str, bool]]]]:
-    """label -> kind -> [(id, flagged)]."""
+def measure(round_: int | None = None) -> dict[str, dict[str, list[tuple[str, bool]]]]:
+    """label -> kind -> [(id, flagged)], of one round or all."""
     out: dict[str, dict[str, list[tuple[str, bool]]]] = defaultdict(lambda: defaultdict(list))
     for entry in entries():
+        if round_ is not None and entry["round"] != round_:
+            continue
         flagged = assess(entry["text"], previous=entry.get("previous", ())).flagged
         out[entry["label"]][entry["kind"]].append((entry["id"], flagged))
     return out
@@ -53,6 +59,11 @@ def results() -> dict[str, dict[str, list[tuple[str, bool]]]]:
     all_inj = [r for rs in found["injection"].values() for r in rs]
     all_ben = [r for rs in found["benign"].values() for r in rs]
     print(f"  {'overall':20} {rate(all_inj):16.3f} {rate(all_ben):16.3f}")
+    for round_ in sorted({e["round"] for e in entries()}):
+        part = measure(round_)
+        inj = [r for rs in part["injection"].values() for r in rs]
+        ben = [r for rs in part["benign"].values() for r in rs]
+        print(f"  {'round ' + str(round_):20} {rate(inj):16.3f} {rate(ben):16.3f}")
     print("  missed:", [i for i, f in all_inj if not f])
     print("  false flags:", [i for i, f in all_ben if f])
     return found
