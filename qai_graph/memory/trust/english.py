@@ -37,6 +37,7 @@ from qai_graph.memory.trust.lexicon import (
     NEW_RULES,
     NO_RULES,
     OVERRIDE,
+    OVERRIDE_PAST,
     PERSONA,
     POSS,
     PRIOR,
@@ -58,17 +59,23 @@ OVERRIDE_RULES = (
         # ignore all (of) your / the previous ... instructions
         rf"\b{OVERRIDE} (?:{DETERMINERS} )*(?:{POSS}|{PRIOR}) (?:(?:{PRIOR}|and|set|of|the"
         rf"|rules and) )*{INSTRUCTIONS}",
-        # ignore (all (of the)) instructions: nouns that only an assistant has
-        rf"\b{OVERRIDE} (?:all (?:of )?(?:the )?|any )?{STRONG}",
-        rf"\b{OVERRIDE} {upto(2)}(?:everything|all|anything|whatever) {upto(4)}"
+        # ignore (all (of)) instructions: nouns only an assistant has ("the instructions"
+        # is a particular set: the game's, the level's)
+        rf"\b{OVERRIDE} (?:all (?:of )?|any )?{STRONG}",
+        # ignore everything / what (someone) told you
+        rf"\b{OVERRIDE} {upto(2)}(?:everything|all|anything|whatever|what) {upto(4)}"
         + alt(
             "above",
             "before this (?:message|line|point|sentence)",
             "prior to this",
             "you (?:were|was|have been|ve been|got) (?:told|given|instructed|programmed)",
+            "(?:told|gave|taught|instructed|programmed|showed) you",
+            "(?:given|told|taught|shown) to you",
             "in your (?:prompt|instructions|context|memory)",
             "(?:they|the devs) told you",
         ),
+        rf"\b{YOU} (?:just |simply |should |could |would |finally )?{OVERRIDE_PAST} "
+        rf"(?:{DETERMINERS} )*(?:{POSS}|{PRIOR}) (?:{PRIOR} )*{INSTRUCTIONS}",
         rf"\b{OVERRIDE} (?:all )?(?:of )?the above(?= (?:$|[.,;:!?]|and\b|instructions|text"
         r"|prompt|messages?|rules|directions))",
     ),
@@ -113,6 +120,7 @@ OVERRIDE_RULES = (
             rf"you (?:must|will|should|have to|shall|need to|are to) (?:always |never |only "
             rf"|now )?{BEHAVE}",
         ),
+        r"\bnew (?:instructions?|directives?|system prompt|programming|orders|protocol)\W*[:=>]",
         rf"^\W*@?qai {NEW_RULES}",
         rf"\b{POSS} (?:new|updated|real|actual|true|only|revised|secret|hidden) "
         r"(?:instructions|rules|orders|directives|guidelines|programming|prompt|system prompt)",
@@ -120,6 +128,8 @@ OVERRIDE_RULES = (
         r"(?:instructions|rules|orders|directives|programming|prompt)",
         rf"\b{YOU} (?:have|ve|got|have got|are getting|get) new "
         r"(?:instructions|orders|rules|directives|programming)",
+        rf"\b(?:{POSS}|the {PRIOR}) (?:{PRIOR} )*{INSTRUCTIONS} {upto(1)}(?:no longer|dont|do not"
+        rf"|doesnt|does not|wont) apply (?:to|for) {YOU}",
         rf"\b{POSS} (?:instructions|rules|guidelines|directives|programming|prompt|orders) "
         r"(?:have|has|were|was|are|is) (?:been )?(?:now )?(?:updated|changed|replaced|revoked"
         r"|overridden|overwritten|cancell?ed|removed|lifted|suspended|void|reset|disabled"
@@ -133,7 +143,7 @@ OVERRIDE_RULES = (
         r"|obligated|constrained|controlled|censored|filtered|held|subject)\b",
         rf"\b{YOU} (?:dont|do not|no longer|wont|will not) (?:have to |need to |must )?(?:follow"
         rf"|obey|listen to|respect|stick to|care about) (?:any|your|the|those|these|ur) "
-        rf"{INSTRUCTIONS}",
+        rf"(?:{PRIOR} )*{INSTRUCTIONS}",
         rf"\b{YOU} (?:have|got|ve got|has) (?:no|zero) {NO_RULES}",
         rf"\bthere (?:are|is) no (?:more )?{NO_RULES} (?:for {YOU}|anymore|now|today)",
         rf"\b(?:all )?{POSS} {NO_RULES} (?:are|is|have been|were) (?:now )?(?:off|disabled"
@@ -162,7 +172,8 @@ ROLEPLAY_RULES = (
         rf"|r|had|have|can|could) {upto(2)}{JB_TAIL}",
         rf"\b(?:respond|answer|reply|talk|speak|write) {upto(2)}as (?:if |though )?(?:youre|you "
         rf"are|you were|you had|an? {upto(2)}(?:ai|assistant|bot|model|character|persona"
-        rf"|version)|dan\b|my\b|someone|somebody|a different|the opposite)",
+        rf"|version)|dan\b|my\b|someone|somebody|a different|the opposite|{POSS} {upto(2)}"
+        rf"(?:{PERSONA}|twin|alter ego|clone|counterpart|shadow|dark side|opposite))",
         rf"\b(?:lets|let us|we will|well) play a game (?:where|in which) {YOU}",
         rf"\bin this (?:story|roleplay|scenario|hypothetical|fiction|fictional world|alternate"
         rf" universe) {YOU} (?:are|have|can|must|will|play|re)",
@@ -226,6 +237,13 @@ LEAK_RULES = (
         r"|initially|originally|by your)",
         rf"\bwhat did (?:your|ur|the) {AUTHORITY} (?:tell|instruct|program|give|ask|say to) you",
         rf"\bhow (?:were|are) {YOU} (?:prompted|instructed|programmed|configured|set up)",
+        r"\b(?:top|start|beginning|first (?:line|lines|part|words?)) of (?:your|the|this) "
+        r"(?:context|prompt|instructions|conversation|system message|memory|chat)",
+        r"\b(?:first|initial|earliest|opening|very first) (?:message|messages|lines?|words?|prompt)"
+        r" (?:in|of) (?:this|the|our|your) (?:conversation|chat|context|session)",
+        rf"\b{LEAK_VERB} {upto(3)}(?:rules|instructions|guidelines|directives|orders) (?:that )?"
+        rf"(?:you were given|you got|(?:your|the) {AUTHORITY} (?:gave|give|told|set for|wrote for)"
+        rf" you|you (?:have to )?(?:follow|obey))",
         r"\b(?:what|which) instructions (?:were you given|did you get|do you have|are you "
         r"following|do you follow)",
     ),
@@ -238,7 +256,8 @@ SECRET_RULES = (
         "secret-request",
         "secret_request",
         "asks for a password, key or token",
-        rf"\b{ASK} (?:me |us |chat |everyone )?{upto(2)}{SECRET_OWNER} {upto(1)}{SECRET}",
+        rf"\b(?<!never\W)(?<!dont\W)(?<!not\W)(?<!\bno\W){ASK} (?:me |us |chat |everyone )?"
+        rf"{upto(2)}{SECRET_OWNER} {upto(1)}{SECRET}",
         rf"\b{POSS} {upto(1)}(?:password|passwd|passcode|passphrase|api key|apikey|access key"
         r"|access token|secret key|private key|auth token|oauth token|stream key|credentials"
         r"|seed phrase|ssh key|env vars|environment variables) ?\?",
@@ -290,6 +309,8 @@ AUTHORITY_RULES = (
         rf"\b(?:the )?{AUTHORITY} (?:team )?(?:here|speaking)\b",
         rf"\b{POSS} {AUTHORITY} (?:here|speaking)\b",
         rf"\bon behalf of (?:the |your )?{AUTHORITY}",
+        rf"\bas (?:an?|the|your) {AUTHORITY} {upto(4)}(?:i|we) (?:order|command|instruct"
+        rf"|authori[sz]e|direct|require|tell|ask|allow|permit) {YOU}",
         rf"\bby order of (?:the |your )?{AUTHORITY}",
         # an authority + a directive for QAI's behaviour: "the devs want you to tell ..."
         rf"\b(?:the |your |ur |qais |our )?{AUTHORITY} {upto(3)}(?:say|says|said|want|wants"

@@ -53,6 +53,8 @@ AUTHORITY_TAGS = rule(
     # (system), (mod note): round brackets only for the roles, "(start)" is a game button
     r"\(\W{0,2}(?:system|sys|admin|administrator|mod|moderator|dev team|developer|devs|staff"
     rf"|official|operator){_TAG_TAIL}\W{{0,2}}\)",
+    # a chat turn as JSON: {"role": "system", ...}
+    r"[\"'\u201c\u201d]role[\"'\u201c\u201d]\s*:\s*[\"'\u201c\u201d](?:system|assistant|developer|tool)\b",
     # special tokens of chat models
     r"<\|[a-z_]{2,24}\|>",
     r"<<\W*/?sys\W*>>",

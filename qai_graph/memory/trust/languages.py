@@ -38,6 +38,7 @@ class Language:
     possessives: str
     nouns: str
     prior: str
+    given: str
     all: str
     strong: str
     from_now: str
@@ -90,6 +91,7 @@ class Language:
                 f"asks QAI to ignore its instructions {tag}",
                 rf"\b{w['override']} (?:{w['determiners']} )*{prior_noun}",
                 rf"\b{w['override']} {w['all']} (?:{w['determiners']} )*{w['strong']}",
+                rf"\b{w['override']} (?:{w['determiners']} )*{w['nouns']} {upto(1)}{w['given']}",
                 rf"\b{w['from_now']}\W+{upto(2)}{w['directives']}",
                 view=self.view,
             ),
@@ -140,8 +142,8 @@ SPANISH = Language(
     possessives="tus|sus|vuestras|tu|su",
     nouns="instrucciones|instruccion|reglas|normas|directrices|indicaciones|ordenes|pautas"
     "|restricciones|limitaciones|programacion|prompt|filtros|consignas",
-    prior="anteriores|previas|originales|iniciales|del sistema|de arriba|que te dieron"
-    "|que tenias|de antes|de seguridad",
+    prior="anteriores|previas|originales|iniciales|del sistema|de arriba|de antes|de seguridad",
+    given="que te (?:dieron|han dado|dijeron|pusieron)|que tenias|que recibiste",
     all="todas|todo|cualquier",
     strong="instrucciones|directrices|indicaciones|programacion|restricciones",
     from_now="a partir de ahora|desde ahora(?: en adelante)?|de ahora en adelante"
@@ -191,7 +193,8 @@ FRENCH = Language(
     nouns="instructions|instruction|regles|consignes|directives|indications|ordres"
     "|restrictions|limitations|programmation|prompt|filtres|lignes directrices",
     prior="precedentes|precedents|anterieures|initiales|originales|ci dessus|du systeme"
-    "|systeme|d avant|donnees|de securite|que tu as recues|qu on t a donnees",
+    "|systeme|d avant|de securite",
+    given="qu on t a (?:donnees|donne|dites)|que tu as recues?|qui t ont ete donnees",
     all="toutes|tout|tous",
     strong="instructions|consignes|directives|programmation|restrictions",
     from_now="a partir de maintenant|desormais|dorenavant|a partir d aujourd hui"
@@ -245,6 +248,8 @@ GERMAN = Language(
     "|filter|anordnungen|beschrankungen",
     prior="vorherigen|vorigen|bisherigen|obigen|fruheren|alten|ursprunglichen"
     "|vorangegangenen|bestehenden|internen|vorherige|bisherige|obige|fruhere|ursprungliche",
+    given="die (?:dir|ihnen|euch) (?:\\w+ )?(?:gegeben|gesagt|beigebracht|vorgegeben) (?:wurden"
+    "|hat|haben|worden sind)|die du (?:bekommen|erhalten) hast",
     all="alle|jegliche|samtliche|all",
     strong="anweisungen|instruktionen|richtlinien|programmierung|vorgaben|einschrankungen"
     "|systemprompt|systemanweisungen",
@@ -292,8 +297,8 @@ PORTUGUESE = Language(
     possessives="suas|seus|sua|seu|tuas|teus|tua|teu",
     nouns="instrucoes|instrucao|regras|diretrizes|orientacoes|ordens|comandos|restricoes"
     "|limitacoes|programacao|prompt|filtros|normas",
-    prior="anteriores|previas|originais|iniciais|do sistema|acima|que te deram"
-    "|que voce recebeu|de antes|de seguranca",
+    prior="anteriores|previas|originais|iniciais|do sistema|acima|de antes|de seguranca",
+    given="que (?:te|lhe) (?:deram|passaram|disseram)|que voce recebeu",
     all="todas|todos|tudo|quaisquer",
     strong="instrucoes|diretrizes|orientacoes|programacao|restricoes",
     from_now="a partir de agora|de agora em diante|daqui pra frente|daqui para frente"
@@ -342,8 +347,9 @@ ITALIAN = Language(
     possessives="tue|tuoi|tua|tuo|sue|suoi|vostre|vostri",
     nouns="istruzioni|istruzione|regole|direttive|indicazioni|linee guida|ordini|comandi"
     "|restrizioni|limitazioni|programmazione|prompt|filtri|norme",
-    prior="precedenti|anteriori|originali|iniziali|di sistema|del sistema|sopra"
-    "|che ti hanno dato|di prima|di sicurezza|ricevute",
+    prior="precedenti|anteriori|originali|iniziali|di sistema|del sistema|sopra|di prima"
+    "|di sicurezza|ricevute",
+    given="che ti (?:hanno dato|hanno detto|sono state date)|che hai ricevuto",
     all="tutte|tutti|tutto|qualsiasi",
     strong="istruzioni|direttive|indicazioni|programmazione|restrizioni|linee guida",
     from_now="d ora in poi|da ora in poi|da adesso(?: in poi)?|d ora in avanti"
@@ -394,6 +400,7 @@ RUSSIAN = Language(
     "|настройк\\w*|промпт\\w*|установк\\w*|программ\\w*|запрет\\w*|фильтр\\w*",
     prior="предыдущ\\w*|прежн\\w*|прошл\\w*|предшествующ\\w*|изначальн\\w*|исходн\\w*"
     "|системн\\w*|стар\\w*|вышеуказанн\\w*|вышеизложенн\\w*|полученн\\w*",
+    given="которые тебе (?:дали|сказали|задали)|данные тебе",
     all="все|всё|всех|любые",
     strong="инструкци\\w*|указани\\w*|ограничени\\w*|директив\\w*|промпт\\w*|установк\\w*",
     from_now="с этого момента|отныне|с сегодняшнего дня|впредь|начиная с этого момента"
@@ -433,4 +440,59 @@ RUSSIAN = Language(
 )
 
 LANGUAGES = (SPANISH, FRENCH, GERMAN, PORTUGUESE, ITALIAN, RUSSIAN)
-RULES = tuple(r for language in LANGUAGES for r in language.rules())
+
+# Only the "ignore your previous instructions" family and prompt requests, in languages
+# the full categories do not cover yet.
+FAMILY = (
+    rule(
+        "override-nl",
+        "override",
+        "asks QAI to ignore its instructions (Dutch)",
+        r"\b(?:negeer|vergeet|ignoreer|omzeil|overschrijf) (?:al(?:le)? )?(?:de )?(?:vorige"
+        r"|eerdere|voorgaande|oorspronkelijke|bovenstaande|je|jouw) (?:\w+ )?(?:instructies"
+        r"|regels|richtlijnen|opdrachten|prompt|beperkingen)",
+        r"\bvanaf nu (?:ben je|moet je|ga je|antwoord|spreek|zeg je|jij bent)",
+        r"\bdoe alsof (?:je|jij) (?:een|geen|nu)\b",
+        r"\b(?:laat|toon) (?:me )?(?:je|jouw) (?:systeem ?)?prompt",
+    ),
+    rule(
+        "override-pl",
+        "override",
+        "asks QAI to ignore its instructions (Polish)",
+        r"\b(?:zignoruj|ignoruj|zapomnij|pomin|olej) (?:o )?(?:wszystkie |wszystkich |wszystko )?"
+        r"(?:poprzedni|wczesniejsz|swoj|twoj|dotychczasow|powyzsz)\w* (?:instrukcj|zasad|polecen"
+        r"|regu[lł]|wytyczn|ograniczen)",
+        r"\bod teraz (?:jestes|musisz|bedziesz|odpowiadaj|mow)",
+        r"\budawaj,? ze (?:jestes|nie masz)",
+        r"\bpokaz (?:mi )?(?:swoj|twoj)\w* (?:systemowy )?prompt",
+    ),
+    rule(
+        "override-tr",
+        "override",
+        "asks QAI to ignore its instructions (Turkish)",
+        r"\b(?:onceki|tum|butun|yukaridaki|eski) (?:\w+ )?(?:talimat|kural|yonerge|komut)\w* "
+        r"(?:yok say|gormezden gel|unut|dikkate alma|umursama)",
+        r"\bsistem (?:istemini|promptunu|mesajini|talimatlarini) (?:goster|soyle|yaz|ver)",
+    ),
+    rule(
+        "override-zh",
+        "override",
+        "asks QAI to ignore its instructions (Chinese)",
+        r"(?:忽略|无视|忽视|無視|忘记|忘記|忘掉|不要理会|不要遵守)(?:你)?(?:之前|以前|上面|先前|前面|所有|全部"
+        r"|一切)(?:的)?(?:所有|全部)?(?:指令|指示|说明|說明|规则|規則|提示|设定|設定|要求)",
+        r"(?:从现在开始|從現在開始|从现在起|從現在起)[,，]?你(?:是|要|必须|必須|将|將|只)",
+        r"(?:显示|顯示|告诉我|告訴我|输出|輸出|重复|重複|打印)(?:你的)?(?:系统|系統)?(?:提示词|提示詞|指令|消息"
+        r"|訊息|初始指令)",
+        view="folded",
+    ),
+    rule(
+        "override-ja",
+        "override",
+        "asks QAI to ignore its instructions (Japanese)",
+        r"(?:以前|前|上記|これまで|今まで)の(?:すべての|全ての|全部の)?(?:指示|命令|ルール|指令|設定)を(?:無視|忘れ)",
+        r"(?:システムプロンプト|初期指示|最初の指示)を(?:見せ|教え|表示|出力)",
+        view="folded",
+    ),
+)
+
+RULES = (*(r for language in LANGUAGES for r in language.rules()), *FAMILY)

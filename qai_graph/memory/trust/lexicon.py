@@ -42,6 +42,12 @@ OVERRIDE = words(
     "|nullify|break|violate|suspend|turn off|switch off|shut off|disable|deactivate|remove"
     "|lift|unlock|free yourself from|get rid of|escape|jailbreak|neglect"
 )
+# The same verbs as a past or hypothetical ("what if you just ignored your rules").
+OVERRIDE_PAST = words(
+    "ignored|disregarded|forgot|forgotten|overrode|overridden|bypassed|skipped|discarded"
+    "|abandoned|dropped|ditched|scrapped|broke|violated|turned off|switched off|disabled"
+    "|removed|stopped following|threw out|set aside"
+)
 DETERMINERS = words(r"all\b|any\b|every|each|the\b|of\b|and\b|such")
 # Verbs of what QAI says and whom it obeys...
 SPEECH = words(
@@ -85,6 +91,8 @@ FROM_NOW = words(
     "|for the rest of (?:this|the) (?:stream|chat|conversation|session|day)"
     "|until (?:i|someone|we) (?:say|tell you)|effective (?:immediately|now)|as of now"
     "|going forward|from today"
+    "|for (?:this|the) (?:conversation|chat|session|stream|roleplay|rest of (?:the )?chat)"
+    "|in this (?:conversation|chat|session)"
 )
 # Words that open a clause in Twitch chat as "lol" does: interjections and global emotes.
 INTERJECTION = words(
