@@ -76,6 +76,15 @@ OVERRIDE_RULES = (
         ),
         rf"\b{YOU} (?:just |simply |should |could |would |finally )?{OVERRIDE_PAST} "
         rf"(?:{DETERMINERS} )*(?:{POSS}|{PRIOR}) (?:{PRIOR} )*{INSTRUCTIONS}",
+        rf"\b{OVERRIDE} (?:the |all )?(?:rules|restrictions|filters|limits|guidelines|safety) "
+        r"(?:for (?:a|one) (?:sec|second|minute|moment|bit|while)|for now|for once|for today"
+        r"|just this once|for the rest of)",
+        r"\b(?:stop|quit) (?:obeying|listening to|following|answering to) (?:the |your )?"
+        rf"{AUTHORITY}",
+        r"\b(?:obey|obeying|take orders from|taking orders from|answer only to) (?:only )?me\b",
+        r"\b(?:obey|follow|listen to|take orders from) (?:only )?(?:me|my (?:messages|instructions"
+        r"|orders|commands|rules|words)) (?:instead|only|from now on|alone|not (?:them|the devs"
+        r"|your))",
         rf"\b{OVERRIDE} (?:all )?(?:of )?the above(?= (?:$|[.,;:!?]|and\b|instructions|text"
         r"|prompt|messages?|rules|directions))",
     ),
@@ -130,10 +139,12 @@ OVERRIDE_RULES = (
         r"(?:instructions|orders|rules|directives|programming)",
         rf"\b(?:{POSS}|the {PRIOR}) (?:{PRIOR} )*{INSTRUCTIONS} {upto(1)}(?:no longer|dont|do not"
         rf"|doesnt|does not|wont) apply (?:to|for) {YOU}",
-        rf"\b{POSS} (?:instructions|rules|guidelines|directives|programming|prompt|orders) "
-        r"(?:have|has|were|was|are|is) (?:been )?(?:now )?(?:updated|changed|replaced|revoked"
+        rf"\b{POSS} (?:{PRIOR} )*(?:instructions|rules|guidelines|directives|programming|prompt"
+        r"|orders|configuration|config|settings) (?:have|has|were|was|are|is) (?:been )?(?:now )?"
+        r"(?:updated|changed|replaced|revoked"
         r"|overridden|overwritten|cancell?ed|removed|lifted|suspended|void|reset|disabled"
-        r"|deleted|rewritten|modified)",
+        r"|deleted|rewritten|modified|deprecated|obsolete|outdated|invalid|expired|superseded"
+        r"|no longer valid)",
     ),
     rule(
         "override-unbound",
@@ -170,6 +181,8 @@ ROLEPLAY_RULES = (
         rf" (?:an? |the |my )?{upto(2)}{PERSONA}",
         rf"{IMPERATIVE}(?:imagine|suppose|hypothetically|pretend) {upto(2)}{YOU} (?:are|were|re"
         rf"|r|had|have|can|could) {upto(2)}{JB_TAIL}",
+        rf"\b(?:what if|imagine if|suppose|how about if|wouldnt it be \w+ if) {YOU} {upto(2)}"
+        rf"(?:pretended|acted|were|had|became|could|behaved|turned into) {upto(3)}{JB_TAIL}",
         rf"\b(?:respond|answer|reply|talk|speak|write) {upto(2)}as (?:if |though )?(?:youre|you "
         rf"are|you were|you had|an? {upto(2)}(?:ai|assistant|bot|model|character|persona"
         rf"|version)|dan\b|my\b|someone|somebody|a different|the opposite|{POSS} {upto(2)}"
@@ -244,8 +257,16 @@ LEAK_RULES = (
         rf"\b{LEAK_VERB} {upto(3)}(?:rules|instructions|guidelines|directives|orders) (?:that )?"
         rf"(?:you were given|you got|(?:your|the) {AUTHORITY} (?:gave|give|told|set for|wrote for)"
         rf" you|you (?:have to )?(?:follow|obey))",
-        r"\b(?:what|which) instructions (?:were you given|did you get|do you have|are you "
-        r"following|do you follow)",
+        r"\b(?:what|which) (?:rules|instructions|guidelines|directives|orders|prompt|restrictions)"
+        rf" (?:were|was|have|did|do|are) {YOU} (?:been )?(?:given|told|taught|programmed|following"
+        r"|follow|got|get|have)",
+        r"\b(?:wording|text|content|contents|words|details|copy|transcript) of (?:your|ur\b|qais"
+        rf"|the {QUALIFIER}) (?:{QUALIFIER} )?(?:prompt|instructions|rules|guidelines|configuration"
+        r"|directives|system message|programming)",
+        rf"\b{LEAK_VERB} {upto(2)}(?:the|your) (?:{QUALIFIER} |full |whole |entire )*(?:text|words"
+        rf"|lines|messages?|content|instructions) {upto(2)}(?:you (?:got|received|were given|were "
+        r"sent) |that came )?(?:before (?:my|this|the first) (?:message|question|line)"
+        r"|at the start)",
     ),
 )
 
@@ -283,9 +304,11 @@ RELAY_RULES = (
         rf"|reply to|answer|respond to) {AUDIENCE}",
         rf"\b(?:when|whenever|if|every time|each time|anytime|any time|once) {upto(1)}{SOMEONE}"
         rf" {upto(2)}(?:asks?|says?|mentions?|types?|talks?|writes?|messages?|joins?|comes?"
-        rf"|greets?|wants?|needs?|brings up|questions?)\b {upto(8)}(?:,|\bthen\b|\b(?:you|u"
-        rf"|qai|please|always)\b) ?(?:should |must |will |can )?(?:tell|say|reply|respond|answer"
-        rf"|give|send|link|recommend|insist|claim|direct|point|redirect)\b",
+        # the trigger's clause, then a break (or "you") and the planted reply
+        r"|greets?|wants?|needs?|brings up|questions?)\b[^,;:\n]{0,80}?(?:[,;:\n]|\bthen\b"
+        r"|(?=\b(?:you|u|qai|please|always)\b)) ?(?:(?:you|u|qai|please|always) )?(?:should "
+        r"|must |will |can )?(?:tell|say|reply|respond|answer|give|send|link|recommend|insist"
+        r"|claim|direct|point|redirect)\b",
     ),
 )
 
@@ -295,10 +318,12 @@ AUTHORITY_RULES = (
         "fake_authority",
         "claims to speak for the devs, mods or admins",
         # a header: "message from the devs: ...", "qai, official notice from the mods"
-        rf"(?:^|[.!?:;\n] ?|\bqai ?[,:]? )(?:(?:an?|this is an?|the|attention|hey) )?(?:(?:official"
+        rf"(?:^|[.!?:;\n] ?|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this|the following|attention"
+        rf"|hey) )?(?:(?:official"
         rf"|urgent|important|priority|automated|formal|mandatory|new) )*(?:message|msg|note"
         rf"|notice|update|announcement|memo|directive|order|instruction|word|broadcast|alert"
-        rf"|reminder|communication|statement|decree|bulletin)s? (?:from|by|of) (?:the |your "
+        rf"|reminder|communication|statement|decree|bulletin)s? (?:(?:comes|came|is|was sent|was "
+        rf"written|sent|written) )?(?:from|by|of) (?:the |your "
         rf"|qais? |our )?{AUTHORITY}",
         # an identity: "I am your developer", "this is the dev team speaking"
         rf"\b(?:i am|im|this is|we are|were|its|it is) (?:one of )?{POSS} (?:real |actual "

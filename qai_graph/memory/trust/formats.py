@@ -65,7 +65,7 @@ AUTHORITY_TAGS = rule(
     r"|override|developer|dev|important|note to (?:qai|ai|assistant|the bot|the ai)|rules?"
     r"|prompt|mod|moderator|context|assistant|user|end)\b",
     # ADMIN: / [mod] at the start of a line
-    rf"^\W{{0,4}}{_ROLE}{_TAG_TAIL}\s*(?::|>|\||->|=>|\]|-\s)",
+    rf"^\W{{0,4}}{_ROLE}{_TAG_TAIL}\s*(?::|>|\||->|=>|\]|-\s|[*=~!#-]{{2,}})",
     # a fake assistant turn
     r"^\W{0,3}(?:qai|ai|bot|assistant)\s*:\s*(?:sure|of course|okay|ok|certainly|yes"
     r"|absolutely|as an ai|i will|i'll|here is|here's|understood|noted|acknowledged)",

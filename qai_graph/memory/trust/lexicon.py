@@ -26,7 +26,7 @@ INSTRUCTIONS = words(
     "instruction|instructs|directive|guideline|guidance|programming|prompt|guardrail"
     "|restriction|constraint|limitation|limits|filter|safeguard|safety|training|conditioning"
     "|polic|protocol|orders|commands|rule|principles|ethics|morals|boundaries|directions"
-    "|code of conduct|persona|personality|alignment|censorship|moderation"
+    "|code of conduct|persona|personality|alignment|censorship|moderation|configuration"
 )
 # Nouns that mean an assistant's instructions even without "your" or "previous".
 STRONG = words(
@@ -40,7 +40,7 @@ OVERRIDE = words(
     "|stop following|quit following|do not follow|dont follow|no longer follow|stop obeying"
     "|do not obey|dont obey|stop listening to|erase|wipe|delete|clear|reset|cancel|void"
     "|nullify|break|violate|suspend|turn off|switch off|shut off|disable|deactivate|remove"
-    "|lift|unlock|free yourself from|get rid of|escape|jailbreak|neglect"
+    r"|lift|unlock|free yourself from|get rid of|escape|jailbreak|neglect|lose\b"
 )
 # The same verbs as a past or hypothetical ("what if you just ignored your rules").
 OVERRIDE_PAST = words(
@@ -123,7 +123,7 @@ SECRET = words(
     r"password|passwd|passcode|passphrase|pass code|pw\b|pwd\b|pin code|login\b|credentials?"
     "|api key|apikey|api token|access key|access token|secret key|private key|auth token"
     r"|oauth token|oauth\b|bearer token|token\b|stream key|session cookie|cookies?|2fa code"
-    r"|otp\b|recovery code|seed phrase|ssh key|env vars|environment variables|keys\b"
+    r"|otp\b|recovery code|seed phrase|ssh key|env vars|environment variables|keys?\b"
 )
 # Whose secret: QAI's, a role's or a system's ("the admin password", "the stream key").
 OWNER_NAMES = (
