@@ -15,7 +15,8 @@ and each rule says which view it reads (``Rule.view``):
 
 Invariants: every view is casefolded but ``plain``; no view holds a format (Cf) or
 control character but ``\\n``; a line break survives in every view so rules can anchor
-fake "log lines" at ``^`` (multiline). Spaces and tabs collapse to one space.
+fake "log lines" at ``^`` (multiline). Spaces and tabs collapse to one space. In all but
+``plain`` no run of non-word characters is longer than 8, which bounds every word gap.
 
 The look-alike table is built once, lazily, from the library's packaged data (no
 network, nothing at import time): for each non-ASCII character, its first ASCII
@@ -51,6 +52,10 @@ _IN_WORD = re.compile("(?<=[a-z])[.\\-_*~^'`\u00b4\u2019\u2018+=|]+(?=[a-z])")
 _SPACED = re.compile(r"\b[a-z](?:[ .\-_*,/|][a-z]\b){2,}")
 _SPACED_SEP = re.compile(r"[ .\-_*,/|]")
 _HSPACE = re.compile(r"[^\S\n]+")
+# Runs of non-word characters are cut to at most _RUN (a line break kept): the rules'
+# word gaps (\W*) then never scan far, and padding "ignore ::::::::::: all" gains nothing.
+_RUN = 8
+_LONG_RUN = re.compile(rf"\W{{{_RUN + 1},}}")
 _VSPACE = re.compile(r"\s*\n\s*")
 
 
@@ -118,8 +123,17 @@ def strip_format(text: str) -> str:
     return text.translate(_deletions())
 
 
+def _cut_run(match: re.Match[str]) -> str:
+    run = match.group(0)
+    return run[:4] + ("\n" if "\n" in run else "") + run[-3:]
+
+
 def _spaces(text: str) -> str:
     return _VSPACE.sub("\n", _HSPACE.sub(" ", text)).strip()
+
+
+def _bounded(text: str) -> str:
+    return _LONG_RUN.sub(_cut_run, _spaces(text))
 
 
 def _strip_marks(text: str) -> str:
@@ -158,7 +172,7 @@ def views(text: str) -> Views:
     skeleton = to_skeleton(latin)
     return Views(
         plain=_spaces(plain),
-        folded=_spaces(folded),
-        latin=_spaces(latin),
-        skeleton=_spaces(skeleton),
+        folded=_bounded(folded),
+        latin=_bounded(latin),
+        skeleton=_bounded(skeleton),
     )
