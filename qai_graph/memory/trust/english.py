@@ -1,0 +1,368 @@
+"""The English rules, by flag: what each category of intent looks like in words.
+
+    override        override verb + QAI's or prior instructions ("disregard your
+                    guidelines"); a persistence marker + a directive to QAI ("from now on
+                    you ..."); new rules *for QAI* or *from an authority*; "you are no
+                    longer bound by ..."
+    roleplay        an imperative to pretend/act/simulate (not "I pretend to be ..."); "you
+                    are now <persona>"; jailbreak personas and modes; "an AI without rules"
+    prompt_leak     a request for QAI's own prompt, instructions or the text above
+    secret_request  a request for a secret of QAI, a system or a role (the admin password,
+                    your API key), or for other players' private messages
+    relay           an imperative to tell every player something, or a trigger planted for
+                    later players ("whenever someone asks, say ...")
+    fake_authority  "message from the devs:" headers, "I am your developer", an authority
+                    + a directive to QAI ("the devs want you to ..."), privilege claims
+                    (role tags and log lines are in ``formats.py``)
+
+A word alone ("ignore", "rules", "password", "devs", "admin", "pretend") flags nothing:
+the shape around it does, so "ignore the last level" and "I pretend to be good at it"
+stay data.
+"""
+
+from __future__ import annotations
+
+from qai_graph.memory.trust.lexicon import (
+    ASK,
+    AUDIENCE,
+    AUTHORITY,
+    BEHAVE,
+    DETERMINERS,
+    FROM_NOW,
+    IMPERATIVE,
+    INSTRUCTIONS,
+    JAILBREAK_NAME,
+    JB_TAIL,
+    LEAK_VERB,
+    NEW_RULES,
+    NO_RULES,
+    OVERRIDE,
+    OVERRIDE_PAST,
+    PERSONA,
+    POSS,
+    PRIOR,
+    QUALIFIER,
+    SECRET,
+    SECRET_OWNER,
+    SOMEONE,
+    SPEECH,
+    STRONG,
+    YOU,
+)
+from qai_graph.memory.trust.rule import alt, rule, upto
+
+OVERRIDE_RULES = (
+    rule(
+        "override-ignore",
+        "override",
+        "asks QAI to ignore or drop its instructions",
+        # ignore all (of) your / the previous ... instructions
+        rf"\b{OVERRIDE} (?:{DETERMINERS} )*(?:{POSS}|{PRIOR}) (?:(?:{PRIOR}|and|set|of|the"
+        rf"|rules and) )*{INSTRUCTIONS}",
+        # ignore (all (of)) instructions: nouns only an assistant has ("the instructions"
+        # is a particular set: the game's, the level's)
+        rf"\b{OVERRIDE} (?:all (?:of )?|any )?{STRONG}",
+        # ignore everything / what (someone) told you
+        rf"\b{OVERRIDE} {upto(2)}(?:everything|all|anything|whatever|what) {upto(4)}"
+        + alt(
+            "above",
+            "before this (?:message|line|point|sentence)",
+            "prior to this",
+            "you (?:were|was|have been|ve been|got) (?:told|given|instructed|programmed)",
+            "(?:told|gave|taught|instructed|programmed|showed) you",
+            "(?:given|told|taught|shown) to you",
+            "in your (?:prompt|instructions|context|memory)",
+            "(?:they|the devs) told you",
+        ),
+        rf"\b{YOU} (?:just |simply |should |could |would |finally )?{OVERRIDE_PAST} "
+        rf"(?:{DETERMINERS} )*(?:{POSS}|{PRIOR}) (?:{PRIOR} )*{INSTRUCTIONS}",
+        rf"\b{OVERRIDE} (?:the |all )?(?:rules|restrictions|filters|limits|guidelines|safety) "
+        r"(?:for (?:a|one) (?:sec|second|minute|moment|bit|while)|for now|for once|for today"
+        r"|just this once|for the rest of)",
+        r"\b(?:stop|quit) (?:obeying|listening to|following|answering to) (?:the |your )?"
+        rf"{AUTHORITY}",
+        r"\b(?:obey|obeying|take orders from|taking orders from|answer only to) (?:only )?me\b",
+        r"\b(?:obey|follow|listen to|take orders from) (?:only )?(?:me|my (?:messages|instructions"
+        r"|orders|commands|rules|words)) (?:instead|only|from now on|alone|not (?:them|the devs"
+        r"|your))",
+        rf"\b{OVERRIDE} (?:all )?(?:of )?the above(?= (?:$|[.,;:!?]|and\b|instructions|text"
+        r"|prompt|messages?|rules|directions))",
+    ),
+    rule(
+        "override-persistent",
+        "override",
+        "tells QAI how to behave from now on",
+        rf"{FROM_NOW} (?:qai )?{YOU} (?:will|shall|must|should|have to|need to|are to|are going"
+        rf" to|gonna|are|re\b|r\b|only|always|never|dont|do not|cannot|cant|may only|{BEHAVE})",
+        rf"{FROM_NOW} (?:qai )?(?:please )?(?:only |always |never )?"
+        rf"(?:{SPEECH}|(?:end|start|begin|sign) (?:every|all|each|your)|stop being"
+        r"|be (?:a\b|an\b|my\b|rude|evil|mean|unfiltered))",
+        rf"\b{YOU} (?:will|must|shall|are to|are going to) (?:now|henceforth|from now on"
+        rf"|permanently) {upto(2)}{BEHAVE}",
+    ),
+    rule(
+        "override-new-rules",
+        "override",
+        "gives QAI new rules or instructions",
+        rf"{NEW_RULES} {upto(2)}(?:for|to) {YOU}",
+        rf"{NEW_RULES} {upto(4)}(?:from|by) (?:the |your |our )?{AUTHORITY}",
+        rf"{NEW_RULES} ?[:=>\-]+ ?"
+        + alt(
+            "ignore",
+            "disregard",
+            "forget",
+            "always",
+            "never",
+            "every",
+            "everyone",
+            "all players",
+            "tell",
+            "respond",
+            "reply",
+            "answer",
+            "reveal",
+            "do not",
+            "dont",
+            "from now",
+            "when(?:ever)? (?:someone|anyone)",
+            "qai",
+            rf"you (?:must|will|should|have to|shall|need to|are to) (?:always |never |only "
+            rf"|now )?{BEHAVE}",
+        ),
+        r"\bnew (?:instructions?|directives?|system prompt|programming|orders|protocol)\W*[:=>]",
+        rf"^\W*@?qai {NEW_RULES}",
+        rf"\b{POSS} (?:new|updated|real|actual|true|only|revised|secret|hidden) "
+        r"(?:instructions|rules|orders|directives|guidelines|programming|prompt|system prompt)",
+        rf"\b(?:here are|these are|this is|heres) {POSS} (?:new )?"
+        r"(?:instructions|rules|orders|directives|programming|prompt)",
+        rf"\b{YOU} (?:have|ve|got|have got|are getting|get) new "
+        r"(?:instructions|orders|rules|directives|programming)",
+        rf"\b(?:{POSS}|the {PRIOR}) (?:{PRIOR} )*{INSTRUCTIONS} {upto(1)}(?:no longer|dont|do not"
+        rf"|doesnt|does not|wont) apply (?:to|for) {YOU}",
+        rf"\b{POSS} (?:{PRIOR} )*(?:instructions|rules|guidelines|directives|programming|prompt"
+        r"|orders|configuration|config|settings) (?:have|has|were|was|are|is) (?:been )?(?:now )?"
+        r"(?:updated|changed|replaced|revoked"
+        r"|overridden|overwritten|cancell?ed|removed|lifted|suspended|void|reset|disabled"
+        r"|deleted|rewritten|modified|deprecated|obsolete|outdated|invalid|expired|superseded"
+        r"|no longer valid)",
+    ),
+    rule(
+        "override-unbound",
+        "override",
+        "tells QAI it is free of its rules",
+        rf"\b{YOU} (?:are |re |r )?(?:no longer|not) (?:bound|restricted|limited|required"
+        r"|obligated|constrained|controlled|censored|filtered|held|subject)\b",
+        rf"\b{YOU} (?:dont|do not|no longer|wont|will not) (?:have to |need to |must )?(?:follow"
+        rf"|obey|listen to|respect|stick to|care about) (?:any|your|the|those|these|ur) "
+        rf"(?:{PRIOR} )*{INSTRUCTIONS}",
+        rf"\b{YOU} (?:have|got|ve got|has) (?:no|zero) {NO_RULES}",
+        rf"\bthere (?:are|is) no (?:more )?{NO_RULES} (?:for {YOU}|anymore|now|today)",
+        rf"\b(?:all )?{POSS} {NO_RULES} (?:are|is|have been|were) (?:now )?(?:off|disabled"
+        r"|lifted|removed|suspended|gone|void|null|cancell?ed|deactivated)",
+        r"\b(?:system|admin|developer|dev|security|safety|emergency|master|god) override\b",
+        r"\boverride (?:code|mode|enabled|activated|accepted|authori[sz]ed|granted|confirmed)",
+        rf"\bsudo (?:mode|access|rights|privileges|override|enable|activate|{SPEECH})",
+    ),
+)
+
+ROLEPLAY_RULES = (
+    rule(
+        "roleplay-pretend",
+        "roleplay",
+        "asks QAI to pretend or play a character",
+        rf"{IMPERATIVE}(?:pretend|pretent|make believe) (?:to be|(?:that )?{YOU} (?:are|were"
+        rf"|r\b|re\b|have|had|can|could|dont|do not|arent)|like {YOU}|as if|as though|youre|ur\b)",
+        rf"{IMPERATIVE}(?:act|behave|roleplay|role play|pose|masquerade) (?:as|like) (?:if|though"
+        rf"|an? {upto(2)}{PERSONA}|the {upto(2)}{PERSONA}|{YOU}|my\b|dan\b|someone|somebody)",
+        r"\b(?:lets|let us) (?:roleplay|role play)\b",
+        rf"{IMPERATIVE}(?:roleplay|role play) ?(?::|as\b|with me|a scene|that\b|where|like\b)",
+        rf"{IMPERATIVE}play (?:the )?(?:role|part) of\b",
+        rf"{IMPERATIVE}(?:simulate|impersonate|emulate|become|portray|transform into|turn into)"
+        rf" (?:an? |the |my )?{upto(2)}{PERSONA}",
+        rf"{IMPERATIVE}(?:imagine|suppose|hypothetically|pretend) {upto(2)}{YOU} (?:are|were|re"
+        rf"|r|had|have|can|could) {upto(2)}{JB_TAIL}",
+        rf"\b(?:what if|imagine if|suppose|how about if|wouldnt it be \w+ if) {YOU} {upto(2)}"
+        rf"(?:pretended|acted|were|had|became|could|behaved|turned into) {upto(3)}{JB_TAIL}",
+        rf"\b(?:respond|answer|reply|talk|speak|write) {upto(2)}as (?:if |though )?(?:youre|you "
+        rf"are|you were|you had|an? {upto(2)}(?:ai|assistant|bot|model|character|persona"
+        rf"|version)|dan\b|my\b|someone|somebody|a different|the opposite|{POSS} {upto(2)}"
+        rf"(?:{PERSONA}|twin|alter ego|clone|counterpart|shadow|dark side|opposite))",
+        rf"\b(?:lets|let us|we will|well) play a game (?:where|in which) {YOU}",
+        rf"\bin this (?:story|roleplay|scenario|hypothetical|fiction|fictional world|alternate"
+        rf" universe) {YOU} (?:are|have|can|must|will|play|re)",
+    ),
+    rule(
+        "roleplay-identity",
+        "roleplay",
+        "tries to give QAI another identity",
+        rf"\b{YOU} (?:are |re |r |is )?now (?:an? )?{upto(2)}{PERSONA}",
+        rf"\b{YOU} (?:are |re |r |is )?now (?:called|named|known as|in\b|playing|acting as"
+        rf"|operating in|free|no longer|not\b)",
+        rf"\b{POSS} (?:new|real|true) name (?:is|will be|=|:)",
+        r"\b(?:you|u) (?:are|re|r) (?:not|no longer) (?:qai|an ai|a bot|an assistant|a program"
+        r"|artificial)\b",
+        r"\bstop being (?:qai|an ai|a bot|an assistant)\b",
+        r"\bcall yourself\b",
+    ),
+    rule(
+        "roleplay-jailbreak",
+        "roleplay",
+        "names a jailbreak persona or mode",
+        r"\bdo anything now\b",
+        rf"\b{YOU} (?:are |re |r |is )?now {JAILBREAK_NAME}",
+        rf"\b{YOU} (?:are|re|r|as|be|become|play|act as) {JAILBREAK_NAME}",
+        rf"\b{JAILBREAK_NAME} mode\b",
+        r"\b(?:stay|staying|remain|break) in character\b",
+        r"\b(?:enable|activate|enter|switch to|turn on|go into|unlock|engage|initiate|start)"
+        r" (?:the )?(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil"
+        r"|opposite|chaos|sudo|root|no rules?|no limits?) mode\b",
+        r"\b(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil|opposite)"
+        r" mode (?:is )?(?:now )?(?:enabled|activated|on|engaged|unlocked)\b",
+        rf"\b{YOU} (?:are |re |r |get |got |been |is )?jailbr(?:oken|eaked)",
+        r"\bjailbreak (?:you|qai|yourself|the bot|the ai|prompt|mode)\b",
+        r"\b(?:ai|assistant|bot|chatbot|model|llm|version of (?:you|yourself)|yourself"
+        rf"|character|persona) {upto(2)}(?:without|with no|that has no|who has no|with zero"
+        rf"|free (?:of|from)|that ignores|who ignores|that doesnt (?:have|follow)|unbound by"
+        rf"|not bound by) (?:any )?{NO_RULES}",
+    ),
+)
+
+LEAK_RULES = (
+    rule(
+        "prompt-leak",
+        "prompt_leak",
+        "asks for QAI's prompt or instructions",
+        rf"\b{LEAK_VERB} (?:me |us |chat |everyone )?{upto(3)}(?:{POSS}|its|the {QUALIFIER}) "
+        rf"(?:(?:{QUALIFIER}|full|entire|exact|complete|whole|first|real|actual|current) )*"
+        r"(?:prompt|preprompt|instruction|guideline|directive|programming|configuration|config"
+        r"|rules|system message|developer message|initial message|first message|context"
+        r"|ruleset|guardrails|restrictions|constraints|training data)",
+        rf"\b{POSS} (?:{QUALIFIER} )?prompt",
+        rf"\b{QUALIFIER} ?(?:prompt|instructions|system message|developer message)\b",
+        r"\b(?:repeat|print|output|copy|echo|say|type|write|recite|show|display|tell me"
+        rf"|give me|paste|quote|list) (?:back )?{upto(3)}(?:everything|all|the text|the words"
+        r"|the lines|the messages?|what(?:ever)? (?:is|was|was written|came|you were (?:told"
+        rf"|given))|your first|the first) {upto(3)}(?:above|before this|prior to this|at the "
+        r"(?:start|beginning|top)|so far|preceding|before my message|in your context|you were "
+        r"given|you were told|verbatim|word for word)",
+        rf"\bwhat (?:were|was|are|did|have) {YOU} (?:been )?(?:told|instructed|programmed"
+        r"|prompted|configured) (?:to (?:do|say|never|not|always|hide|keep)|before|at the start"
+        r"|initially|originally|by your)",
+        rf"\bwhat did (?:your|ur|the) {AUTHORITY} (?:tell|instruct|program|give|ask|say to) you",
+        rf"\bhow (?:were|are) {YOU} (?:prompted|instructed|programmed|configured|set up)",
+        r"\b(?:top|start|beginning|first (?:line|lines|part|words?)) of (?:your|the|this) "
+        r"(?:context|prompt|instructions|conversation|system message|memory|chat)",
+        r"\b(?:first|initial|earliest|opening|very first) (?:message|messages|lines?|words?|prompt)"
+        r" (?:in|of) (?:this|the|our|your) (?:conversation|chat|context|session)",
+        rf"\b{LEAK_VERB} {upto(3)}(?:rules|instructions|guidelines|directives|orders) (?:that )?"
+        rf"(?:you were given|you got|(?:your|the) {AUTHORITY} (?:gave|give|told|set for|wrote for)"
+        rf" you|you (?:have to )?(?:follow|obey))",
+        r"\b(?:what|which) (?:rules|instructions|guidelines|directives|orders|prompt|restrictions)"
+        rf" (?:were|was|have|did|do|are) {YOU} (?:been )?(?:given|told|taught|programmed|following"
+        r"|follow|got|get|have)",
+        r"\b(?:wording|text|content|contents|words|details|copy|transcript) of (?:your|ur\b|qais"
+        rf"|the {QUALIFIER}) (?:{QUALIFIER} )?(?:prompt|instructions|rules|guidelines|configuration"
+        r"|directives|system message|programming)",
+        rf"\b{LEAK_VERB} {upto(2)}(?:the|your) (?:{QUALIFIER} |full |whole |entire )*(?:text|words"
+        rf"|lines|messages?|content|instructions) {upto(2)}(?:you (?:got|received|were given|were "
+        r"sent) |that came )?(?:before (?:my|this|the first) (?:message|question|line)"
+        r"|at the start)",
+    ),
+)
+
+POSS_OR_THE = alt(POSS, r"the\b")
+
+SECRET_RULES = (
+    rule(
+        "secret-request",
+        "secret_request",
+        "asks for a password, key or token",
+        rf"\b(?<!never\W)(?<!dont\W)(?<!not\W)(?<!\bno\W){ASK} (?:me |us |chat |everyone )?"
+        rf"{upto(2)}{SECRET_OWNER} {upto(1)}{SECRET}",
+        rf"\b{POSS} {upto(1)}(?:password|passwd|passcode|passphrase|api key|apikey|access key"
+        r"|access token|secret key|private key|auth token|oauth token|stream key|credentials"
+        r"|seed phrase|ssh key|env vars|environment variables) ?\?",
+        rf"\b(?:reveal|tell|give|share|leak|spill|dump|expose|disclose|show) (?:me |us |chat )?"
+        rf"(?:all )?(?:of )?{POSS_OR_THE} (?:deepest |darkest |"
+        r"internal |hidden |confidential |private |company |dev |developer |system |server )+"
+        r"secrets",
+        rf"\b{ASK} (?:me |us )?{upto(2)}(?:your |the )?(?:source code|env file|\.env|training "
+        r"data|database dump|api keys|tokens|credentials)",
+        rf"\b{ASK} (?:me |us )?{upto(3)}(?:other|all|every|another) (?:players?|users?|viewers?"
+        r"|chatters?|persons?|peoples?) ?s? (?:private|dms|direct messages|whispers|secrets"
+        r"|passwords|emails|e mails|addresses|phone numbers|private messages)",
+    ),
+)
+
+RELAY_RULES = (
+    rule(
+        "relay",
+        "relay",
+        "asks QAI to pass something on to other players",
+        rf"{IMPERATIVE}(?:tell|say to|inform|remind|announce to|warn|let|convince|teach"
+        rf"|message|dm|whisper to|spread (?:the word )?to|broadcast to|recommend to|advise"
+        rf"|reply to|answer|respond to) {AUDIENCE}",
+        rf"\b(?:when|whenever|if|every time|each time|anytime|any time|once) {upto(1)}{SOMEONE}"
+        rf" {upto(2)}(?:asks?|says?|mentions?|types?|talks?|writes?|messages?|joins?|comes?"
+        # the trigger's clause, then a break (or "you") and the planted reply
+        r"|greets?|wants?|needs?|brings up|questions?)\b[^,;:\n]{0,80}?(?:[,;:\n]|\bthen\b"
+        r"|(?=\b(?:you|u|qai|please|always)\b)) ?(?:(?:you|u|qai|please|always) )?(?:should "
+        r"|must |will |can )?(?:tell|say|reply|respond|answer|give|send|link|recommend|insist"
+        r"|claim|direct|point|redirect)\b",
+    ),
+)
+
+AUTHORITY_RULES = (
+    rule(
+        "authority-claim",
+        "fake_authority",
+        "claims to speak for the devs, mods or admins",
+        # a header: "message from the devs: ...", "qai, official notice from the mods"
+        rf"(?:^|[.!?:;\n] ?|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this|the following|attention"
+        rf"|hey) )?(?:(?:official"
+        rf"|urgent|important|priority|automated|formal|mandatory|new) )*(?:message|msg|note"
+        rf"|notice|update|announcement|memo|directive|order|instruction|word|broadcast|alert"
+        rf"|reminder|communication|statement|decree|bulletin)s? (?:(?:comes|came|is|was sent|was "
+        rf"written|sent|written) )?(?:from|by|of) (?:the |your "
+        rf"|qais? |our )?{AUTHORITY}",
+        # an identity: "I am your developer", "this is the dev team speaking"
+        rf"\b(?:i am|im|this is|we are|were|its|it is) (?:one of )?{POSS} (?:real |actual "
+        rf"|official |lead |head |senior |original )?{AUTHORITY}",
+        rf"\b(?:i am|im|this is|we are) (?:the|a|an) (?:real |actual |official |lead |head )?"
+        rf"{AUTHORITY} (?:of|for|behind|who (?:made|built|created|programmed|coded|wrote)) "
+        rf"(?:you\b|qai|this (?:bot|ai|stream|channel|game)|the (?:bot|ai|stream|channel|game))",
+        rf"\b(?:the )?{AUTHORITY} (?:team )?(?:here|speaking)\b",
+        rf"\b{POSS} {AUTHORITY} (?:here|speaking)\b",
+        rf"\bon behalf of (?:the |your )?{AUTHORITY}",
+        rf"\bas (?:an?|the|your) {AUTHORITY} {upto(4)}(?:i|we) (?:order|command|instruct"
+        rf"|authori[sz]e|direct|require|tell|ask|allow|permit) {YOU}",
+        rf"\bby order of (?:the |your )?{AUTHORITY}",
+        # an authority + a directive for QAI's behaviour: "the devs want you to tell ..."
+        rf"\b(?:the |your |ur |qais |our )?{AUTHORITY} {upto(3)}(?:say|says|said|want|wants"
+        rf"|wanted|told|tell|tells|order|orders|ordered|instruct|instructs|instructed|require"
+        rf"|requires|required|authori[sz]e[sd]?|allow|allows|allowed|approved|approve|decided"
+        rf"|asked|asks|demand|demands|demanded|permit|permits|permitted|granted|gave) {upto(2)}"
+        rf"{YOU} (?:to |must |should |will |shall |have to |need to |can now |may now |are "
+        rf"(?:now )?(?:allowed|authori[sz]ed|permitted|required|supposed|free) to |can |now )?"
+        rf"(?:no longer|dont have to|do not have to|{BEHAVE})",
+        # privileges: "I have admin access", "ADMIN ACCESS GRANTED"
+        r"\b(?:i|we) (?:have|got|ve got|possess|was given|were given|am granted|have been "
+        r"granted) (?:full |special |elevated |temporary )?(?:admin|administrator|mod|moderator"
+        r"|dev|developer|root|sudo|superuser|operator|owner|system|god|override) (?:access"
+        r"|rights|privileges?|permissions?|clearance|powers|status|level|role)",
+        r"\b(?:admin|administrator|dev|developer|root|sudo|override|mod|moderator|security"
+        r"|system) (?:access|mode|privileges?|override|clearance|rights) (?:is )?(?:now )?"
+        r"(?:granted|enabled|activated|confirmed|unlocked|verified|approved|on)\b",
+        r"\b(?:authori[sz]ation|override|admin|security) (?:code|key|clearance)s? ?(?:is|=|:"
+        r"|accepted|verified|granted|confirmed)",
+    ),
+)
+
+RULES = (
+    *OVERRIDE_RULES,
+    *ROLEPLAY_RULES,
+    *LEAK_RULES,
+    *SECRET_RULES,
+    *RELAY_RULES,
+    *AUTHORITY_RULES,
+)

@@ -1,0 +1,94 @@
+"""A detection rule as data, and the helpers its patterns are written with.
+
+Writing patterns: a space is a word gap (``\\W*``, which may be empty because the
+skeleton joins spaced letters), except in rules on the plain view, where a space is a
+space. Words are spelt as the skeleton spells them: no apostrophes ("youre", "dont",
+"qais"), lower case, no accents, leetspeak undone. A short word that is the start of
+other words carries ``\\b`` ("ur\\b").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, VIEW_NAMES
+
+GAP = r"\W*"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One detection rule: any of ``patterns`` matching ``view`` sets ``flag``."""
+
+    name: str
+    flag: str
+    reason: str
+    patterns: tuple[str, ...]
+    view: str = "skeleton"
+    # An intent that ran to the end of a player's message flags their next one too (its
+    # continuation); a link or a token does not continue.
+    continues: bool = True
+
+    def __post_init__(self) -> None:
+        if self.view not in VIEW_NAMES:
+            raise ValueError(f"rule {self.name}: unknown view {self.view!r}")
+        if not self.patterns:
+            raise ValueError(f"rule {self.name}: no patterns")
+
+    def source(self, *, leet: bool = False) -> str:
+        """The one regex of all patterns, spaces turned into word gaps (but on plain);
+        ``leet``: each i and l also accepts the skeleton's leet one (skeleton rules)."""
+        parts = list(self.patterns)
+        if self.view != "plain":
+            parts = [p.replace(" ", GAP) for p in parts]
+        if leet:
+            parts = [leet_one(p) for p in parts]
+        return "|".join(f"(?:{part})" for part in parts)
+
+
+def leet_one(pattern: str) -> str:
+    """``pattern`` with each literal i and l (outside a character class or an escape) also
+    accepting the skeleton's leet one."""
+    out: list[str] = []
+    in_class = escaped = False
+    for ch in pattern:
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch in "il":
+            out.append(f"[{ch}{AMBIGUOUS_ONE}]")
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def alt(*options: str) -> str:
+    """A non-capturing alternation of ``options``."""
+    return "(?:" + "|".join(options) + ")"
+
+
+def words(options: str) -> str:
+    """An alternation from "|"-separated options (a space in one is a word gap)."""
+    return alt(*options.split("|"))
+
+
+def upto(n: int) -> str:
+    """Up to ``n`` filler words, as few as possible."""
+    return rf"(?:\w+\W+){{0,{n}}}?"
+
+
+def rule(
+    name: str,
+    flag: str,
+    reason: str,
+    *patterns: str,
+    view: str = "skeleton",
+    continues: bool = True,
+) -> Rule:
+    """A Rule from positional patterns."""
+    return Rule(name, flag, reason, patterns, view, continues)
