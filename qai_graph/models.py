@@ -90,6 +90,11 @@ class Interaction(_Model):
     memory_tier: MemoryTier = MemoryTier.SHORT_TERM
     ttl: int | None = None  # Unix time of expiry
     session_id: str | None = None
+    # Trust (issue 19): what detection found when it was written, who may see it.
+    flag: str | None = None  # a reason code (memory.trust.rules.FLAGS), None when clean
+    flag_reasons: list[str] = Field(default_factory=list)
+    private: bool = False  # e.g. an in-game whisper: only its speaker's prompt and recall
+    hidden: bool = False  # hidden by a moderator: in no prompt and no recall
 
 
 class Observation(_Model):
@@ -106,6 +111,9 @@ class Observation(_Model):
     memory_tier: MemoryTier = MemoryTier.SHORT_TERM
     ttl: int | None = None
     last_reinforced: datetime | None = None
+    flag: str | None = None  # instruction-like content: never promoted or shown to others
+    flag_reasons: list[str] = Field(default_factory=list)
+    hidden: bool = False  # hidden by a moderator: in no prompt and no recall
 
 
 class PatternStats(_Model):

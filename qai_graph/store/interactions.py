@@ -9,7 +9,7 @@ from qai_graph.models import Channel, EntityType, Interaction, MemoryTier
 from qai_graph.store import keys
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.expressions import tx_put
-from qai_graph.store.items import short_term_attributes
+from qai_graph.store.items import short_term_attributes, trust_attributes, trust_fields
 
 
 def interaction_item(interaction: Interaction, key: str, index_shards: int) -> dict[str, Any]:
@@ -30,6 +30,12 @@ def interaction_item(interaction: Interaction, key: str, index_shards: int) -> d
         "sentiment": interaction.sentiment,
         "context": interaction.context,
         "session_id": interaction.session_id,
+        **trust_attributes(
+            interaction.flag,
+            interaction.flag_reasons,
+            private=interaction.private,
+            hidden=interaction.hidden,
+        ),
         **short_term_attributes(pk, interaction.ttl, index_shards),
     }
 
@@ -48,6 +54,8 @@ def interaction_from_item(item: Mapping[str, Any]) -> Interaction:
         memory_tier=MemoryTier(item.get("memory_tier", MemoryTier.SHORT_TERM.value)),
         ttl=item.get("ttl"),
         session_id=item.get("session_id"),
+        private=bool(item.get("private", False)),
+        **trust_fields(item),
     )
 
 

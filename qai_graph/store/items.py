@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from qai_graph.store import keys
@@ -60,3 +60,27 @@ async def page_by_prefix(
     page = kept[:first]
     next_sk = page[-1]["sk"] if len(kept) > first and page else None
     return page, next_sk
+
+
+def trust_attributes(
+    flag: str | None, reasons: Sequence[str], *, private: bool = False, hidden: bool = False
+) -> dict[str, Any]:
+    """The trust attributes of a memory item, only those set (clean items stay as they were)."""
+    attributes: dict[str, Any] = {}
+    if flag:
+        attributes["flag"] = flag
+        attributes["flag_reasons"] = list(reasons)
+    if private:
+        attributes["private"] = True
+    if hidden:
+        attributes["hidden"] = True
+    return attributes
+
+
+def trust_fields(item: Mapping[str, Any]) -> dict[str, Any]:
+    """The trust attributes of an item as model fields (absent: clean, public, shown)."""
+    return {
+        "flag": item.get("flag") or None,
+        "flag_reasons": [str(r) for r in item.get("flag_reasons") or []],
+        "hidden": bool(item.get("hidden", False)),
+    }

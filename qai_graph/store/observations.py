@@ -18,7 +18,7 @@ from qai_graph.store import keys
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.expressions import Expr, tx_put, tx_update
-from qai_graph.store.items import short_term_attributes
+from qai_graph.store.items import short_term_attributes, trust_attributes, trust_fields
 
 
 def observation_item(obs: Observation, pk: str, dedup_sk: str, index_shards: int) -> dict[str, Any]:
@@ -37,6 +37,7 @@ def observation_item(obs: Observation, pk: str, dedup_sk: str, index_shards: int
         "promoted": obs.promoted,
         "memory_tier": obs.memory_tier.value,
         "dedup_sk": dedup_sk,
+        **trust_attributes(obs.flag, obs.flag_reasons, hidden=obs.hidden),
     }
     if obs.ttl is not None:
         item.update(short_term_attributes(pk, obs.ttl, index_shards))
@@ -58,6 +59,7 @@ def observation_from_item(item: Mapping[str, Any]) -> Observation:
         memory_tier=MemoryTier(item.get("memory_tier", MemoryTier.SHORT_TERM.value)),
         ttl=item.get("ttl"),
         last_reinforced=parse_iso(reinforced) if reinforced else None,
+        **trust_fields(item),
     )
 
 

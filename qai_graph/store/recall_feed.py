@@ -32,7 +32,7 @@ INDEXED_ATTRIBUTES = (
     "content", "category", "confidence", "evidence_count", "promoted", "memory_tier", "ttl",
     "last_reinforced", "player", "message", "qai_response", "name", "first_seen",
     "last_seen", "total_interactions", "play_style", "preferred_patterns", "embedding",
-    "embedding_model", "forgotten_at", "player_key",
+    "embedding_model", "forgotten_at", "player_key", "flag", "private", "hidden", "banned",
 )  # fmt: skip
 SCAN_PAGE = 1000
 

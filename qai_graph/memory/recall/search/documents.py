@@ -80,6 +80,10 @@ def profile_text(item: Mapping[str, Any]) -> str:
     return "; ".join(parts)
 
 
+def _trust(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {"flag": item.get("flag") or None, "hidden": bool(item.get("hidden", False))}
+
+
 def to_doc(item: Mapping[str, Any]) -> Doc | None:
     """The index document of a memory item, or None when the item is not a memory."""
     kind = kind_of(item)
@@ -107,6 +111,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             bool(item.get("promoted", False)),
             tuple(terms(content)),
             category=item.get("category"),
+            **_trust(item),
         )
     if kind == INTERACTION:
         message = str(item.get("message", ""))
@@ -128,6 +133,8 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             False,
             tuple(terms(message) * 2 + terms(reply_text)),
             display=item.get("player"),
+            private=bool(item.get("private", False)),
+            **_trust(item),
         )
     style = item.get("play_style") or ""
     patterns = " ".join(str(p) for p in (item.get("preferred_patterns") or []))
@@ -147,6 +154,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
         False,
         tuple(terms(f"{PROFILE_WORDS} {style} {patterns}")),
         display=item.get("name"),
+        banned=bool(item.get("banned", False)),
     )
 
 

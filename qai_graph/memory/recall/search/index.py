@@ -57,6 +57,18 @@ class Doc:
     terms: tuple[str, ...]  # the indexed stems (to tell whether a re-index changes them)
     category: str | None = None
     display: str | None = None  # the player's display name
+    # Trust (issue 19): a flagged or private memory is shown only to its player (the
+    # speaker, or whom the observation is about); a hidden one, and every memory of a
+    # banned player (``banned`` on their profile), to nobody.
+    flag: str | None = None
+    private: bool = False
+    hidden: bool = False
+    banned: bool = False
+
+    @property
+    def restricted(self) -> bool:
+        """Shown to its own player only."""
+        return self.flag is not None or self.private
 
 
 class _Grow:
@@ -94,6 +106,9 @@ class MemoryIndex:
         self._promoted = _Grow(np.bool_, False)
         self._has_vec = _Grow(np.bool_, False)
         self._general = _Grow(np.bool_, False)  # about GENERAL or a PATTERN#, not a player
+        self._restricted = _Grow(np.bool_, False)  # flagged or private: its player only
+        self._hidden = _Grow(np.bool_, False)  # hidden by a moderator: nobody
+        self.banned: set[str] = set()  # player keys whose memories nobody is shown
         self._vectors: F32 = np.zeros((_INITIAL if dim else 0, dim), dtype=np.float32)
         self.live = 0
         self._dead = 0
@@ -221,6 +236,13 @@ class MemoryIndex:
         self._evidence.data[slot] = doc.evidence
         self._promoted.data[slot] = doc.promoted
         self._general.data[slot] = not keys.is_player_pk(doc.subject)
+        self._restricted.data[slot] = doc.restricted
+        self._hidden.data[slot] = doc.hidden
+        if doc.kind == PROFILE and doc.player is not None:
+            if doc.banned:
+                self.banned.add(doc.player)
+            else:
+                self.banned.discard(doc.player)
 
     def _set_vector(self, slot: int, vector: F32) -> None:
         if self.dim and vector.shape == (self.dim,):
@@ -239,6 +261,8 @@ class MemoryIndex:
             self._promoted,
             self._has_vec,
             self._general,
+            self._restricted,
+            self._hidden,
         )
 
     def compact(self) -> None:
@@ -260,10 +284,39 @@ class MemoryIndex:
         """Slots in use, dead ones included (the length of every column)."""
         return len(self.docs)
 
-    def visible(self, now: float) -> npt.NDArray[np.bool_]:
-        """Live slots whose ttl has not passed."""
+    def visible(self, now: float, asker: str | None = None) -> npt.NDArray[np.bool_]:
+        """Live slots whose ttl has not passed that ``asker`` (a player key, or None for
+        nobody in particular) may be shown: not hidden, not a banned player's, and not
+        flagged or private unless they are the asker's own."""
         n = self.size
-        return self._alive.data[:n] & (self._ttl.data[:n] > now)
+        live = self._alive.data[:n] & (self._ttl.data[:n] > now) & ~self._hidden.data[:n]
+        mask = live & ~self._restricted.data[:n]
+        own = self.by_player.get(asker) if asker else None
+        if own:
+            slots = np.fromiter(own, dtype=np.int64, count=len(own))
+            mask[slots] = live[slots]
+        for player in self.banned:
+            theirs = self.by_player.get(player)
+            if theirs:
+                mask[np.fromiter(theirs, dtype=np.int64, count=len(theirs))] = False
+        return mask
+
+    def set_banned(self, player: str, banned: bool) -> None:
+        """Show none (or again all) of ``player``'s memories, whatever replica banned them."""
+        if banned:
+            self.banned.add(player)
+        else:
+            self.banned.discard(player)
+
+    def set_hidden(self, pk: str, sk: str, hidden: bool) -> bool:
+        """Hide (or show again) one memory; False when the index does not hold it."""
+        slot = self.slots.get((pk, sk))
+        doc = self.docs[slot] if slot is not None else None
+        if slot is None or doc is None:
+            return False
+        doc.hidden = hidden
+        self._hidden.data[slot] = hidden
+        return True
 
     def column(self, name: str) -> npt.NDArray[Any]:
         """A per-slot column, cut to the slots in use (kind, ts, ttl, confidence, ...)."""

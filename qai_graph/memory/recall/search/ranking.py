@@ -207,7 +207,7 @@ def rank(
     """The best ``limit`` visible memories for ``query``, and how many matched at all."""
     if limit <= 0 or index.size == 0:
         return [], 0
-    visible = index.visible(now)
+    visible = index.visible(now, asker)
     lexical = index.bm25(query.weights)
     lexical[~visible] = 0.0
     top = float(lexical.max()) if lexical.size else 0.0
