@@ -290,7 +290,7 @@ class MemoryIndex:
         flagged or private unless they are the asker's own."""
         n = self.size
         live = self._alive.data[:n] & (self._ttl.data[:n] > now) & ~self._hidden.data[:n]
-        mask = live & ~self._restricted.data[:n]
+        mask: npt.NDArray[np.bool_] = live & ~self._restricted.data[:n]
         own = self.by_player.get(asker) if asker else None
         if own:
             slots = np.fromiter(own, dtype=np.int64, count=len(own))
