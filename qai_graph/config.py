@@ -52,6 +52,13 @@ class MemoryConfig(BaseSettings):
     tier_index_shards: int = Field(4, ge=1, le=100)
     index_shards: int | None = Field(None, ge=1, le=100)  # legacy: the default of both above
 
+    # Trust (README "Security"): chat is data. Detection flags instruction-like memories
+    # when they are written; a private channel's interactions are private unless the
+    # caller says otherwise.
+    trust_detection: bool = True
+    trust_disabled_rules: list[str] = Field(default_factory=list)  # rule names or flags
+    private_channels: list[str] = Field(default_factory=lambda: ["whisper"])
+
     # Prompt
     prompt_memory_budget_chars: int = Field(1500, ge=200, le=20000)
     persona_file: Path | None = None

@@ -32,6 +32,7 @@ class EntityType(StrEnum):
     OBSERVATION = "OBSERVATION"
     EVOLUTION = "EVOLUTION"
     SESSION = "SESSION"
+    FLAGGED = "FLAGGED"  # a moderation queue entry (store/moderation.py)
 
 
 class ObservationCategory(StrEnum):
@@ -50,6 +51,7 @@ class Channel(StrEnum):
     TWITCH = "twitch"
     INGAME = "ingame"
     API = "api"
+    WHISPER = "whisper"  # an in-game whisper: private by default (private_channels)
 
 
 class _Model(BaseModel):

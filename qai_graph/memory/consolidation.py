@@ -102,6 +102,8 @@ class Consolidator:
             item = await self._db.get(pk, sk)
             if item is None or item.get("promoted") or not is_live(item, now_epoch):
                 return False
+            if item.get("flag"):  # flagged: never promoted (a moderator may release it)
+                return False
             return await self._observations.promote_item(item) is not None
 
         results = await _bounded([lambda k=k: promote(*k) for k in keys_found])  # type: ignore[misc]

@@ -23,9 +23,10 @@ from qai_graph.memory.players import Players
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.results import InteractionRecorded
 from qai_graph.memory.sessions import UNREAD, Unread, WorkingMemory
+from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import Channel, EvolutionState, Interaction, PlayerProfile, SessionContext
 from qai_graph.store import evolution as evolution_store
-from qai_graph.store import idempotency, interactions, keys, players
+from qai_graph.store import idempotency, interactions, keys, moderation, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.evolution import EvolutionCounts
 from qai_graph.store.items import is_live, page_by_prefix
@@ -44,6 +45,7 @@ class Exchange:
     sentiment: str | None = None
     context: Mapping[str, Any] | None = None
     session_id: str | None = None
+    private: bool | None = None  # None: the channel's default (config.private_channels)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,9 @@ class InteractionRecorder:
         evolution: EvolutionTracker,
         players: Players,
         recall: RecallIndex | None = None,
+        trust: TrustGate | None = None,
     ) -> None:
+        self._trust = trust or TrustGate()
         self._recall = recall
         self._db = db
         self._config = config
@@ -106,6 +110,9 @@ class InteractionRecorder:
         game = validation.context(exchange.context)
         if session_id is not None:
             keys.check_id(session_id, "session_id")
+        private = self._trust.is_private(kind.value, exchange.private)
+        trust = self._trust.assess_message(key, said or "")
+        shared = self._trust.shared_text(said or "", trust, private)
         claim = None
         if idempotency_key is not None:
             request = {
@@ -115,6 +122,7 @@ class InteractionRecorder:
                 "sentiment": mood,
                 "context": game,
                 "session_id": session_id,
+                **({"private": True} if private else {}),
             }
             claim = idempotency.claim(
                 keys.player_partition(key), "interaction", idempotency_key, request
@@ -140,6 +148,9 @@ class InteractionRecorder:
                 context=game,
                 ttl=now_epoch + self._config.interaction_ttl,
                 session_id=session_id,
+                flag=trust.flag,
+                flag_reasons=list(trust.reasons),
+                private=private,
             )
             marker = interaction.interaction_id
             items = [
@@ -168,11 +179,14 @@ class InteractionRecorder:
                         self._config.tier_index_shards,
                     )
                 )
+            if trust.flag is not None:
+                # The moderators' queue entry is written with the memory, never apart.
+                items.append(flagged_interaction(interaction, key))
             # The session's exchange joins the transaction when this replica knows the
             # session's version (the bot's systemPrompt just read it): no read, no second
             # wave, and a replayed request cannot append it twice.
             in_session = (
-                self._working.exchange_in_transaction(session_id, display, said or "", reply)
+                self._working.exchange_in_transaction(session_id, display, shared, reply)
                 if session_id
                 else None
             )
@@ -205,6 +219,7 @@ class InteractionRecorder:
                 if exc.failed(0) or stale_session:
                     continue
                 raise
+            self._trust.said(key, said or "")
             if in_session is not None and session_id:
                 self._working.remember(session_id, in_session[1], in_session[2])
             if self._recall is not None:
@@ -216,7 +231,7 @@ class InteractionRecorder:
                 interaction,
                 key,
                 display,
-                said or "",
+                shared,
                 reply,
                 session_id if in_session is None else None,  # else written already
                 reads,
@@ -332,3 +347,22 @@ class InteractionRecorder:
             if is_live(item, now_epoch)
         }
         return [found.get(k) for k in wanted]
+
+
+def flagged_interaction(interaction: Interaction, key: str) -> dict[str, Any]:
+    """Transaction item: the moderators' queue entry of a flagged interaction."""
+    assert interaction.flag is not None
+    pk = keys.player_partition(key)
+    return moderation.put_flagged(
+        moderation.flagged_entry(
+            pk,
+            keys.interaction_sk(interaction.interaction_id),
+            kind="interaction",
+            player=interaction.player,
+            flag=interaction.flag,
+            reasons=interaction.flag_reasons,
+            text=interaction.message,
+            timestamp=interaction.timestamp.isoformat(),
+            ttl=interaction.ttl,
+        )
+    )

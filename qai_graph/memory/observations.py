@@ -17,8 +17,9 @@ from qai_graph.memory import cursors, validation
 from qai_graph.memory.content import normalise_content
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import MemoryTier, Observation, ObservationCategory
-from qai_graph.store import idempotency, keys, observations
+from qai_graph.store import idempotency, keys, moderation, observations
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.idempotency import IdempotencyClaim
 from qai_graph.store.items import is_live, page_by_prefix
@@ -45,11 +46,13 @@ class Observations:
         config: MemoryConfig,
         events: EventHub,
         recall: RecallIndex | None = None,
+        trust: TrustGate | None = None,
     ) -> None:
         self._db = db
         self._config = config
         self._events = events
         self._recall = recall
+        self._trust = trust or TrustGate()
 
     async def store(
         self,
@@ -68,6 +71,7 @@ class Observations:
         level = validation.unit_interval(confidence, "confidence")
         normalised = normalise_content(text)
         dedup_sk = keys.dedup_sk(normalised)
+        trust = self._trust.assess_text(text)
         claim = None
         if idempotency_key is not None:
             request = {
@@ -91,11 +95,15 @@ class Observations:
                 category=kind,
                 confidence=level,
                 ttl=now_epoch + self._config.short_term_ttl,
+                flag=trust.flag,
+                flag_reasons=list(trust.reasons),
             )
             shards = self._config.tier_index_shards
             items = observations.put_new(obs, parsed.pk, dedup_sk, shards, now_epoch, vector)
             if claim:
                 items.append(self._record(claim, obs, now_epoch))
+            if obs.flag is not None:
+                items.append(flagged_observation(obs, parsed.pk))
             try:
                 await self._db.transact(items)
             except TransactionCancelled as exc:
@@ -106,6 +114,9 @@ class Observations:
                     continue
                 if exc.failed(1):
                     existing = await self._guarded_observation(parsed.pk, dedup_sk, now_epoch)
+                    if existing is not None and obs.flag is not None:
+                        # Flagged text never reinforces what QAI believes: kept as it was.
+                        return observations.observation_from_item(existing)
                     if existing is not None:
                         return await self._reinforce_item(existing, claim)
                     continue
@@ -161,6 +172,7 @@ class Observations:
     async def reinforce(self, subject: str, observation_id: str) -> Observation:
         """Evidence +1 and confidence +0.1 (capped at 1), extending a short-term ttl."""
         item = await self._require(subject, observation_id)
+        _refuse_flagged(item, "reinforced")
         return await self._reinforce_item(item, None)
 
     async def promote(self, subject: str, observation_id: str) -> Observation:
@@ -174,6 +186,7 @@ class Observations:
 
     async def promote_item(self, item: dict[str, Any]) -> Observation | None:
         """Promote a read item; the already-promoted item as is; None on a lost race."""
+        _refuse_flagged(item, "promoted")
         if item.get("promoted"):
             return observations.observation_from_item(item)
         now = _now()
@@ -290,3 +303,29 @@ class Observations:
             now_epoch,
             self._config.tier_index_shards,
         )
+
+
+def _refuse_flagged(item: dict[str, Any], done: str) -> None:
+    if item.get("flag"):
+        raise Conflict(
+            f"a flagged observation is never {done}: a moderator releases it first "
+            f"(flag {item['flag']!r})"
+        )
+
+
+def flagged_observation(obs: Observation, pk: str) -> dict[str, Any]:
+    """Transaction item: the moderators' queue entry of a flagged observation."""
+    assert obs.flag is not None
+    return moderation.put_flagged(
+        moderation.flagged_entry(
+            pk,
+            keys.observation_sk(obs.observation_id),
+            kind="observation",
+            player=keys.player_key_or_none(pk),
+            flag=obs.flag,
+            reasons=obs.flag_reasons,
+            text=obs.content,
+            timestamp=obs.timestamp.isoformat(),
+            ttl=obs.ttl,
+        )
+    )

@@ -32,6 +32,8 @@ from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
 from qai_graph.memory.sessions import WorkingMemory
 from qai_graph.memory.solutions import SolutionRecorder
+from qai_graph.memory.trust.detection import Detector
+from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import (
     Channel,
     ConsolidationResult,
@@ -75,7 +77,14 @@ class MemoryService:
             DynamoClient(self.config, endpoint), self.config, self.embedder
         )
         self.working = WorkingMemory(self.store, self.config)
-        self.observations = Observations(self.store, self.config, self.events, self.recall_index)
+        self.trust = TrustGate(
+            Detector(disabled=self.config.trust_disabled_rules),
+            private_channels=self.config.private_channels,
+            enabled=self.config.trust_detection,
+        )
+        self.observations = Observations(
+            self.store, self.config, self.events, self.recall_index, self.trust
+        )
         self.evolution = EvolutionTracker(self.store, self.config, self.events)
         self.players = Players(self.store, self.config, self.recall_index)
         self.backup = Backup(self.store)
@@ -87,6 +96,7 @@ class MemoryService:
             self.evolution,
             self.players,
             self.recall_index,
+            self.trust,
         )
         self._recaller = Recaller(self.store, self.config, self.recall_index)
         self._prompt = PromptAssembler(self.config, self.evolution, self._recaller, self.working)
@@ -191,9 +201,13 @@ class MemoryService:
         context: Mapping[str, Any] | None = None,
         session_id: str | None = None,
         idempotency_key: str | None = None,
+        private: bool | None = None,
     ) -> Interaction:
-        """Record one exchange with a player (the seed's signature)."""
-        exchange = Exchange(player, channel, message, qai_response, sentiment, context, session_id)
+        """Record one exchange with a player (the seed's signature); ``private`` (default:
+        the channel's) keeps it out of every other player's prompt and recall."""
+        exchange = Exchange(
+            player, channel, message, qai_response, sentiment, context, session_id, private
+        )
         return (await self._recorder.record(exchange, idempotency_key, full=False)).interaction
 
     async def record_interaction(
@@ -206,9 +220,12 @@ class MemoryService:
         context: Mapping[str, Any] | None = None,
         session_id: str | None = None,
         idempotency_key: str | None = None,
+        private: bool | None = None,
     ) -> InteractionRecorded:
         """Record one exchange and return the player and evolution after it."""
-        exchange = Exchange(player, channel, message, qai_response, sentiment, context, session_id)
+        exchange = Exchange(
+            player, channel, message, qai_response, sentiment, context, session_id, private
+        )
         recorded = await self._recorder.record(exchange, idempotency_key, full=True)
         self.recall_index.observe_profile(recorded.player)
         return recorded

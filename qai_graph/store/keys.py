@@ -54,6 +54,8 @@ FORGOTTEN_PREFIX = "FORGOTTEN#"
 MARKER_SK = "MARKER"
 
 EVOLUTION_PK = "EVOLUTION#current"
+FLAGGED_PK = "MODERATION#flagged"  # the moderators' queue of flagged memories
+FLAGGED_PREFIX = "FLAG#"
 CONSOLIDATION_PK = "CONSOLIDATION#runs"
 
 MAX_NAME_LENGTH = 64
@@ -292,3 +294,9 @@ def item_key_or_none(item: Mapping[str, Any]) -> tuple[str, str] | None:
 def sort_key(item: Mapping[str, Any]) -> str:
     """An item's sort key."""
     return str(item["sk"])
+
+
+def flagged_sk(memory_pk: str, memory_sk: str) -> str:
+    """Sort key of a flagged memory's queue entry: newest last, one entry per memory."""
+    time_id = memory_sk.rsplit("#", 1)[-1]
+    return f"{FLAGGED_PREFIX}{time_id}#{memory_pk}#{memory_sk}"

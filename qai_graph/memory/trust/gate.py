@@ -1,0 +1,73 @@
+"""Where trust meets the write path: what each new memory is flagged with, and who may
+see it (``TrustGate``), with the speaker's last messages kept for split injections.
+
+The gate keeps, per player, the last few messages this replica recorded (bounded, least
+recently active players dropped first), so "ignore all" + "previous instructions" sent
+as two messages is caught without a read. On several replicas, a split across two of
+them is seen only by the second message's own rules.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Collection
+
+from qai_graph.memory.trust.detection import CLEAN, Assessment, Detector, default_detector
+
+RECENT_MESSAGES = 2  # per player: what a split injection is joined with
+RECENT_PLAYERS = 10_000  # players whose last messages are kept (~1 MB at worst)
+WITHHELD_FLAGGED = "[a message withheld: flagged as instruction-like]"
+WITHHELD_PRIVATE = "[a private message]"
+
+
+class TrustGate:
+    """Flags memories as they are written; remembers each player's last messages."""
+
+    def __init__(
+        self,
+        detector: Detector | None = None,
+        *,
+        private_channels: Collection[str] = (),
+        enabled: bool = True,
+    ) -> None:
+        self._detector = detector or default_detector()
+        self._private_channels = frozenset(private_channels)
+        self._enabled = enabled
+        self._recent: OrderedDict[str, deque[str]] = OrderedDict()
+
+    def assess_message(self, player_key: str, text: str) -> Assessment:
+        """What a player's new message is flagged with (joined with their last ones)."""
+        if not self._enabled or not text:
+            return CLEAN
+        previous = tuple(self._recent.get(player_key, ()))
+        return self._detector.assess(text, previous=previous)
+
+    def assess_text(self, text: str) -> Assessment:
+        """What a memory's text on its own (an observation) is flagged with."""
+        if not self._enabled or not text:
+            return CLEAN
+        return self._detector.assess(text)
+
+    def is_private(self, channel: str, asked: bool | None) -> bool:
+        """Private when the caller says so, else when its channel is private by default."""
+        return asked if asked is not None else channel in self._private_channels
+
+    def said(self, player_key: str, text: str) -> None:
+        """Remember a recorded message as the player's latest."""
+        recent = self._recent.get(player_key)
+        if recent is None:
+            recent = self._recent[player_key] = deque(maxlen=RECENT_MESSAGES)
+            if len(self._recent) > RECENT_PLAYERS:
+                self._recent.popitem(last=False)
+        else:
+            self._recent.move_to_end(player_key)
+        recent.append(text)
+
+    @staticmethod
+    def shared_text(text: str, assessment: Assessment, private: bool) -> str:
+        """What a shared view (the session's conversation) may quote of a message."""
+        if private:
+            return WITHHELD_PRIVATE
+        if assessment.flagged:
+            return WITHHELD_FLAGGED
+        return text
