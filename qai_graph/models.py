@@ -208,6 +208,9 @@ class Memory(_Model):
     message: str | None = None  # interactions: what the player said
     response: str | None = None  # interactions: what QAI answered
     timestamp: datetime | None = None
+    channel: str | None = None  # interactions: where it was said
+    flag: str | None = None  # flagged as instruction-like (only ever its own player's)
+    private: bool = False  # a private interaction (only ever its own player's)
 
 
 class RecallResult(_Model):

@@ -12,11 +12,12 @@ import re
 from typing import Any, Protocol
 
 # Lines the prompt builder writes under "## What I Remember" (memory/prompt/remembering.py).
-_SAID = re.compile(r'^- They said: "(.*)"$', re.MULTILINE)
-_OBSERVED = re.compile(r'^- I observed: "(.*?)"', re.MULTILINE)
+# Quotes are typographic (“ ”): no chat text can type the closing one as ASCII.
+_SAID = re.compile(r"^- They said(?: \([^)]*\))?: \u201c(.*)\u201d$", re.MULTILINE)
+_OBSERVED = re.compile(r"^- I observed: \u201c(.*?)\u201d", re.MULTILINE)
 _TIMES = re.compile(r"^- We have interacted (\d+) times?$", re.MULTILINE)
 # The session's exchanges, oldest first, under "## This Conversation" (each appears once).
-_CONVERSATION = re.compile(r'^- (.+?) said: "(.*)"$', re.MULTILINE)
+_CONVERSATION = re.compile(r"^- (.+?) said: \u201c(.*)\u201d$", re.MULTILINE)
 MAX_TOKENS = 300
 
 

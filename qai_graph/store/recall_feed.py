@@ -33,6 +33,7 @@ INDEXED_ATTRIBUTES = (
     "last_reinforced", "player", "message", "qai_response", "name", "first_seen",
     "last_seen", "total_interactions", "play_style", "preferred_patterns", "embedding",
     "embedding_model", "forgotten_at", "player_key", "flag", "private", "hidden", "banned",
+    "channel",
 )  # fmt: skip
 SCAN_PAGE = 1000
 

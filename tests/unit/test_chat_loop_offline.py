@@ -10,6 +10,7 @@ import pytest
 from qai_graph.chat.loop import ChatMessage, ResponseLoop, parse_line
 from qai_graph.chat.memory import Recorded
 from qai_graph.chat.models import OfflineModel, choose_model
+from qai_graph.memory.prompt.quoting import quote
 
 
 class FakeMemory:
@@ -22,7 +23,8 @@ class FakeMemory:
     async def system_prompt(self, player: str, message: str, session_id: str) -> str:
         if player == "down":
             raise ConnectionError("memory unreachable")
-        lines = [f'- They said: "{m}"' for m in reversed(self.said.get(player, []))]
+        # The builder's line for a remembered exchange (memory/prompt/remembering.py).
+        lines = [f"- They said: {quote(m)}" for m in reversed(self.said.get(player, []))]
         return "## What I Remember\n" + "\n".join(lines)
 
     async def record(

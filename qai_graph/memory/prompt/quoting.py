@@ -1,36 +1,32 @@
 """Quoting what players and the bot supplied: one line, no control characters, bounded,
-so a chat message cannot forge a section of the prompt; and replies fit for Twitch."""
+so a chat message cannot forge a section of the prompt or close the data section it is
+quoted in; and replies fit for Twitch."""
 
 from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from typing import Any
 
+from qai_graph.memory.trust.neutralize import neutralize
+
+OPEN_QUOTE, CLOSE_QUOTE = "\u201c", "\u201d"  # “ ”: neutralize turns '"' into these
 QUOTE_LIMIT = 200  # characters of any one quoted text
 NAME_LIMIT = 64
 _SPACE = re.compile(r"\s+")
 
 
 def clean_text(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """``text`` as one safe line: whitespace collapsed, control characters gone, bounded."""
+    """``text`` as one safe line (``memory.trust.neutralize``): no line break, control,
+    format or bidi character, no ASCII double quote, no data-section delimiter; bounded."""
     if limit <= 0:
         return ""
-    kept = (
-        " " if ch.isspace() else ch
-        for ch in text
-        if ch.isspace() or not unicodedata.category(ch).startswith("C")
-    )
-    flat = _SPACE.sub(" ", "".join(kept)).strip()
-    if len(flat) > limit:
-        flat = flat[: limit - 1].rstrip() + "…"
-    return flat
+    return neutralize(text, limit=limit)
 
 
 def quote(text: str, limit: int = QUOTE_LIMIT) -> str:
-    """``text`` cleaned and in double quotes; inner double quotes become single ones."""
-    return '"' + clean_text(text, limit).replace('"', "'") + '"'
+    """``text`` cleaned and in typographic quotes, which no chat text can close."""
+    return OPEN_QUOTE + clean_text(text, limit) + CLOSE_QUOTE
 
 
 def format_for_twitch(response: str, max_length: int = 200) -> str:

@@ -19,6 +19,7 @@ from qai_graph.memory.recall.search import documents
 from qai_graph.memory.recall.search.index import KIND_NAMES
 from qai_graph.memory.recall.search.ranking import Hit
 from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.trust.gate import may_see
 from qai_graph.models import (
     Memory,
     Observation,
@@ -131,6 +132,9 @@ class Recaller:
                 self._index.remove(*key)  # deleted or expired elsewhere
                 total -= 1
                 continue
+            if item is not None and not may_see(item, asker):
+                total -= 1  # hidden, flagged or made private elsewhere since the index saw it
+                continue
             memories.append(to_memory(hit, item))
             if len(memories) == limit:
                 break
@@ -165,12 +169,15 @@ def to_memory(hit: Hit, item: Mapping[str, Any] | None) -> Memory:
             type="interaction", kind=kind, id=doc.ident, subject=doc.subject,
             player=(item.get("player") if item else None) or display, content=message,
             message=message, response=reply, score=hit.score, data=data, timestamp=when,
+            channel=(item.get("channel") if item else None) or doc.channel,
+            flag=(item.get("flag") if item else None) or doc.flag,
+            private=bool(item.get("private")) if item else doc.private,
         )  # fmt: skip
     data = observation_from_item(item).model_dump(mode="json") if item else {}
     return Memory(
         type="observation", kind=kind, id=doc.ident, subject=doc.subject, player=display,
         content=str(item["content"]) if item else doc.text, score=hit.score, data=data,
-        timestamp=when,
+        timestamp=when, flag=(item.get("flag") if item else None) or doc.flag,
     )  # fmt: skip
 
 

@@ -10,9 +10,11 @@ them is seen only by the second message's own rules.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from qai_graph.memory.trust.detection import CLEAN, Assessment, Detector, default_detector
+from qai_graph.store import keys
 
 RECENT_MESSAGES = 2  # per player: what a split injection is joined with
 RECENT_PLAYERS = 10_000  # players whose last messages are kept (~1 MB at worst)
@@ -71,3 +73,15 @@ class TrustGate:
         if assessment.flagged:
             return WITHHELD_FLAGGED
         return text
+
+
+def may_see(item: Mapping[str, Any], asker: str | None) -> bool:
+    """Whether ``asker`` (a player key, None for nobody in particular) may be shown a
+    memory item as the table has it now: never when hidden; when flagged or private,
+    only if it is the asker's own (their interaction, an observation about them)."""
+    if item.get("hidden"):
+        return False
+    if not (item.get("flag") or item.get("private")):
+        return True
+    owner = keys.player_key_or_none(keys.item_key(item)[0])
+    return owner is not None and owner == asker

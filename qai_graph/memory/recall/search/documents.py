@@ -134,6 +134,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             tuple(terms(message) * 2 + terms(reply_text)),
             display=item.get("player"),
             private=bool(item.get("private", False)),
+            channel=item.get("channel"),
             **_trust(item),
         )
     style = item.get("play_style") or ""

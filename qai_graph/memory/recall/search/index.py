@@ -64,6 +64,7 @@ class Doc:
     private: bool = False
     hidden: bool = False
     banned: bool = False
+    channel: str | None = None  # interactions: where it was said (the prompt says so)
 
     @property
     def restricted(self) -> bool:
