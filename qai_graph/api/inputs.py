@@ -27,6 +27,11 @@ class RecordInteractionInput:
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retries with the same key are recorded (and counted) once."
     )
+    private: bool | None = strawberry.field(
+        default=None,
+        description="Keep it out of every other player's prompt and recall (e.g. a whisper); "
+        "null: the channel's default (WHISPER is private).",
+    )
 
 
 @strawberry.input(description="A puzzle a player solved.")

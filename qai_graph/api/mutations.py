@@ -80,6 +80,7 @@ class Mutation:
             context=input.context,
             session_id=_optional_id(input.session_id),
             idempotency_key=input.idempotency_key,
+            private=input.private,
         )
         info.context.loaders.prime_player(done.player)
         return RecordInteractionPayload(

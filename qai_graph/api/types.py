@@ -93,6 +93,15 @@ class Interaction:
     memory_tier: MemoryTier
     ttl: int | None
     session_id: str | None
+    flag: str | None = strawberry.field(
+        description="Why trust detection flagged it as instruction-like (null: clean); a "
+        "flagged memory reaches no other player's prompt or recall."
+    )
+    flag_reasons: list[str] = strawberry.field(description="One reason per rule that hit.")
+    private: bool = strawberry.field(
+        description="Private (e.g. a whisper): only its speaker's prompt and recall."
+    )
+    hidden: bool = strawberry.field(description="Hidden by a moderator: in no prompt or recall.")
 
     @classmethod
     def from_model(cls, item: models.Interaction) -> Interaction:
@@ -109,6 +118,10 @@ class Interaction:
             memory_tier=item.memory_tier,
             ttl=item.ttl,
             session_id=item.session_id,
+            flag=item.flag,
+            flag_reasons=item.flag_reasons,
+            private=item.private,
+            hidden=item.hidden,
         )
 
     @field(description="The player (batched: one BatchGetItem per request).")
@@ -132,6 +145,12 @@ class Observation:
     memory_tier: MemoryTier
     ttl: int | None
     last_reinforced: datetime | None
+    flag: str | None = strawberry.field(
+        description="Why trust detection flagged it (null: clean); flagged observations are "
+        "never reinforced, promoted or shown to other players."
+    )
+    flag_reasons: list[str] = strawberry.field(description="One reason per rule that hit.")
+    hidden: bool = strawberry.field(description="Hidden by a moderator: in no prompt or recall.")
 
     @classmethod
     def from_model(cls, item: models.Observation) -> Observation:
@@ -258,6 +277,11 @@ class Memory(SameFields):
     timestamp: datetime | None = strawberry.field(
         description="When it was written (or last reinforced)."
     )
+    channel: str | None = strawberry.field(description="Interactions: where it was said.")
+    flag: str | None = strawberry.field(
+        description="Flagged as instruction-like: only ever recalled for its own player."
+    )
+    private: bool = strawberry.field(description="Private: only ever recalled for its speaker.")
 
 
 @strawberry.type(description="The memories recalled for a query, best first.")
