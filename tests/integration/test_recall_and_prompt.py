@@ -107,5 +107,5 @@ async def test_prompt_with_a_message_quotes_relevant_memory_and_the_exchange_onc
     prompt = await memory_service.build_system_prompt(
         "Ada", session_id="s-1", message="who keeps the fridge cold lol"
     )
-    assert 'Observation about bo: "Bo cools the cryostat with tea"' in prompt
+    assert "Observation about bo: \u201cBo cools the cryostat with tea\u201d" in prompt
     assert prompt.count("is grover magic?") == 1  # under "This Conversation" only
