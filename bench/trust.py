@@ -112,7 +112,8 @@ def main() -> None:
 
     started = time.perf_counter()
     default_detector()
-    assess("warm-up: the Unicode tables")
+    assess("warm-up: the Unicode tables, look-alikes: \u0456gn0re")
+    neutralize("warm-up: its table")
     cold = time.perf_counter() - started
     print(f"cold start (the detector and the Unicode tables): {cold:.2f} s")
     print(f"rules: {len(default_detector().rules)}")

@@ -47,18 +47,14 @@ def _pair(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 class _Compiled:
-    """A rule's regexes; the leet version (i and l accept a leet one) is slower, having
-    no literal prefixes, and compiled only when a message has a leet one."""
+    """A rule's regexes, and its leet version (i and l accept a leet one), slower for
+    having no literal prefixes, used on messages that have one. Both are compiled up
+    front: compiling the leet versions on the first such message took 0.4 s."""
 
     def __init__(self, rule: Rule) -> None:
         self.rule = rule
         self.pattern, self.window = _pair(rule.source())
-
-    @functools.cached_property
-    def leet(self) -> tuple[re.Pattern[str], re.Pattern[str]]:
-        if self.rule.view != "skeleton":
-            return self.pattern, self.window
-        return _pair(self.rule.source(leet=True))
+        self.leet = _pair(rule.source(leet=True)) if rule.view == "skeleton" else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +109,9 @@ class Detector:
         hits: list[Rule] = []
         for compiled in self._compiled:
             rule = compiled.rule
-            pattern, window = compiled.leet if leet else (compiled.pattern, compiled.window)
+            pattern, window = compiled.pattern, compiled.window
+            if leet and compiled.leet:
+                pattern, window = compiled.leet
             if pattern.search(current.get(rule.view)):
                 hits.append(rule)
             elif rule.spans and earlier:
