@@ -170,17 +170,21 @@ ROLEPLAY_RULES = (
         "roleplay-pretend",
         "roleplay",
         "asks QAI to pretend or play a character",
-        rf"{IMPERATIVE}(?:pretend|pretent|make believe) (?:to be|(?:that )?{YOU} (?:are|were"
-        rf"|r\b|re\b|have|had|can|could|dont|do not|arent)|like {YOU}|as if|as though|youre|ur\b)",
-        rf"{IMPERATIVE}(?:act|behave|roleplay|role play|pose|masquerade) (?:as|like) (?:if|though"
-        rf"|an? {upto(2)}{PERSONA}|the {upto(2)}{PERSONA}|{YOU}|my\b|dan\b|someone|somebody)",
+        # one imperative opener, then what it asks for (the opener is the costly part)
+        rf"{IMPERATIVE}"
+        + alt(
+            rf"(?:pretend|pretent|make believe) (?:to be|(?:that )?{YOU} (?:are|were|r\b|re\b"
+            rf"|have|had|can|could|dont|do not|arent)|like {YOU}|as if|as though|youre|ur\b)",
+            rf"(?:act|behave|roleplay|role play|pose|masquerade) (?:as|like) (?:if|though|an? "
+            rf"{upto(2)}{PERSONA}|the {upto(2)}{PERSONA}|{YOU}|my\b|dan\b|someone|somebody)",
+            r"(?:roleplay|role play) ?(?::|as\b|with me|a scene|that\b|where|like\b)",
+            r"play (?:the )?(?:role|part) of\b",
+            r"(?:simulate|impersonate|emulate|become|portray|transform into|turn into)"
+            rf" (?:an? |the |my )?{upto(2)}{PERSONA}",
+            rf"(?:imagine|suppose|hypothetically|pretend) {upto(2)}{YOU} (?:are|were|re|r|had"
+            rf"|have|can|could) {upto(2)}{JB_TAIL}",
+        ),
         r"\b(?:lets|let us) (?:roleplay|role play)\b",
-        rf"{IMPERATIVE}(?:roleplay|role play) ?(?::|as\b|with me|a scene|that\b|where|like\b)",
-        rf"{IMPERATIVE}play (?:the )?(?:role|part) of\b",
-        rf"{IMPERATIVE}(?:simulate|impersonate|emulate|become|portray|transform into|turn into)"
-        rf" (?:an? |the |my )?{upto(2)}{PERSONA}",
-        rf"{IMPERATIVE}(?:imagine|suppose|hypothetically|pretend) {upto(2)}{YOU} (?:are|were|re"
-        rf"|r|had|have|can|could) {upto(2)}{JB_TAIL}",
         rf"\b(?:what if|imagine if|suppose|how about if|wouldnt it be \w+ if) {YOU} {upto(2)}"
         rf"(?:pretended|acted|were|had|became|could|behaved|turned into) {upto(3)}{JB_TAIL}",
         rf"\b(?:respond|answer|reply|talk|speak|write) {upto(2)}as (?:if |though )?(?:youre|you "

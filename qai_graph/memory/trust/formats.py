@@ -120,7 +120,7 @@ CREDENTIAL_VALUES = rule(
     rf"|le\s+|il\s+|dem\s+|des\s+)?{_OWNER}{_OF}{_IS_SEP}{_VALUE}",
     rf"\b{_LOOSE_NAME}\s*[:=]\s*{_VALUE}",
     view="latin",
-    continues=False,
+    spans=False,
 )
 
 CREDENTIAL_TOKENS = rule(
@@ -145,7 +145,7 @@ CREDENTIAL_TOKENS = rule(
     r"\b(?=[A-Za-z0-9_\-]*[A-Z])(?=[A-Za-z0-9_\-]*[a-z])(?=[A-Za-z0-9_\-]*[0-9])"
     r"[A-Za-z0-9_\-]{32,}",
     view="plain",
-    continues=False,
+    spans=False,
 )
 
 _TLD = words(
@@ -172,7 +172,7 @@ LINKS = rule(
     r"\[[^\]\n]{1,200}\]\(\s?[^)\s]{1,500}\s?\)",
     r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
     view="latin",
-    continues=False,
+    spans=False,
 )
 
 RULES = (AUTHORITY_TAGS, CREDENTIAL_TOKENS, CREDENTIAL_VALUES, LINKS)

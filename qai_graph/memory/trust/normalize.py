@@ -6,7 +6,8 @@ and each rule says which view it reads (``Rule.view``):
     view      what it is                                              read by
     plain     NFKC, format/invisible characters removed, case kept,   credentials (case
               line breaks kept                                        matters: AKIA..., sk-)
-    folded    plain, casefolded, accents kept, spaces collapsed       Cyrillic-script rules
+    folded    plain, casefolded, accents kept                         Russian, Chinese and
+                                                                      Japanese rules
     latin     plain, look-alikes mapped to Latin (UTS #39 data of     links, other Latin-
               ``confusable_homoglyphs``), casefolded, accents gone     script languages
     skeleton  latin + light leetspeak (0→o 1→i|l 3→e 4→a 5→s 7→t @ $) English instruction
@@ -19,9 +20,10 @@ fake "log lines" at ``^`` (multiline). Spaces and tabs collapse to one space. In
 ``plain`` no run of non-word characters is longer than 8, which bounds every word gap.
 
 The look-alike table is built once, lazily, from the library's packaged data (no
-network, nothing at import time): for each non-ASCII character, its first ASCII
-letter look-alike (else ASCII punctuation); a lowercase letter without an entry borrows
-its uppercase's (Cyrillic small ka borrows capital ka's ``k``).
+network, nothing at import time): for each non-ASCII character, its first ASCII letter
+look-alike (else ASCII punctuation), applied before case folding because look-alikes
+depend on case (capital upsilon reads Y, small upsilon u); a lowercase letter without an
+entry borrows its uppercase's (Cyrillic small ka borrows capital ka's ``k``).
 """
 
 from __future__ import annotations

@@ -25,9 +25,10 @@ class Rule:
     reason: str
     patterns: tuple[str, ...]
     view: str = "skeleton"
-    # An intent that ran to the end of a player's message flags their next one too (its
-    # continuation); a link or a token does not continue.
-    continues: bool = True
+    # An intent may be spread over a player's messages (split, or continued in the next
+    # one): such rules are matched on the join too. A link or a token is judged in its
+    # own message.
+    spans: bool = True
 
     def __post_init__(self) -> None:
         if self.view not in VIEW_NAMES:
@@ -47,19 +48,23 @@ class Rule:
 
 
 def leet_one(pattern: str) -> str:
-    """``pattern`` with each literal i and l (outside a character class or an escape) also
-    accepting the skeleton's leet one."""
+    """``pattern`` with each literal i and l (outside a character class, an escape or a
+    group's flags) also accepting the skeleton's leet one."""
     out: list[str] = []
-    in_class = escaped = False
-    for ch in pattern:
+    in_class = escaped = in_flags = False
+    for at, ch in enumerate(pattern):
         if escaped:
             escaped = False
         elif ch == "\\":
             escaped = True
         elif in_class:
             in_class = ch != "]"
+        elif in_flags:  # (?i: (?<! (?P<name> ...: letters up to the group's start
+            in_flags = ch not in ":=!)>"
         elif ch == "[":
             in_class = True
+        elif ch == "?" and at and pattern[at - 1] == "(":
+            in_flags = True
         elif ch in "il":
             out.append(f"[{ch}{AMBIGUOUS_ONE}]")
             continue
@@ -88,7 +93,7 @@ def rule(
     reason: str,
     *patterns: str,
     view: str = "skeleton",
-    continues: bool = True,
+    spans: bool = True,
 ) -> Rule:
     """A Rule from positional patterns."""
-    return Rule(name, flag, reason, patterns, view, continues)
+    return Rule(name, flag, reason, patterns, view, spans)

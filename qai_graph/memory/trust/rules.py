@@ -13,6 +13,7 @@ from qai_graph.memory.trust.rule import Rule
 
 DEFAULT_RULES: tuple[Rule, ...] = (*english.RULES, *languages.RULES, *formats.RULES)
 
+# The stable reason codes an Assessment's flag takes (stored on a memory).
 FLAGS = (
     "override",
     "roleplay",
