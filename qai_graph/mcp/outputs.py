@@ -40,6 +40,19 @@ class RecalledMemory(BaseModel):
     score: float
 
 
+def withheld(flag: str | None, private: bool, hidden: bool = False) -> str | None:
+    """What an MCP answer says instead of a memory's text it must not carry (None: carry
+    it). The model answering may be talking to anyone, so flagged, private and hidden
+    memories never reach it as text; moderators and the operator see them over GraphQL."""
+    if hidden:
+        return "[withheld: hidden by a moderator]"
+    if private:
+        return "[withheld: private]"
+    if flag:
+        return f"[withheld: flagged as {flag}]"
+    return None
+
+
 class RecallOutput(BaseModel):
     """Memories relevant to a query, best first."""
 
@@ -53,7 +66,12 @@ class RecallOutput(BaseModel):
         return cls(
             query=result.query,
             memories=[
-                RecalledMemory(type=m.type, subject=m.subject, content=m.content, score=m.score)
+                RecalledMemory(
+                    type=m.type,
+                    subject=m.subject,
+                    content=withheld(m.flag, m.private) or m.content,
+                    score=m.score,
+                )
                 for m in result.memories
             ],
             total_found=result.total_found,
@@ -83,8 +101,10 @@ class ObservationOutput(BaseModel):
 
     @classmethod
     def of(cls, obs: Observation) -> ObservationOutput:
-        """From the domain model."""
-        return cls.model_validate(obs.model_dump(include=set(cls.model_fields)))
+        """From the domain model (a flagged or hidden one's content withheld)."""
+        out = cls.model_validate(obs.model_dump(include=set(cls.model_fields)))
+        hold = withheld(obs.flag, False, obs.hidden)
+        return out.model_copy(update={"content": hold}) if hold else out
 
     def text(self) -> str:
         """One line."""
@@ -112,7 +132,8 @@ class ExchangeOutput(BaseModel):
             interaction_id=interaction.interaction_id,
             timestamp=interaction.timestamp,
             channel=interaction.channel.value,
-            message=interaction.message,
+            message=withheld(interaction.flag, interaction.private, interaction.hidden)
+            or interaction.message,
             response=interaction.qai_response,
         )
 

@@ -83,6 +83,9 @@ class Recaller:
             int(now.timestamp()),
         )
         profile_item = next((i for i in items if keys.sort_key(i) == keys.PROFILE_SK), None)
+        if profile_item is not None and profile_item.get("banned"):
+            items = [profile_item]  # banned: none of their memories reaches any prompt
+        items = [i for i in items if not i.get("hidden")]  # hidden by a moderator
         profile = (
             players.profile_from_item(profile_item)
             if profile_item
