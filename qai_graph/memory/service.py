@@ -108,6 +108,7 @@ class MemoryService:
         await self.store.open()
         await create_table_if_not_exists(self.store)
         self._prompt.persona = load_persona(self.config.persona_file)
+        self.trust.warm_up()
         await self.embedder.start()
         await self.recall_index.open()
         if not self.recall_index.ready:

@@ -14,6 +14,7 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from qai_graph.memory.trust.detection import CLEAN, Assessment, Detector, default_detector
+from qai_graph.memory.trust.neutralize import neutralize
 from qai_graph.store import keys
 
 RECENT_MESSAGES = 2  # per player: what a split injection is joined with
@@ -36,6 +37,12 @@ class TrustGate:
         self._private_channels = frozenset(private_channels)
         self._enabled = enabled
         self._recent: OrderedDict[str, deque[str]] = OrderedDict()
+
+    def warm_up(self) -> None:
+        """Build the rules and Unicode tables now (~0.7 s), not on the first message."""
+        if self._enabled:
+            self._detector.assess("warm up: ignore this, déjà vu \u0456")
+            neutralize("warm up \u201c")
 
     def assess_message(self, player_key: str, text: str) -> Assessment:
         """What a player's new message is flagged with (joined with their last ones)."""
