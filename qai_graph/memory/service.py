@@ -32,7 +32,6 @@ from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
 from qai_graph.memory.sessions import WorkingMemory
 from qai_graph.memory.solutions import SolutionRecorder
-from qai_graph.memory.trust.detection import Detector
 from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import (
     Channel,
@@ -77,11 +76,7 @@ class MemoryService:
             DynamoClient(self.config, endpoint), self.config, self.embedder
         )
         self.working = WorkingMemory(self.store, self.config)
-        self.trust = TrustGate(
-            Detector(disabled=self.config.trust_disabled_rules),
-            private_channels=self.config.private_channels,
-            enabled=self.config.trust_detection,
-        )
+        self.trust = TrustGate.from_config(self.config)
         self.observations = Observations(
             self.store, self.config, self.events, self.recall_index, self.trust
         )
@@ -97,6 +92,9 @@ class MemoryService:
             self.players,
             self.recall_index,
             self.trust,
+        )
+        self._solutions = SolutionRecorder(
+            self.store, self.config, self.players, self.evolution, self.recall_index
         )
         self._recaller = Recaller(self.store, self.config, self.recall_index)
         self._prompt = PromptAssembler(self.config, self.evolution, self._recaller, self.working)
@@ -138,24 +136,18 @@ class MemoryService:
     def observe_store_calls(self, observer: CallObserver) -> Callable[[], None]:
         """Tell ``observer`` of every DynamoDB call (the recall index's own client too);
         returns the function that stops it."""
-        clients = (self.store, self.recall_index.db)
-        for client in clients:
-            client.observers.append(observer)
+        stop_store = self.store.observe(observer)
+        stop_index = self.recall_index.db.observe(observer)
 
         def stop() -> None:
-            for client in clients:
-                client.observers.remove(observer)
+            stop_store()
+            stop_index()
 
         return stop
 
     async def ready(self) -> bool:
         """True when the table answers."""
-        try:
-            await self.store.client.describe_table(TableName=self.store.table_name)
-        except Exception:
-            logger.warning("readiness check failed", exc_info=True)
-            return False
-        return True
+        return await self.store.ready()
 
     # --- players -----------------------------------------------------------------------
 
@@ -385,17 +377,8 @@ class MemoryService:
         idempotency_key: str | None = None,
     ) -> SolutionRecorded:
         """A player solved a pattern: player stats, pattern stats and evolution move together."""
-        recorded = await SolutionRecorder(self.store, self.config, self.players).record(
+        return await self._solutions.record(
             player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
-        )
-        evolution, advanced = await self.evolution.settle()
-        self.recall_index.observe_profile(recorded.player)
-        return SolutionRecorded(
-            player=recorded.player,
-            pattern=recorded.pattern,
-            evolution=evolution,
-            stage_advanced=advanced,
-            replayed=recorded.replayed,
         )
 
     async def get_pattern(self, pattern_id: str) -> PatternStats | None:

@@ -10,7 +10,10 @@ from datetime import UTC, datetime
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import Conflict, InvalidInput
 from qai_graph.memory import validation
+from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.players import Players
+from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.results import SolutionRecorded
 from qai_graph.models import PatternStats, PlayerProfile
 from qai_graph.store import evolution as evolution_store
 from qai_graph.store import idempotency, keys, patterns, players
@@ -33,12 +36,44 @@ class Recorded:
 class SolutionRecorder:
     """The record_solution use case."""
 
-    def __init__(self, db: DynamoClient, config: MemoryConfig, players: Players) -> None:
+    def __init__(
+        self,
+        db: DynamoClient,
+        config: MemoryConfig,
+        players: Players,
+        evolution: EvolutionTracker,
+        recall: RecallIndex,
+    ) -> None:
         self._db = db
         self._config = config
         self._players = players
+        self._evolution = evolution
+        self._recall = recall
 
     async def record(
+        self,
+        player: str,
+        pattern_id: str,
+        fidelity: float,
+        time_ms: int,
+        gate_sequence: Sequence[str] | None,
+        idempotency_key: str | None,
+    ) -> SolutionRecorded:
+        """Apply one solution exactly once, then settle evolution's stage."""
+        recorded = await self._apply(
+            player, pattern_id, fidelity, time_ms, gate_sequence, idempotency_key
+        )
+        evolution, advanced = await self._evolution.settle()
+        self._recall.observe_profile(recorded.player)
+        return SolutionRecorded(
+            player=recorded.player,
+            pattern=recorded.pattern,
+            evolution=evolution,
+            stage_advanced=advanced,
+            replayed=recorded.replayed,
+        )
+
+    async def _apply(
         self,
         player: str,
         pattern_id: str,

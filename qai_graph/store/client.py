@@ -17,7 +17,7 @@ import logging
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from contextvars import ContextVar
 from typing import Any, Protocol
@@ -186,6 +186,20 @@ class DynamoClient:
             await self._stack.aclose()
         self._stack = None
         self._client = None
+
+    async def ready(self) -> bool:
+        """True when the table answers (DescribeTable); a failure is logged, not raised."""
+        try:
+            await self.client.describe_table(TableName=self.table_name)
+        except Exception:
+            logger.warning("readiness check failed", exc_info=True)
+            return False
+        return True
+
+    def observe(self, observer: CallObserver) -> Callable[[], None]:
+        """Tell ``observer`` of every request; returns the function that stops it."""
+        self.observers.append(observer)
+        return lambda: self.observers.remove(observer)
 
     @asynccontextmanager
     async def _call(self, api: str) -> AsyncIterator[None]:

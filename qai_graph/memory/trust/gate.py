@@ -13,6 +13,7 @@ from collections import OrderedDict, deque
 from collections.abc import Collection, Mapping
 from typing import Any
 
+from qai_graph.config import MemoryConfig
 from qai_graph.memory.trust.detection import CLEAN, Assessment, Detector, default_detector
 from qai_graph.memory.trust.neutralize import neutralize
 from qai_graph.store import keys
@@ -37,6 +38,15 @@ class TrustGate:
         self._private_channels = frozenset(private_channels)
         self._enabled = enabled
         self._recent: OrderedDict[str, deque[str]] = OrderedDict()
+
+    @classmethod
+    def from_config(cls, config: MemoryConfig) -> TrustGate:
+        """The gate QAI_MEMORY_TRUST_* and QAI_MEMORY_PRIVATE_CHANNELS ask for."""
+        return cls(
+            Detector(disabled=config.trust_disabled_rules),
+            private_channels=config.private_channels,
+            enabled=config.trust_detection,
+        )
 
     def warm_up(self) -> None:
         """Build the rules and Unicode tables now (~0.7 s), not on the first message."""
