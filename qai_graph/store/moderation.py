@@ -108,18 +108,23 @@ async def memory_states(
     return {keys.item_key(i): i for i in found}
 
 
-async def flagged_of_partition(db: DynamoClient, memory_pk: str) -> list[tuple[str, str]]:
-    """Keys of the queue entries of one partition's memories (forgetting a player)."""
+async def forget_player_entries(db: DynamoClient, key: str) -> int:
+    """Delete a player's ban-list entry and the queue entries of their partition's
+    memories (forgetting a player); returns how many queue entries went."""
+    memory_pk = keys.player_partition(key)
     expr = Expr()
-    found: list[tuple[str, str]] = []
+    queued: list[tuple[str, str]] = []
     async for page in db.query_all(
         KeyConditionExpression=f"{expr.name('pk')} = {expr.value(keys.FLAGGED_PK)}",
         ProjectionExpression=", ".join(expr.name(a) for a in ("pk", "sk", "memory_pk")),
         ConsistentRead=True,
         **expr.params(),
     ):
-        found.extend(keys.item_key(i) for i in page if i.get("memory_pk") == memory_pk)
-    return found
+        queued.extend(keys.item_key(i) for i in page if i.get("memory_pk") == memory_pk)
+    for pk, sk in queued:
+        await db.delete(pk, sk)
+    await db.delete(keys.BANNED_PK, keys.ban_sk(key))
+    return len(queued)
 
 
 # --- versioned changes -------------------------------------------------------------------
@@ -293,6 +298,11 @@ def marker_item(marker: Marker, time_id: str, ttl: int, index_shards: int) -> di
     if marker.flag:
         item["flag"] = marker.flag
     return item
+
+
+def put_marker(item: Mapping[str, Any]) -> dict[str, Any]:
+    """Transaction item: a marker (its pk is a new time id, so it never overwrites one)."""
+    return tx_put(item)
 
 
 def is_marker(item: Mapping[str, Any]) -> bool:
