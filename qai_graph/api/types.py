@@ -50,6 +50,9 @@ class Player(SameFields):
     helpfulness_score: float
     memorable_moments: list[str]
     average_time_ms: int | None
+    banned: bool = strawberry.field(
+        description="Banned by a moderator: none of their memories reach a prompt or recall."
+    )
 
     @field(description="Interactions with this player, newest first.")
     async def interactions(
@@ -93,6 +96,17 @@ class Interaction:
     memory_tier: MemoryTier
     ttl: int | None
     session_id: str | None
+    flag: str | None = strawberry.field(
+        description="Why detection flagged it when written (null: clean); a flagged "
+        "memory reaches no other player until a moderator releases it."
+    )
+    flag_reasons: list[str]
+    private: bool = strawberry.field(
+        description="Private (e.g. a whisper): only its player's prompt and recall."
+    )
+    hidden: bool = strawberry.field(
+        description="Hidden by a moderator: in no prompt and no recall."
+    )
 
     @classmethod
     def from_model(cls, item: models.Interaction) -> Interaction:
@@ -109,6 +123,10 @@ class Interaction:
             memory_tier=item.memory_tier,
             ttl=item.ttl,
             session_id=item.session_id,
+            flag=item.flag,
+            flag_reasons=list(item.flag_reasons),
+            private=item.private,
+            hidden=item.hidden,
         )
 
     @field(description="The player (batched: one BatchGetItem per request).")
@@ -132,6 +150,14 @@ class Observation:
     memory_tier: MemoryTier
     ttl: int | None
     last_reinforced: datetime | None
+    flag: str | None = strawberry.field(
+        description="Why detection flagged it when written (null: clean); never promoted, "
+        "reinforced or shown to others until released."
+    )
+    flag_reasons: list[str]
+    hidden: bool = strawberry.field(
+        description="Hidden by a moderator: in no prompt and no recall."
+    )
 
     @classmethod
     def from_model(cls, item: models.Observation) -> Observation:
