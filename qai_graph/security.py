@@ -44,7 +44,7 @@ class Principal:
         return _RANK[self.role] >= _RANK[role]
 
 
-DEVELOPER = Principal(ADMIN, "development")
+DEVELOPER = Principal(ADMIN, "development", "development")
 """Everyone, in development mode (no keys configured)."""
 
 
