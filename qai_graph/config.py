@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -71,7 +72,8 @@ class MemoryConfig(BaseSettings):
     journal: bool = True
 
     # API security and limits (see the README's security section)
-    # "<role>:<sha256 hex of the key>,...": unset means development mode (all open, loopback only).
+    # "<role>:<sha256 hex of the key>[:<name>],...": unset means development mode (all open,
+    # loopback only). The name (optional) is who the moderation log says acted.
     api_keys: str = ""
     max_query_depth: int = Field(10, ge=2, le=50)  # nesting of fields in one operation
     max_aliases: int = Field(20, ge=0, le=1000)  # aliased fields in one document
@@ -151,6 +153,11 @@ class MemoryConfig(BaseSettings):
         return parse_api_keys(self.api_keys)
 
     @property
+    def api_key_names(self) -> dict[str, str]:
+        """sha256 hex of each configured key -> its name, for the keys given one."""
+        return {e.digest: e.name for e in api_key_entries(self.api_keys) if e.name}
+
+    @property
     def development_mode(self) -> bool:
         """No API keys: everything is open, and only loopback addresses may be served."""
         return not self.api_key_roles
@@ -176,20 +183,31 @@ class MemoryConfig(BaseSettings):
         return value
 
 
-API_ROLES = ("reader", "writer", "admin")
+API_ROLES = ("reader", "writer", "moderator", "admin")
 """Roles in increasing power: each can do everything the ones before it can."""
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
+_KEY_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 
 
-def parse_api_keys(value: str) -> dict[str, str]:
-    """``"<role>:<sha256 hex>,..."`` as {hash: role}; ValueError naming a bad entry."""
-    roles: dict[str, str] = {}
+@dataclass(frozen=True)
+class ApiKeyEntry:
+    """One entry of QAI_MEMORY_API_KEYS: a role, the key's sha256, and its optional name."""
+
+    role: str
+    digest: str
+    name: str | None = None
+
+
+def api_key_entries(value: str) -> list[ApiKeyEntry]:
+    """``"<role>:<sha256 hex>[:<name>],..."`` parsed; ValueError naming a bad entry."""
+    entries: dict[str, ApiKeyEntry] = {}
     for raw in value.split(","):
         entry = raw.strip()
         if not entry:
             continue
-        role, _, digest = entry.partition(":")
-        role, digest = role.strip().lower(), digest.strip().lower()
+        role, _, rest = entry.partition(":")
+        digest, _, name = rest.partition(":")
+        role, digest, name = role.strip().lower(), digest.strip().lower(), name.strip()
         if role not in API_ROLES:
             raise ValueError(f"entry {entry[:20]!r}: role must be one of {', '.join(API_ROLES)}")
         if not _SHA256_HEX.match(digest):
@@ -197,10 +215,23 @@ def parse_api_keys(value: str) -> dict[str, str]:
                 f"entry for role {role!r}: expected <role>:<64 hex digits of sha256(key)>; "
                 "make one with `qai-graph api-key --role <role>`"
             )
-        if roles.get(digest, role) != role:
-            raise ValueError(f"one key is listed with two roles ({roles[digest]}, {role})")
-        roles[digest] = role
-    return roles
+        if name and not _KEY_NAME.match(name):
+            raise ValueError(
+                f"entry for role {role!r}: a key's name is 1-64 letters, digits, '.', '_', "
+                "'@' or '-'"
+            )
+        known = entries.get(digest)
+        if known is not None and known.role != role:
+            raise ValueError(f"one key is listed with two roles ({known.role}, {role})")
+        if known is not None and known.name and name and known.name != name:
+            raise ValueError(f"one key is listed with two names ({known.name}, {name})")
+        entries[digest] = ApiKeyEntry(role, digest, name or (known.name if known else None))
+    return list(entries.values())
+
+
+def parse_api_keys(value: str) -> dict[str, str]:
+    """``"<role>:<sha256 hex>[:<name>],..."`` as {hash: role}; ValueError naming a bad entry."""
+    return {e.digest: e.role for e in api_key_entries(value)}
 
 
 def describe_errors(error: ValidationError) -> list[str]:

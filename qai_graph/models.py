@@ -33,6 +33,9 @@ class EntityType(StrEnum):
     EVOLUTION = "EVOLUTION"
     SESSION = "SESSION"
     FLAGGED = "FLAGGED"  # a moderation queue entry (store/moderation.py)
+    MODERATION = "MODERATION"  # a moderation log entry
+    BAN = "BAN"  # a banned player's entry in the ban list
+    MODERATED = "MODERATED"  # a marker that tells other replicas of a moderation
 
 
 class ObservationCategory(StrEnum):
@@ -76,6 +79,8 @@ class PlayerProfile(_Model):
     memorable_moments: list[str] = Field(default_factory=list, max_length=10)
     # Not in the seed: the solution time average the solution stats need.
     average_time_ms: int | None = Field(None, ge=0)
+    # Moderation (issue 19): a banned player's memories are in no prompt and no recall.
+    banned: bool = False
 
 
 class Interaction(_Model):
@@ -116,6 +121,101 @@ class Observation(_Model):
     flag: str | None = None  # instruction-like content: never promoted or shown to others
     flag_reasons: list[str] = Field(default_factory=list)
     hidden: bool = False  # hidden by a moderator: in no prompt and no recall
+
+
+class MemoryKind(StrEnum):
+    """The memories a moderator can act on one by one."""
+
+    INTERACTION = "interaction"
+    OBSERVATION = "observation"
+
+
+class MemoryRef(_Model):
+    """Which memory: its kind, its subject (``PLAYER#<key>`` for an interaction) and id."""
+
+    kind: MemoryKind
+    subject: str
+    id: str
+
+
+class ModerationAction(StrEnum):
+    """What a moderator did (the moderation log's ``action``)."""
+
+    HIDE = "hide"
+    UNHIDE = "unhide"
+    RELEASE = "release"
+    FORGET_OBSERVATION = "forget_observation"
+    BAN = "ban"
+    UNBAN = "unban"
+
+
+class Actor(_Model):
+    """Who acts: the API key's name (or its id), and its role."""
+
+    name: str
+    role: str | None = None
+
+
+class ModerationEntry(_Model):
+    """One moderation action as logged: who did what to which memory or player, and when."""
+
+    entry_id: str
+    at: datetime
+    action: ModerationAction
+    actor: str
+    actor_role: str | None = None
+    reason: str | None = None
+    memory: MemoryRef | None = None  # hide, unhide, release, forget_observation
+    player: str | None = None  # the player banned, or whose memory it is (a key)
+
+
+class FlaggedMemory(_Model):
+    """A flagged memory waiting for a moderator (the queue of ``flaggedMemories``)."""
+
+    memory: MemoryRef
+    player: str | None = None  # the speaker, or whom the observation is about
+    flag: str
+    flag_reasons: list[str] = Field(default_factory=list)
+    text: str
+    timestamp: datetime
+    hidden: bool = False
+
+
+class MemoryModerated(_Model):
+    """A memory after hide, unhide or release; ``changed`` false when it already was so."""
+
+    memory: MemoryRef
+    changed: bool
+    hidden: bool
+    flag: str | None = None
+    flag_reasons: list[str] = Field(default_factory=list)
+
+
+class ObservationForgotten(_Model):
+    """What forgetObservation did; ``deleted`` false when it was already gone."""
+
+    subject: str
+    id: str
+    deleted: bool
+
+
+class BannedPlayer(_Model):
+    """A player under a ban: in no prompt and no recall until unbanned."""
+
+    name: str
+    reason: str | None = None
+    since: datetime
+    by: str
+
+
+class BanChanged(_Model):
+    """A player after ban or unban; ``changed`` false when it already was so."""
+
+    name: str
+    banned: bool
+    changed: bool
+    reason: str | None = None
+    since: datetime | None = None
 
 
 class PatternStats(_Model):

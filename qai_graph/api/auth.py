@@ -15,6 +15,7 @@ from qai_graph.api.errors import Forbidden
 from qai_graph.security import (
     ADMIN,
     DEVELOPER,
+    MODERATOR,
     READER,
     WRITER,
     Authenticator,
@@ -27,10 +28,12 @@ from qai_graph.security import (
 __all__ = [
     "ADMIN",
     "DEVELOPER",
+    "MODERATOR",
     "READER",
     "WRITER",
     "AdminOnly",
     "Authenticator",
+    "ModeratorOnly",
     "Principal",
     "WriterOnly",
     "bearer_token",
@@ -58,9 +61,15 @@ class _RequiresRole(BasePermission):
 
 
 class WriterOnly(_RequiresRole):
-    """writer or admin."""
+    """writer, moderator or admin."""
 
     role = WRITER
+
+
+class ModeratorOnly(_RequiresRole):
+    """moderator or admin: hiding, releasing, forgetting memories, banning players."""
+
+    role = MODERATOR
 
 
 class AdminOnly(_RequiresRole):

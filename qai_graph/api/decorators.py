@@ -15,9 +15,14 @@ from strawberry.permission import BasePermission
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def field(description: str) -> Callable[[F], F]:
-    """A resolver field with a description."""
-    decorator: Callable[[F], F] = strawberry.field(description=description)
+def field(
+    description: str, permission_classes: list[type[BasePermission]] | None = None
+) -> Callable[[F], F]:
+    """A resolver field with a description, allowed only to callers passing
+    ``permission_classes`` (every caller without them)."""
+    decorator: Callable[[F], F] = strawberry.field(
+        description=description, permission_classes=permission_classes
+    )
     return decorator
 
 

@@ -53,6 +53,10 @@ _NAME_ARGUMENT = {
     "observations": "subject",
     "reinforceObservation": "subject",
     "promoteObservation": "subject",
+    "hideMemory": "subject",
+    "unhideMemory": "subject",
+    "releaseMemory": "subject",
+    "forgetObservation": "subject",
 }
 _FIELD_ALIASES = {"updates": "input"}
 

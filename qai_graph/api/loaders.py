@@ -60,9 +60,11 @@ class Loaders:
         return await self.service.get_players(names)
 
     async def _load_contexts(self, names: list[str]) -> list[models.PlayerContext]:
-        # One more than shown tells whether a next page exists without another read.
+        # One more than shown tells whether a next page exists without another read. The
+        # lists show memories as stored, hidden ones too (marked), as the listings beyond
+        # this head do: moderators find them here to show them again.
         return await self.service.recall_about_players(
-            names, interaction_limit=PRELOAD + 1, observation_limit=OBSERVATION_HEAD
+            names, interaction_limit=PRELOAD + 1, observation_limit=OBSERVATION_HEAD, withhold=False
         )
 
     def prime_player(self, profile: models.PlayerProfile) -> None:

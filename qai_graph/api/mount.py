@@ -27,7 +27,7 @@ def graphql_view(
     """The view behind ``/graphql``: keys, connection limits, the IDE when ``show_ide``."""
     return QaiGraphQL(
         build_schema(config, extensions=[metrics.extension()]),
-        authenticator=Authenticator(config.api_key_roles),
+        authenticator=Authenticator(config.api_key_roles, config.api_key_names),
         connection_slots=ConnectionSlots(config.max_connections_per_key),
         preauth=PreAuthSlots(
             config.ws_max_unauthenticated, config.ws_max_unauthenticated_per_address

@@ -15,6 +15,7 @@ from qai_graph.api.inputs import (
     RecordSolutionInput,
     StoreObservationInput,
 )
+from qai_graph.api.moderation import ModerationMutation
 from qai_graph.api.types import (
     ConsolidationResult,
     Evolution,
@@ -58,7 +59,7 @@ class ForgetPlayerResult:
 
 
 @strawberry.type
-class Mutation:
+class Mutation(ModerationMutation):
     """Change QAI's memory."""
 
     @mutation(

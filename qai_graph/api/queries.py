@@ -11,6 +11,7 @@ from strawberry.types import Info
 from qai_graph.api.connections import Connection, check_first, connection, decode_cursor, fetch_page
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import field
+from qai_graph.api.moderation import ModerationQuery
 from qai_graph.api.types import (
     Evolution,
     Observation,
@@ -27,7 +28,7 @@ Ctx = Info[GraphQLContext, None]
 
 
 @strawberry.type
-class Query:
+class Query(ModerationQuery):
     """Read QAI's memory; no query ever writes."""
 
     @field(description="A player by name (case-insensitive), or null if unknown.")

@@ -50,6 +50,9 @@ class Player(SameFields):
     helpfulness_score: float
     memorable_moments: list[str]
     average_time_ms: int | None
+    banned: bool = strawberry.field(
+        description="Banned by a moderator: none of their memories reach a prompt or recall."
+    )
 
     @field(description="Interactions with this player, newest first.")
     async def interactions(

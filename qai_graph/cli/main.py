@@ -89,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
         "api-key", help="print a new random API key and its QAI_MEMORY_API_KEYS entry"
     )
     api_key.add_argument("--role", choices=API_ROLES, required=True)
+    api_key.add_argument(
+        "--name", help="who holds the key (letters, digits, . _ @ -): the moderation log's 'by'"
+    )
     return parser
 
 
@@ -158,7 +161,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "api-key":
         from qai_graph.api.auth import new_key
 
-        key, entry = new_key(args.role)
+        try:
+            key, entry = new_key(args.role, args.name)
+        except ValueError as exc:
+            print(f"qai-graph api-key: {exc}", file=sys.stderr)
+            return 2
         print(f"key:   {key}")
         print(f"entry: {entry}")
         print("Give the key to the client; add the entry to QAI_MEMORY_API_KEYS (comma-separated).")

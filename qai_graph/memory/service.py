@@ -23,6 +23,7 @@ from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.interactions import Exchange, InteractionRecorder
+from qai_graph.memory.moderation import Moderation
 from qai_graph.memory.observations import Observations
 from qai_graph.memory.players import Players
 from qai_graph.memory.prompt.assembly import PromptAssembler
@@ -83,6 +84,8 @@ class MemoryService:
         self.evolution = EvolutionTracker(self.store, self.config, self.events)
         self.players = Players(self.store, self.config, self.recall_index)
         self.backup = Backup(self.store)
+        # Moderators' use cases (hide, release, forget an observation, ban; the log).
+        self.moderation = Moderation(self.store, self.config, self.recall_index)
         self._recorder = InteractionRecorder(
             self.store,
             self.config,
@@ -179,8 +182,11 @@ class MemoryService:
 
     async def forget_player(self, name: str) -> ForgetResult:
         """Delete every item about a player: profile, interactions, observations about
-        them, their idempotency records. Evolution's lifetime counters are kept."""
-        return await self.players.forget(name)
+        them, their idempotency records, their ban and the queue entries of their flagged
+        memories. Evolution's lifetime counters and the moderation log are kept."""
+        result = await self.players.forget(name)
+        await self.moderation.erase_player(name)
+        return result
 
     # --- interactions ------------------------------------------------------------------
 
@@ -303,20 +309,39 @@ class MemoryService:
         return await self._recaller.recall(query, limit, player)
 
     async def recall_about_player(
-        self, name: str, interaction_limit: int = 5, observation_limit: int = 5
+        self,
+        name: str,
+        interaction_limit: int = 5,
+        observation_limit: int = 5,
+        *,
+        withhold: bool = True,
     ) -> PlayerContext:
-        """Everything QAI knows about a player, read in one Query; never writes."""
+        """Everything QAI knows about a player, read in one Query; never writes. Hidden
+        memories, and all of a banned player's, are left out unless ``withhold`` is False
+        (listings that show them marked)."""
         validation.page_size(interaction_limit, "interaction_limit")
         validation.page_size(observation_limit, "observation_limit")
-        return await self._recaller.player_context(name, interaction_limit, observation_limit)
+        return await self._recaller.player_context(
+            name, interaction_limit, observation_limit, withhold=withhold
+        )
 
     async def recall_about_players(
-        self, names: Sequence[str], interaction_limit: int = 5, observation_limit: int = 5
+        self,
+        names: Sequence[str],
+        interaction_limit: int = 5,
+        observation_limit: int = 5,
+        *,
+        withhold: bool = True,
     ) -> list[PlayerContext]:
         """Contexts of many players, one concurrent Query per player partition."""
         return list(
             await asyncio.gather(
-                *(self.recall_about_player(n, interaction_limit, observation_limit) for n in names)
+                *(
+                    self.recall_about_player(
+                        n, interaction_limit, observation_limit, withhold=withhold
+                    )
+                    for n in names
+                )
             )
         )
 

@@ -12,6 +12,10 @@
 | pattern stats            | PATTERN#<id>          | STATS                            |
 | consolidation runs       | CONSOLIDATION#runs    | STATE, RUN#<time id>             |
 | forgotten-player marker  | FORGOTTEN#<key>       | MARKER                           |
+| flagged-memory queue     | MODERATION#flagged    | FLAG#<time id>#<memory pk>#<sk>  |
+| moderation log           | MODERATION#audit      | AUDIT#<time id>                  |
+| ban list                 | MODERATION#banned     | BAN#<key>                        |
+| moderation marker        | MODERATED#<time id>   | MARKER                           |
 
 Sort keys are chosen so that a descending Query of a player partition yields
 PROFILE, then OBSERVATION# (newest first), then INTERACTION# (newest first), and only
@@ -56,6 +60,11 @@ MARKER_SK = "MARKER"
 EVOLUTION_PK = "EVOLUTION#current"
 FLAGGED_PK = "MODERATION#flagged"  # the moderators' queue of flagged memories
 FLAGGED_PREFIX = "FLAG#"
+AUDIT_PK = "MODERATION#audit"  # every moderation action, newest last
+AUDIT_PREFIX = "AUDIT#"
+BANNED_PK = "MODERATION#banned"  # the players under a ban, by key
+BAN_PREFIX = "BAN#"
+MODERATED_PREFIX = "MODERATED#"  # markers that tell other replicas of a moderation
 CONSOLIDATION_PK = "CONSOLIDATION#runs"
 
 MAX_NAME_LENGTH = 64
@@ -300,3 +309,47 @@ def flagged_sk(memory_pk: str, memory_sk: str) -> str:
     """Sort key of a flagged memory's queue entry: newest last, one entry per memory."""
     time_id = memory_sk.rsplit("#", 1)[-1]
     return f"{FLAGGED_PREFIX}{time_id}#{memory_pk}#{memory_sk}"
+
+
+# --- moderation ------------------------------------------------------------------------
+
+
+def memory_key(kind: str, subject: str, memory_id: str) -> tuple[str, str]:
+    """The (pk, sk) of an interaction (``subject`` ``PLAYER#<name>``) or an observation."""
+    parsed = parse_subject(subject)
+    if kind == "interaction":
+        if parsed.kind != "PLAYER":
+            raise InvalidInput("an interaction's subject is 'PLAYER#<name>'", field="subject")
+        return parsed.pk, interaction_sk(check_id(memory_id, "id"))
+    if kind == "observation":
+        return parsed.pk, observation_sk(check_id(memory_id, "id"))
+    raise InvalidInput("kind must be interaction or observation", field="kind")
+
+
+def memory_ref_of(pk: str, sk: str) -> tuple[str, str, str] | None:
+    """(kind, subject, id) of a memory's key; None for any other item."""
+    if sk.startswith(INTERACTION_PREFIX):
+        return "interaction", pk, sk[len(INTERACTION_PREFIX) :]
+    if sk.startswith(OBSERVATION_PREFIX):
+        return "observation", pk, sk[len(OBSERVATION_PREFIX) :]
+    return None
+
+
+def audit_sk(time_id: str) -> str:
+    """Sort key of one moderation log entry (time-sortable)."""
+    return AUDIT_PREFIX + time_id
+
+
+def ban_sk(key: str) -> str:
+    """Sort key of a banned player's entry in the ban list."""
+    return BAN_PREFIX + key
+
+
+def moderation_marker_pk(time_id: str) -> str:
+    """Partition of one moderation marker: unique per action, so every replica reads each."""
+    return MODERATED_PREFIX + time_id
+
+
+def is_moderation_marker_pk(pk: str) -> bool:
+    """True for a moderation marker's partition."""
+    return pk.startswith(MODERATED_PREFIX)

@@ -78,6 +78,7 @@ def profile_from_item(item: Mapping[str, Any]) -> PlayerProfile:
         sentiment_score=float(item.get("sentiment_score", 0.0)),
         helpfulness_score=float(item.get("helpfulness_score", 0.0)),
         memorable_moments=list(item.get("memorable_moments") or [])[-10:],
+        banned=bool(item.get("banned", False)),
     )
 
 

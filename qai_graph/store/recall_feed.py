@@ -7,7 +7,8 @@
   ``ttl = now + short_term_ttl`` (or ``interaction_ttl``), so "written since W" is
   "ttl >= W + min(ttls)": the existing sparse index answers it, no new index is needed.
   Sessions (1 h) and idempotency records (24 h) have shorter ttls and stay below the
-  floor. Forgotten-player markers are written with the longest ttl so they pass it too.
+  floor. Forgotten-player and moderation markers are written with the longest ttl so
+  they pass it too.
 - ``profiles_since``: profiles whose last-seen moved since a time (entity-type index).
 - ``get_many``: the full items for keys (BatchGetItem).
 """
@@ -34,6 +35,7 @@ INDEXED_ATTRIBUTES = (
     "last_seen", "total_interactions", "play_style", "preferred_patterns", "embedding",
     "embedding_model", "forgotten_at", "player_key", "flag", "private", "hidden", "banned",
     "channel",
+    "moderation_version", "target_pk", "target_sk", "deleted",
 )  # fmt: skip
 SCAN_PAGE = 1000
 

@@ -112,3 +112,21 @@ def test_every_model_is_importable_from_the_package() -> None:
         assert getattr(qai_graph, name) is getattr(models, name)
     for name in ("MemoryService", "MemoryConfig", "build_qai_system_prompt", "format_for_twitch"):
         assert callable(getattr(qai_graph, name))
+
+
+def test_api_keys_may_name_a_key_and_moderator_is_a_role() -> None:
+    from qai_graph.config import api_key_entries
+    from qai_graph.security import Authenticator, hash_key
+
+    digest = hash_key("k1")
+    config = MemoryConfig(api_keys=f"moderator:{digest}:alice, reader:{hash_key('k2')}")
+    assert config.api_key_roles == {digest: "moderator", hash_key("k2"): "reader"}
+    assert config.api_key_names == {digest: "alice"}
+    who = Authenticator(config.api_key_roles, config.api_key_names).authenticate("Bearer k1")
+    assert who is not None and who.actor == "alice" and who.can("writer")
+    assert not who.can("admin")
+    anonymous = Authenticator(config.api_key_roles).authenticate("Bearer k2")
+    assert anonymous is not None and anonymous.actor == f"key:{hash_key('k2')[:12]}"
+    for bad in (f"moderator:{digest}:two words", f"moderator:{digest}:a,moderator:{digest}:b"):
+        with pytest.raises(ValueError):
+            api_key_entries(bad)

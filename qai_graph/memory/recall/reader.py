@@ -69,9 +69,14 @@ class Recaller:
         self._index = index
 
     async def player_context(
-        self, name: str, interaction_limit: int, observation_limit: int
+        self, name: str, interaction_limit: int, observation_limit: int, *, withhold: bool = True
     ) -> PlayerContext:
-        """Profile, observations and recent interactions from one Query; never writes."""
+        """Profile, observations and recent interactions from one Query; never writes.
+
+        ``withhold`` (the default: what a prompt or an agent sees) leaves out what
+        moderators hid, and every interaction and observation of a banned player (their
+        profile stays, ``banned`` set); the dashboard's listings pass False and show them,
+        marked as such."""
         display = keys.clean_display_name(name)
         key = display.casefold()
         now = _now()
@@ -83,25 +88,22 @@ class Recaller:
             int(now.timestamp()),
         )
         profile_item = next((i for i in items if keys.sort_key(i) == keys.PROFILE_SK), None)
-        if profile_item is not None and profile_item.get("banned"):
-            items = [profile_item]  # banned: none of their memories reaches any prompt
-        items = [i for i in items if not i.get("hidden")]  # hidden by a moderator
         profile = (
             players.profile_from_item(profile_item)
             if profile_item
             else players.empty_profile(display, now)
         )
+
+        def shown(item: Mapping[str, Any], prefix: str) -> bool:
+            if not keys.sort_key(item).startswith(prefix):
+                return False
+            return not (withhold and (profile.banned or item.get("hidden")))
+
         found_interactions = [
-            interaction_from_item(i)
-            for i in items
-            if keys.sort_key(i).startswith(keys.INTERACTION_PREFIX)
+            interaction_from_item(i) for i in items if shown(i, keys.INTERACTION_PREFIX)
         ][:interaction_limit]
         found_observations = sorted(
-            (
-                observation_from_item(i)
-                for i in items
-                if keys.sort_key(i).startswith(keys.OBSERVATION_PREFIX)
-            ),
+            (observation_from_item(i) for i in items if shown(i, keys.OBSERVATION_PREFIX)),
             key=context_order,
         )[:observation_limit]
         known = profile_item is not None

@@ -81,7 +81,11 @@ def profile_text(item: Mapping[str, Any]) -> str:
 
 
 def _trust(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {"flag": item.get("flag") or None, "hidden": bool(item.get("hidden", False))}
+    return {
+        "flag": item.get("flag") or None,
+        "hidden": bool(item.get("hidden", False)),
+        "moderated": int(item.get("moderation_version", 0)),
+    }
 
 
 def to_doc(item: Mapping[str, Any]) -> Doc | None:
@@ -156,6 +160,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
         tuple(terms(f"{PROFILE_WORDS} {style} {patterns}")),
         display=item.get("name"),
         banned=bool(item.get("banned", False)),
+        moderated=int(item.get("moderation_version", 0)),
     )
 
 

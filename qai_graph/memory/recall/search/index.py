@@ -65,6 +65,9 @@ class Doc:
     hidden: bool = False
     banned: bool = False
     channel: str | None = None  # interactions: where it was said (the prompt says so)
+    # How many moderations the item had seen when read (its ``moderation_version``): a
+    # copy read before a moderation never undoes it here (see ``upsert``, ``moderate``).
+    moderated: int = 0
 
     @property
     def restricted(self) -> bool:
@@ -110,6 +113,7 @@ class MemoryIndex:
         self._restricted = _Grow(np.bool_, False)  # flagged or private: its player only
         self._hidden = _Grow(np.bool_, False)  # hidden by a moderator: nobody
         self.banned: set[str] = set()  # player keys whose memories nobody is shown
+        self._ban_versions: dict[str, int] = {}  # the moderation version each ban state is at
         self._vectors: F32 = np.zeros((_INITIAL if dim else 0, dim), dtype=np.float32)
         self.live = 0
         self._dead = 0
@@ -127,6 +131,10 @@ class MemoryIndex:
         slot = self.slots.get(key)
         if slot is not None:
             old = self.docs[slot]
+            if old is not None and old.moderated > doc.moderated:
+                # A copy read before a moderation this index already applied (a write
+                # made from an earlier read): what the moderator decided stays.
+                doc.hidden, doc.flag, doc.moderated = old.hidden, old.flag, old.moderated
             if old is not None and old.terms == doc.terms:
                 self.docs[slot] = doc
                 self._set_numbers(slot, doc)
@@ -240,10 +248,7 @@ class MemoryIndex:
         self._restricted.data[slot] = doc.restricted
         self._hidden.data[slot] = doc.hidden
         if doc.kind == PROFILE and doc.player is not None:
-            if doc.banned:
-                self.banned.add(doc.player)
-            else:
-                self.banned.discard(doc.player)
+            self.set_banned(doc.player, doc.banned, doc.moderated)
 
     def _set_vector(self, slot: int, vector: F32) -> None:
         if self.dim and vector.shape == (self.dim,):
@@ -274,6 +279,7 @@ class MemoryIndex:
             if d is not None
         ]
         fresh = MemoryIndex(self.dim)
+        fresh.banned, fresh._ban_versions = self.banned, self._ban_versions  # not per slot
         for doc, vector in live:
             fresh._add(doc, vector)
         self.__dict__.update(fresh.__dict__)
@@ -302,12 +308,36 @@ class MemoryIndex:
                 mask[np.fromiter(theirs, dtype=np.int64, count=len(theirs))] = False
         return mask
 
-    def set_banned(self, player: str, banned: bool) -> None:
-        """Show none (or again all) of ``player``'s memories, whatever replica banned them."""
+    def set_banned(self, player: str, banned: bool, version: int = 0) -> bool:
+        """Show none (or again all) of ``player``'s memories, whatever replica banned them;
+        a state older than the one applied (a lower moderation ``version``) is ignored."""
+        if version < self._ban_versions.get(player, 0):
+            return False
+        if version:
+            self._ban_versions[player] = version
         if banned:
             self.banned.add(player)
         else:
             self.banned.discard(player)
+        return True
+
+    def clear_ban(self, player: str) -> None:
+        """Forget a player's ban state (the player was erased: a newcomer of that name
+        starts unbanned, at version 0)."""
+        self.banned.discard(player)
+        self._ban_versions.pop(player, None)
+
+    def moderate(self, pk: str, sk: str, *, hidden: bool, flag: str | None, version: int) -> bool:
+        """Apply a moderation of one memory (hidden or shown, flag kept or released) unless
+        the index holds a newer one; False when it is not indexed or the state is older."""
+        slot = self.slots.get((pk, sk))
+        doc = self.docs[slot] if slot is not None else None
+        if slot is None or doc is None or version < doc.moderated:
+            return False
+        doc.hidden, doc.flag, doc.moderated = hidden, flag, version
+        self._hidden.data[slot] = hidden
+        self._restricted.data[slot] = doc.restricted
+        return True
 
     def set_hidden(self, pk: str, sk: str, hidden: bool) -> bool:
         """Hide (or show again) one memory; False when the index does not hold it."""

@@ -17,6 +17,11 @@ Freshness, by source of change:
   must not lose a long-term memory) and drops those still expired or gone;
 - forgetPlayer elsewhere: a marker item (short-term, same ttl as memories) passes the
   same tier-index poll and drops the player's memories written up to that moment;
+- moderation elsewhere (hide, unhide, release, forgetObservation, ban, unban): a marker
+  of its own (``store.moderation``) passes the same poll; it carries the target's trust
+  state and its moderation version, so the index applies markers in the order they were
+  made, and a copy of the memory read before the moderation cannot undo it. A ban set or
+  lifted in the table is also on the profile, so the build at start sees it;
 - consolidation's trims elsewhere (old memories over a player's cap): dropped when
   ``recall`` verifies its answer against the table, or at the next start.
 """
@@ -48,7 +53,7 @@ from qai_graph.memory.recall.search.index import PROFILE, MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
 from qai_graph.models import PlayerProfile
-from qai_graph.store import keys, recall_feed
+from qai_graph.store import keys, moderation, recall_feed
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import iso
 
@@ -174,7 +179,10 @@ class RecallIndex:
     # --- keeping current ---------------------------------------------------------------
 
     def observe(self, item: Mapping[str, Any]) -> None:
-        """Apply one item as written or read (a memory, or a forget marker)."""
+        """Apply one item as written or read (a memory, a forget or moderation marker)."""
+        if moderation.is_marker(item):
+            self._moderated(moderation.marker_of(item))
+            return
         if recall_feed.is_forget_marker(dict(item)):
             at = item.get("forgotten_at")
             moment = datetime.fromisoformat(at).timestamp() if isinstance(at, str) else math.inf
@@ -206,7 +214,25 @@ class RecallIndex:
 
     def forget(self, player_key: str, before: float = math.inf) -> int:
         """Drop a player's memories written up to ``before`` (all by default)."""
+        self.index.clear_ban(player_key)
         return self.index.remove_partition(recall_feed.player_partition(player_key), before)
+
+    def _moderated(self, marker: moderation.Marker) -> None:
+        """Apply a moderation, made here or on another replica (its marker)."""
+        if marker.deleted:
+            self.remove(marker.target_pk, marker.target_sk)
+        elif marker.target_sk == keys.PROFILE_SK:
+            player = keys.player_key_or_none(marker.target_pk)
+            if player is not None:
+                self.index.set_banned(player, marker.banned, marker.version)
+        else:
+            self.index.moderate(
+                marker.target_pk,
+                marker.target_sk,
+                hidden=marker.hidden,
+                flag=marker.flag,
+                version=marker.version,
+            )
 
     def remove(self, pk: str, sk: str) -> None:
         """Drop one memory."""

@@ -33,6 +33,16 @@
   const RECALL = `query Recall($query: String!) {
   recall(query: $query, limit: 10) { totalFound memories { type subject content score } }
 }`;
+  // The moderators' queue; a reader or writer key gets FORBIDDEN and the panel stays hidden.
+  const FLAGGED = `query Flagged {
+  flaggedMemories(first: 20) {
+    edges { node { memory { kind subject id } player flag flagReasons text timestamp hidden } }
+  }
+}`;
+  const MODERATE = {
+    release: `mutation Release($ref: MemoryRefInput!) { releaseMemory(ref: $ref) { changed } }`,
+    hide: `mutation Hide($ref: MemoryRefInput!) { hideMemory(ref: $ref) { changed } }`,
+  };
   const EVOLUTION =
     "stage stageName totalInteractions uniquePlayersMet totalSolutionsObserved " +
     "progressPercent nextStageAt";
@@ -318,6 +328,53 @@
     article.replaceChildren.apply(article, parts.filter(Boolean));
   }
 
+  /* ---------- flagged memories (moderators) ---------- */
+
+  async function loadFlagged() {
+    let data;
+    try {
+      data = await Qai.query(FLAGGED, {}, state.key);
+    } catch (error) {
+      if (error.code !== "FORBIDDEN") throw error;
+      $("flagged").hidden = true; // not a moderator's key: nothing to moderate here
+      return;
+    }
+    const list = $("flagged-list");
+    const flagged = nodes(data.flaggedMemories);
+    list.replaceChildren.apply(list, flagged.length
+      ? flagged.map(flaggedItem)
+      : [h("li", { class: "muted", text: "Nothing flagged." })]);
+    $("flagged").hidden = false;
+  }
+
+  function flaggedItem(entry) {
+    const ref = entry.memory;
+    async function act(kind) {
+      try {
+        await Qai.query(MODERATE[kind], { ref: ref }, state.key);
+        await loadFlagged();
+      } catch (error) {
+        failed(error);
+      }
+    }
+    return h("li", { class: "flagged-item" + (entry.hidden ? " hidden-memory" : ""), "data-id": ref.id }, [
+      h("div", { class: "meta" }, [
+        time(entry.timestamp),
+        h("span", { class: "chip", text: ref.kind.toLowerCase() }),
+        h("span", { class: "chip", text: entry.flag, title: entry.flagReasons.join("; ") }),
+        h("span", { class: "muted", text: entry.player || ref.subject }),
+        entry.hidden ? h("span", { class: "chip", text: "hidden" }) : null,
+      ]),
+      h("p", { class: "text", text: entry.text }),
+      h("div", { class: "actions" }, [
+        h("button", { type: "button", "aria-label": "Release " + ref.id, text: "Release",
+          onclick: function () { act("release"); } }),
+        entry.hidden ? null : h("button", { type: "button", class: "quiet", "aria-label": "Hide " + ref.id,
+          text: "Hide", onclick: function () { act("hide"); } }),
+      ]),
+    ]);
+  }
+
   /* ---------- recall ---------- */
 
   async function search(event) {
@@ -357,6 +414,7 @@
     state.refreshing = Promise.all([
       loadPage(state.cursors[state.cursors.length - 1]),
       loadPlayer(),
+      loadFlagged(),
     ]).catch(failed);
     await state.refreshing;
     state.refreshing = null;
@@ -395,7 +453,7 @@
 
   async function start() {
     try {
-      await Promise.all([loadPage(null), loadPlayer()]);
+      await Promise.all([loadPage(null), loadPlayer(), loadFlagged()]);
       goLive();
     } catch (error) {
       failed(error);
