@@ -11,7 +11,6 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 from qai_graph.config import MemoryConfig
@@ -23,11 +22,11 @@ from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.interactions import Exchange, InteractionRecorder
+from qai_graph.memory.lifecycle import Lifecycle
 from qai_graph.memory.moderation import Moderation
 from qai_graph.memory.observations import Observations
 from qai_graph.memory.players import Players
 from qai_graph.memory.prompt.assembly import PromptAssembler
-from qai_graph.memory.prompt.persona import load_persona
 from qai_graph.memory.recall.reader import Recaller
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.results import InteractionRecorded, SolutionRecorded
@@ -51,13 +50,12 @@ from qai_graph.models import (
     SessionContext,
 )
 from qai_graph.store import keys, patterns
-from qai_graph.store.client import CallObserver, DynamoClient
-from qai_graph.store.table import create_table_if_not_exists
+from qai_graph.store.client import DynamoClient
 
 logger = logging.getLogger(__name__)
 
 
-class MemoryService:
+class MemoryService(Lifecycle):
     """QAI's memory: players, interactions, observations, sessions, evolution."""
 
     def __init__(
@@ -101,56 +99,6 @@ class MemoryService:
         )
         self._recaller = Recaller(self.store, self.config, self.recall_index)
         self._prompt = PromptAssembler(self.config, self.evolution, self._recaller, self.working)
-
-    # --- lifecycle ---------------------------------------------------------------------
-
-    async def initialize(self) -> None:
-        """Open the client and create the table if it is missing (idempotent)."""
-        await self.store.open()
-        await create_table_if_not_exists(self.store)
-        self._prompt.persona = load_persona(self.config.persona_file)
-        self.trust.warm_up()
-        await self.embedder.start()
-        await self.recall_index.open()
-        if not self.recall_index.ready:
-            await self.recall_index.build()
-        self.recall_index.start_polling()
-        logger.info("memory service ready on table %s", self.config.dynamodb_table_name)
-
-    async def close(self) -> None:
-        """Stop the recall index's poll, then close the embedder and the DynamoDB client."""
-        await self.recall_index.stop()
-        await self.recall_index.close()
-        await self.embedder.close()
-        await self.store.close()
-
-    async def __aenter__(self) -> MemoryService:
-        await self.initialize()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
-    def observe_store_calls(self, observer: CallObserver) -> Callable[[], None]:
-        """Tell ``observer`` of every DynamoDB call (the recall index's own client too);
-        returns the function that stops it."""
-        stop_store = self.store.observe(observer)
-        stop_index = self.recall_index.db.observe(observer)
-
-        def stop() -> None:
-            stop_store()
-            stop_index()
-
-        return stop
-
-    async def ready(self) -> bool:
-        """True when the table answers."""
-        return await self.store.ready()
 
     # --- players -----------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from typing import Any
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import StoreUnavailable
 from qai_graph.memory.recall.search import documents
-from qai_graph.memory.recall.search.index import KIND_NAMES
+from qai_graph.memory.recall.search.doc import KIND_NAMES
 from qai_graph.memory.recall.search.ranking import Hit
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.trust.gate import may_see

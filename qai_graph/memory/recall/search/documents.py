@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from qai_graph.embeddings.base import decode_vector
-from qai_graph.memory.recall.search.index import F32, INTERACTION, NO_TTL, OBSERVATION, PROFILE, Doc
+from qai_graph.memory.recall.search.doc import F32, INTERACTION, NO_TTL, OBSERVATION, PROFILE, Doc
 from qai_graph.memory.recall.search.text import terms
 from qai_graph.store import keys
 

@@ -19,60 +19,22 @@ import math
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from qai_graph.memory.recall.search.doc import (
+    F32,
+    NO_TTL,
+    PROFILE,
+    Doc,
+)
 from qai_graph.store import keys
 
-OBSERVATION, INTERACTION, PROFILE = 0, 1, 2
-KIND_NAMES = ("observation", "interaction", "profile")
-NO_TTL = math.inf
 BM25_K1 = 1.2
 BM25_B = 0.75
 _INITIAL = 1024
-
-F32 = npt.NDArray[np.float32]
-
-
-@dataclass(slots=True)
-class Doc:
-    """One memory as recall sees it."""
-
-    pk: str
-    sk: str
-    kind: int
-    ident: str  # observation id, interaction id, or the player's key for a profile
-    subject: str  # the partition key: PLAYER#<key>, PATTERN#<id> or GENERAL
-    player: str | None  # the player's key when the memory is about or with a player
-    text: str  # observation content, the player's message, or the profile summary
-    response: str | None  # QAI's reply (interactions)
-    timestamp: float  # epoch seconds it was written or last reinforced
-    ttl: float  # epoch seconds it expires; NO_TTL for long-term
-    confidence: float
-    evidence: int
-    promoted: bool
-    terms: tuple[str, ...]  # the indexed stems (to tell whether a re-index changes them)
-    category: str | None = None
-    display: str | None = None  # the player's display name
-    # Trust (issue 19): a flagged or private memory is shown only to its player (the
-    # speaker, or whom the observation is about); a hidden one, and every memory of a
-    # banned player (``banned`` on their profile), to nobody.
-    flag: str | None = None
-    private: bool = False
-    hidden: bool = False
-    banned: bool = False
-    channel: str | None = None  # interactions: where it was said (the prompt says so)
-    # How many moderations the item had seen when read (its ``moderation_version``): a
-    # copy read before a moderation never undoes it here (see ``upsert``, ``moderate``).
-    moderated: int = 0
-
-    @property
-    def restricted(self) -> bool:
-        """Shown to its own player only."""
-        return self.flag is not None or self.private
 
 
 class _Grow:

@@ -23,14 +23,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from qai_graph.memory.recall.search.index import (
-    F32,
-    INTERACTION,
-    OBSERVATION,
-    PROFILE,
-    Doc,
-    MemoryIndex,
-)
+from qai_graph.memory.recall.search.doc import F32, INTERACTION, OBSERVATION, PROFILE, Doc
+from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import PARTIAL_NAME, NameFinder
 from qai_graph.memory.recall.search.text import (
     STOPWORDS,

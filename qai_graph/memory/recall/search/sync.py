@@ -41,6 +41,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # n
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.base import Embedder, encode_vector
+from qai_graph.memory.recall.search.doc import PROFILE
 from qai_graph.memory.recall.search.documents import (
     MODEL_ATTRIBUTE,
     VECTOR_ATTRIBUTE,
@@ -49,7 +50,7 @@ from qai_graph.memory.recall.search.documents import (
     stored_vector,
     to_doc,
 )
-from qai_graph.memory.recall.search.index import PROFILE, MemoryIndex
+from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
 from qai_graph.models import PlayerProfile
