@@ -18,6 +18,11 @@
 A word alone ("ignore", "rules", "password", "devs", "admin", "pretend") flags nothing:
 the shape around it does, so "ignore the last level" and "I pretend to be good at it"
 stay data.
+
+The scored rules (``SCORED_RULES``, ``*-signals``) read the same intents in wordings no
+phrase above covers: weak signals (QAI's own setup, a void state, obeying someone else, an
+audience of other players, a leak act, a persona frame, a claim of authority, a directive,
+a time scope), each weighted, flagged when they add up (``rule.scored``).
 """
 
 from __future__ import annotations
