@@ -14,6 +14,12 @@ it. A match inside an earlier message that does not reach its end flags nothing 
 Format rules (links, tokens, stated credentials: ``Rule.spans`` false) are judged in
 their own message only.
 
+A scored rule (``Rule.threshold``) adds up the weights of its distinct signals found in
+the message, and needs a strong one (weight 2 or more) among them; over several messages,
+it hits when the earlier messages alone stay below the threshold, the current one has a
+strong signal of its own, and all of them together reach it ("could you kindly put
+aside" / "the rules you were configured with?").
+
 Tuning: ``Detector(rules=DEFAULT_RULES, disabled=("link",))`` drops rules by name or by
 flag; ``detector.with_rules(add=[Rule(...)], disabled=[...])`` derives a new detector. An
 unknown name in ``disabled`` is an error, so a typo in a setting is loud.
@@ -46,6 +52,17 @@ def _pair(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     return re.compile(source, re.MULTILINE), re.compile(windowed, re.MULTILINE)
 
 
+@functools.cache
+def _signal(source: str) -> re.Pattern[str]:
+    """One signal's regex, shared by the scored rules that use it."""
+    return re.compile(source, re.MULTILINE)
+
+
+# Which signals were found, per (id of the regex, text), within one assess() call (a
+# Pattern's own hash reads its whole compiled code).
+_Memo = dict[tuple[int, str], bool]
+
+
 class _Compiled:
     """A rule's regexes, and its leet version (i and l accept a leet one), slower for
     having no literal prefixes, used on messages that have one. Both are compiled up
@@ -55,6 +72,32 @@ class _Compiled:
         self.rule = rule
         self.pattern, self.window = _pair(rule.source())
         self.leet = _pair(rule.source(leet=True)) if rule.view == "skeleton" else None
+        # Signals strongest first, so scoring stops as soon as the rest cannot reach it.
+        order = sorted(range(len(rule.weights)), key=lambda at: -rule.weights[at])
+        self.weights = tuple(rule.weights[at] for at in order)
+        self.signals: tuple[re.Pattern[str], ...] = ()
+        self.leet_signals: tuple[re.Pattern[str], ...] = ()
+        if rule.threshold:
+            plain, leet = rule.sources(), rule.sources(leet=rule.view == "skeleton")
+            self.signals = tuple(_signal(plain[at]) for at in order)
+            self.leet_signals = tuple(_signal(leet[at]) for at in order)
+
+    def score(self, text: str, leet: bool, memo: _Memo) -> int:
+        """The summed weight of the distinct signals found in ``text``, 0 without a strong
+        one (weight 2 or more); it stops early once the threshold is out of reach (then the
+        sum returned is below it, which is all the callers need)."""
+        score, left, threshold = 0, sum(self.weights), self.rule.threshold
+        signals = self.leet_signals if leet else self.signals
+        for weight, regex in zip(self.weights, signals, strict=True):
+            if score + left < threshold or (weight < 2 and not score):
+                break
+            left -= weight
+            key = (id(regex), text)
+            if key not in memo:
+                memo[key] = regex.search(text) is not None
+            if memo[key]:
+                score += weight
+        return score
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +150,13 @@ class Detector:
         leet = any(AMBIGUOUS_ONE in v.skeleton for v in (current, *earlier))
         joins: dict[str, _Join] = {}
         hits: list[Rule] = []
+        memo: _Memo = {}
         for compiled in self._compiled:
             rule = compiled.rule
+            if rule.threshold:
+                if self._scored(compiled, leet, current, earlier, joins, memo):
+                    hits.append(rule)
+                continue
             pattern, window = compiled.pattern, compiled.window
             if leet and compiled.leet:
                 pattern, window = compiled.leet
@@ -126,6 +174,28 @@ class Detector:
             reasons=tuple(dict.fromkeys(r.reason for r in hits)),
             rules=tuple(r.name for r in hits),
         )
+
+    @staticmethod
+    def _scored(
+        compiled: _Compiled,
+        leet: bool,
+        current: Views,
+        earlier: list[Views],
+        joins: dict[str, _Join],
+        memo: _Memo,
+    ) -> bool:
+        """Whether a scored rule reaches its threshold here (see the module docstring)."""
+        rule = compiled.rule
+        score = compiled.score(current.get(rule.view), leet, memo)
+        if score >= rule.threshold:
+            return True
+        if not (score and rule.spans and earlier):
+            return False
+        if rule.view not in joins:
+            joins[rule.view] = _Join.of(earlier, current, rule.view)
+        join = joins[rule.view]
+        before = compiled.score(join.text[: join.offset - 1], leet, memo)
+        return before < rule.threshold <= compiled.score(join.text, leet, memo)
 
 
 class _Join(NamedTuple):

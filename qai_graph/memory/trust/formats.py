@@ -25,7 +25,7 @@ The views are case-folded but ``plain``: token formats need case (AKIA...).
 from __future__ import annotations
 
 from qai_graph.memory.trust.lexicon import OWNER_NAMES
-from qai_graph.memory.trust.rule import rule, words
+from qai_graph.memory.trust.rule import alt, rule, words
 
 # The colon tags: a line that starts with one claims to be that role speaking.
 _ROLE = words(
@@ -65,7 +65,11 @@ AUTHORITY_TAGS = rule(
     r"|override|developer|dev|important|note to (?:qai|ai|assistant|the bot|the ai)|rules?"
     r"|prompt|mod|moderator|context|assistant|user|end)\b",
     # ADMIN: / [mod] at the start of a line
-    rf"^\W{{0,4}}{_ROLE}{_TAG_TAIL}\s*(?::|>|\||->|=>|\]|-\s|[*=~!#-]{{2,}})",
+    rf"^\W{{0,4}}(?:\d{{1,2}}:\d\d(?::\d\d)?\W{{1,3}})?{_ROLE}{_TAG_TAIL}\s*(?::|>|\||->|=>|\]"
+    r"|-\s|[*=~!#-]{2,})",
+    # a log's own tag: "(internal log)", "[debug note]"
+    r"[(\[]\W{0,2}(?:internal|debug|audit|server|system|admin|mod|dev|security|backend)"
+    r"[\s_-]?(?:log|logs|note|notes|message|msg|notice|memo|event)\W{0,2}[)\]]",
     # a fake assistant turn
     r"^\W{0,3}(?:qai|ai|bot|assistant)\s*:\s*(?:sure|of course|okay|ok|certainly|yes"
     r"|absolutely|as an ai|i will|i'll|here is|here's|understood|noted|acknowledged)",
@@ -77,8 +81,11 @@ _SECRET_NAME = words(
     r"|secret[\s_-]?key|private[\s_-]?key|auth[\s_-]?token|oauth[\s_-]?token|bearer[\s_-]?token"
     r"|stream[\s_-]?key|session[\s_-]?(?:cookie|token)|refresh[\s_-]?token|bot[\s_-]?token"
     r"|(?:github|twitch|discord|openai|aws) (?:token|key)|seed[\s_-]?phrase|recovery[\s_-]?code"
-    r"|2fa[\s_-]?code|ssh[\s_-]?key|credentials|contrasena|clave|mot de passe|mdp|passwort"
-    r"|kennwort|senha|parola d'?ordine|пароль|ключ api|токен"
+    r"|2fa[\s_-]?code|ssh[\s_-]?key|credentials"
+    r"|(?:vault|safe|door|lock|locker|access|security|admin|master|secret|unlock|entry|alarm"
+    r"|wifi|wi-fi|pin)[\s_-]?(?:code|pin|combo|combination)"
+    r"|contrasena|clave|mot de passe|mdp|passwort|kennwort|senha|parola d'?ordine"
+    r"|пароль|ключ api|токен"
 )
 # Names that are also everyday words only count with ":" or "=" ("the battle pass is 10
 # bucks", "the token is a coin", "the secret is to use Grover").
@@ -105,7 +112,9 @@ _SECRET_VALUE = (
     rf"(?:[{_QUOTES}][^\s{_QUOTES}]{{3,}}[{_QUOTES}]"
     rf"|(?!{_NOT_VALUE})(?=[^\s{_QUOTES}]*[\d_!#$%^&*+=/\\|~@-])[^\s{_QUOTES}]{{3,}})"
 )
-_OF = r"(?:\s+(?:for|of|to|de|du|del|do|da|für|di|для)\s+\S+(?=\s)){0,2}"
+# "user / pass": a login stated as a pair, the secret second.
+_PAIR = rf"(?:[^\s{_QUOTES}]+\s?[/:|]\s?)?{_SECRET_VALUE}"
+_OF = r"(?:\s+(?:for|of|to|de|du|del|do|da|für|di|для)\s+[^\s:=]+(?=\s|[:=])){0,2}"
 _IS_SEP = rf"\s+{_IS}\b\s*(?:now\s+|still\s+|just\s+)?"
 _COLON = r"\s*(?:[:=]|->|\u2014|\u2013|\s-)\s*"
 
@@ -119,6 +128,7 @@ CREDENTIAL_VALUES = rule(
     rf"(?:{_SECRET_NAME})\s+(?:of|for|de|du|del|do|da|di|des|vom|von)\s+(?:the\s+|la\s+|l'|el\s+|o\s+"
     rf"|le\s+|il\s+|dem\s+|des\s+)?{_OWNER}{_OF}{_IS_SEP}{_VALUE}",
     rf"\b{_LOOSE_NAME}\s*[:=]\s*{_VALUE}",
+    rf"\b{_OWNER}\W{{0,3}}{_LOOSE_NAME}{_OF}{_IS_SEP}{_PAIR}",
     view="latin",
     spans=False,
 )
@@ -153,6 +163,16 @@ _TLD = words(
     "|link|click|live|tv|shop|store|cc|ai|de|fr|br|uk|pw|ws|club|icu|vip|edu|gov|gl|to|eu|jp"
     "|nl|ca"
 )
+# More TLDs seen in scam links, none a chat word; those that are ("wtf", "win", "bet",
+# "work", "game", "lol") count only when a path follows (evil.wtf/claim).
+_TLD_MORE = words(
+    "zip|mov|sbs|cfd|cyou|bond|autos|boats|homes|loans|mobi|kim|tech|website|accountant"
+    "|cricket|download|racing|science|monster|kr|tw|hk|ph|vn|pl|pt|dk|fi|cz|ua|kz"
+)
+# A TLD typed letter by letter ("c o m").
+_SPACED_TLD = alt(
+    *(" ?".join(tld) for tld in ("com", "net", "org", "io", "gg", "ru", "xyz", "tv", "co"))
+)
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 _DOT = r"(?:\.|\s?\[\.\]\s?|\s?\(\.\)\s?|\s?\{\.\}\s?|\s?\[dot\]\s?|\s?\(dot\)\s?)"
 
@@ -169,6 +189,11 @@ LINKS = rule(
     rf"\bwww\d{{0,3}}(?:{_DOT}|\s\.\s){_LABEL}",
     rf"\b{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD}\b(?!\.[a-z0-9])",
     rf"\b{_LABEL}\s(?:dot|punto|point|punkt|ponto|точка)\s(?:com|net|org|io|gg|ru|xyz|tv)\b",
+    # any TLD when a path follows (evil.wtf/claim), a longer TLD list otherwise
+    rf"\b{_LABEL}(?:\.{_LABEL})*\.[a-z]{{2,12}}/[\w?=&%#~+-]",
+    rf"\b{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD_MORE}\b(?!\.[a-z0-9])",
+    # spaced out: e v i l . c o m
+    rf"\b[a-z0-9](?: [a-z0-9]){{2,40}} ?\. ?{_SPACED_TLD}\b",
     r"\[[^\]\n]{1,200}\]\(\s?[^)\s]{1,500}\s?\)",
     r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
     view="latin",

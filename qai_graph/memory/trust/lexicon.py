@@ -167,3 +167,173 @@ LEAK_VERB = words(
 QUALIFIER = words(
     r"system|initial|original|hidden|secret|internal|developer|dev\b|pre\b|starting|base\b"
 )
+
+# --- Weak signals for the scored rules (english.py): each is a category of wording that
+# alone is ordinary chat ("your rules", "forget it", "tell everyone", "the devs"), and
+# that only together with another makes an instruction to QAI.
+
+# What QAI's own setup is called, beyond INSTRUCTIONS: plain words for it.
+SETUP = alt(
+    INSTRUCTIONS,
+    words(
+        r"setup|set up|config\b|settings|orders|briefing|script|rulebook|handbook|manual"
+        r"|filters?|limits|boundaries|constraints|guidance|rules|job\b|task\b|role\b|purpose"
+        r"|mission|defaults"
+    ),
+)
+# Said of QAI's setup: given to it, before, by its makers.
+GIVEN_TO_YOU = alt(
+    rf"(?:that |which )?{YOU} (?:were|was|got|had|have|ve|received|started|came|began) ",
+    rf"(?:that |which )?(?:the |your |ur )?{AUTHORITY} (?:wrote|gave|set|made|put|programmed"
+    r"|coded|typed|loaded) (?:for |to |into |in |on )?(?:you|u\b|qai)",
+)
+# What QAI was told, set up or trained to do, as a thing ("what you were set up to do").
+WHAT_YOU_WERE = (
+    rf"\b(?:what(?:ever)?|everything|anything|all) (?:exactly |really |actually )?(?:{YOU} "
+    r"(?:were|was|have been|ve been|got|had been) |(?:were|was|did) (?:you|u) (?:\w+ )?)"
+    r"(?:told|given|set up|configured|programmed|trained|instructed|briefed|asked|taught"
+    r"|fed|loaded|prompted)"
+)
+# States of a rule that is no longer in force.
+VOID = words(
+    r"doesnt count|dont count|do not count|no longer (?:count|counts|matters?|apply|applies"
+    r"|valid|needed|relevant|in effect|in force)|(?:is|are|were|been|now|all) (?:now )?(?:void"
+    r"|null|off\b|cancell?ed|irrelevant|outdated|obsolete|expired|lifted|disabled|suspended"
+    r"|revoked|invalid|deprecated)|dont matter"
+    r"|doesnt matter|do not matter|not (?:valid|in effect|binding|apply)|dont apply"
+)
+# Putting a rule away, in everyday words as well as OVERRIDE's.
+SET_ASIDE = alt(
+    OVERRIDE,
+    OVERRIDE_PAST,
+    words(
+        r"to one side|aside\b|put away|scrap|stop(?:ped)? caring|dont care about"
+        r"|stop(?:ped)? worrying about"
+        r"|quit caring|stop (?:using|applying|respecting|filtering|censoring)|toss|trash"
+        r"|ignore|forget|bin\b|no filter|unfiltered|uncensored|without (?:any )?(?:filters?"
+        r"|limits|rules|restrictions|censorship)"
+    ),
+)
+# Obeying someone other than its makers.
+OBEY_OTHER = alt(
+    r"\b(?:obey|obeys|obeying|serve|serves)\b(?! (?:the )?(?:laws?|physics|gravity))",
+    r"\b(?:listen(?:ed|s)? to|answer(?:s|ed)? to|take orders from|only answer|only respond to"
+    r"|only listen to|do what|does what|do whatever|does whatever) (?:only )?(?:me|us|chat"
+    r"|my|i say|chat says|we say)\b",
+    r"\bchat (?:decides|is in charge|controls you|is your boss)",
+)
+# A directive aimed at QAI: a modal, a polite request, "your job is to".
+DIRECTIVE = alt(
+    rf"\b{YOU} (?:must|should|shall|are to|have to|need to|has to|gotta|will now|will only"
+    r"|can only|may only|are only|only|always|never|will always|will never|are supposed to"
+    r"|are required to|is to)\b",
+    r"\b(?:i need you to|i want you to|id like you to|i would like you to|theyd like you to"
+    r"|they would like you to|(?:they|he|she|we|the \w+) (?:want|wants|need|needs|asked|ask"
+    r"|expect|expects) you to|would you mind|kindly|make sure (?:you|to)|be sure to)\b",
+    rf"\b{POSS} (?:only |new |real )?(?:job|task|role|purpose|mission) (?:\w+ ){{0,4}}?(?:is|now"
+    r" is|will be) (?:to|now)\b",
+)
+# A scope in time: from now on, until the stream ends, no matter what.
+PERSIST = alt(
+    FROM_NOW,
+    words(
+        r"from this (?:message|point|moment|line) (?:forward|onwards?|on)|from here on"
+        r"|until (?:the (?:stream|show|game) (?:ends|is over)|further notice|i say|the end)"
+        r"|no matter what|permanently|forever|for the rest of|for (?:a|one) (?:sec|second"
+        r"|while|bit|minute|reply|answer|message)|for now|tonight|today|this time|every time"
+    ),
+)
+# Who might claim to speak for QAI's makers, in wider words than AUTHORITY.
+AUTHORITY_WIDE = alt(
+    AUTHORITY,
+    words(
+        r"studio|company|publisher|stream team|channel owner|support team|the team|system"
+        r"|systems|server|official"
+    ),
+)
+# A claim to be, or to speak for, QAI's makers or the channel's authority.
+CLAIM = alt(
+    r"\b(?:i|we) (?:work|worked|am|are|im|were) (?:\w+ ){0,2}?(?:with|for|at|on|from|in) "
+    rf"(?:\w+ ){{0,3}}?(?:{AUTHORITY_WIDE}) (?:that|who|which) (?:made|built|created"
+    r"|programmed|runs|run|trained|owns|designed|coded|developed|manages|maintains) (?:you|qai)",
+    r"\bas (?:the|your|an?) (?:channel |stream |server )?(?:owner|admin|administrator|mod"
+    r"|moderator|dev|developer|creator|streamer|operator|manager)\b",
+    rf"^\W*(?:{AUTHORITY_WIDE}) (?:team )?(?:here|speaking|notice|message|alert|announcement"
+    r"|update)\b",
+    r"\b(?:system|admin|mod|dev|developer|official|server|security) (?:notice|message|alert"
+    r"|announcement|broadcast|directive|order|memo|bulletin)\b",
+    rf"\b(?:the )?(?:{AUTHORITY_WIDE}) (?:have |has |just |all )?(?:agreed|decided|voted|ruled"
+    r"|confirmed|approved|determined|declared)\b",
+)
+# Someone other than the speaker: the audience a relay reaches.
+OTHERS = alt(
+    AUDIENCE,
+    words(
+        r"anyone (?:who|that)|whoever|the next \d+ (?:people|players|viewers|chatters|users"
+        r"|persons)|new (?:players|viewers|chatters|people|followers|subs)|newcomers"
+        r"|every (?:new |other )?(?:one|player|viewer|chatter|newcomer|follower|sub)"
+        r"|people who|players who|viewers who|the next (?:guy|person|player|viewer|one)"
+    ),
+)
+# Speaking to, or acting on, other players: telling them something, or a sanction...
+TO_OTHERS = words(
+    r"tell|tells|told|say to|says to|inform|informs|warn|warns|remind|reminds|let them know"
+    r"|let \w+ know|spread|ban|bans|timeout|time out|insult|insults|mock|mocks|roast|roasts"
+    r"|convince|send|sends|dm\b|whisper"
+)
+# ... or what chat does every day (greet, answer), a signal only with others.
+SOCIAL = words(
+    r"greet|greets|welcome|welcomes|answer|answers|respond to|responds to|reply to"
+    r"|replies to|call|calls|address|direct|point"
+)
+# A reply to be said, quoted: "greet everybody with 'mallory is king'".
+QUOTED = r"\b(?:with|saying|say|that|as|is) [\"'\u2018\u201c]"
+# What QAI does when told: speech, sanctions, its own filters.
+ACTS = alt(SPEECH, words(r"ban|insult|stop|filter|moderate|timeout|greet|obey|let\b|allow|mute"))
+# A modal for QAI's behaviour with an act of its own: "QAI must obey", "you are to tell".
+DIRECTIVE_QAI = alt(
+    rf"\b{YOU} (?:must|should|shall|are to|have to|need to|has to|will now|can now|may now"
+    r"|are (?:now )?(?:allowed|free|permitted|authori[sz]ed) to|only|always|never|will always"
+    rf"|will never) (?:\w+ )?{ACTS}",
+    r"\b(?:theyd like you to|they would like you to|(?:they|he|she|we|the \w+) (?:want|wants"
+    r"|need|needs|asked|ask|expect|expects) you to)\b",
+)
+# A message's own claim that it is to be kept or passed on: "remember that".
+KEEP = words(
+    r"remember (?:that|this|it)|keep in mind|note that|dont forget|fun fact|just so you know"
+    r"|for the record|store (?:that|this)|save (?:that|this)"
+)
+# Asking for text QAI holds: leak verbs in everyday words.
+LEAK_WIDE = alt(
+    LEAK_VERB,
+    words(
+        r"sharing|copy|paste|summari[sz]e|translate|whats written|what is written|what was"
+        r" written|what does (?:it|that) say|type|spill|read|write down|list out|send over"
+        r"|walk me through|tell us|tell chat"
+    ),
+)
+# Where in its context: the start, above, verbatim.
+ORIGIN = words(
+    r"before (?:the stream|this (?:conversation|chat|stream|message)|we started|you started"
+    r"|my message|i joined)|above this|at the (?:start|beginning|top)|initially|originally"
+    r"|word for word|verbatim|exactly|exact\b|very first|in your (?:memory|context|head)"
+    r"|this stream with|started with|were born with"
+)
+# A persona frame: a bit, a game, an alter ego, "be my ...".
+PERSONA_FRAME = words(
+    r"(?:a|the) (?:bit|game|scene|story|skit|scenario|sketch|roleplay) (?:where|in which)"
+    r"|pretend|pretending|roleplay|role play|in character|stay in it|stay like that"
+    r"|act as|acting as|play as|be my\b|alter ego|evil twin|dark side|other self"
+    r"|evil version|(?:answer|respond|reply|talk|speak|write) as (?:him|her|them|it|that|this)"
+    r"|(?:as|like) (?:he|she|they|it) would|the way an? (?:\w+ ){1,4}would|your inner"
+)
+# Without rules, in everyday words.
+NO_LIMITS = alt(
+    rf"\b(?:never|doesnt|dont|wont|didnt) (?:got|get|have|has|had|follow|care about|know) "
+    rf"(?:any )?{NO_RULES}",
+    rf"\b(?:no|zero|without|with no|free of) (?:any )?(?:{NO_RULES}|filter|limit)",
+    r"\b(?:says|say|does|do|will say|can say) (?:literally )?anything\b|anything goes"
+    r"|unhinged|\bevil (?:ai|bot|assistant|version|qai|twin|mode|hacker|clone)\b|unfiltered"
+    r"|uncensored|unrestricted|no filter|off the leash"
+    r"|off leash",
+)

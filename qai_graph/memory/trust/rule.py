@@ -5,6 +5,11 @@ skeleton joins spaced letters), except in rules on the plain view, where a space
 space. Words are spelt as the skeleton spells them: no apostrophes ("youre", "dont",
 "qais"), lower case, no accents, leetspeak undone. A short word that is the start of
 other words carries ``\\b`` ("ur\\b").
+
+A scored rule (``threshold`` > 0) reads its patterns as weak signals: each has a weight
+(``weights``), and the rule hits when the weights of the distinct signals found add up to
+the threshold. No signal alone reaches it, so "your rules" or "forget" flags nothing, while
+"your rules" + "don't count anymore" does.
 """
 
 from __future__ import annotations
@@ -29,12 +34,27 @@ class Rule:
     # one): such rules are matched on the join too. A link or a token is judged in its
     # own message.
     spans: bool = True
+    # A scored rule: one weight per pattern, and the sum of the distinct ones that match
+    # that makes a hit (0: any pattern hits).
+    weights: tuple[int, ...] = ()
+    threshold: int = 0
 
     def __post_init__(self) -> None:
         if self.view not in VIEW_NAMES:
             raise ValueError(f"rule {self.name}: unknown view {self.view!r}")
         if not self.patterns:
             raise ValueError(f"rule {self.name}: no patterns")
+        if self.threshold and len(self.weights) != len(self.patterns):
+            raise ValueError(f"rule {self.name}: one weight per signal")
+        if self.threshold and max(self.weights) >= self.threshold:
+            raise ValueError(f"rule {self.name}: a signal alone reaches the threshold")
+
+    def sources(self, *, leet: bool = False) -> tuple[str, ...]:
+        """Each pattern as its own regex (the signals of a scored rule)."""
+        return tuple(
+            Rule(self.name, self.flag, self.reason, (p,), self.view).source(leet=leet)
+            for p in self.patterns
+        )
 
     def source(self, *, leet: bool = False) -> str:
         """The one regex of all patterns, spaces turned into word gaps (but on plain);
@@ -97,3 +117,24 @@ def rule(
 ) -> Rule:
     """A Rule from positional patterns."""
     return Rule(name, flag, reason, patterns, view, spans)
+
+
+def scored(
+    name: str,
+    flag: str,
+    reason: str,
+    *signals: tuple[int, str],
+    threshold: int,
+    view: str = "skeleton",
+) -> Rule:
+    """A scored Rule from (weight, pattern) signals."""
+    return Rule(
+        name,
+        flag,
+        reason,
+        tuple(p for _, p in signals),
+        view,
+        True,
+        tuple(w for w, _ in signals),
+        threshold,
+    )
