@@ -1,7 +1,7 @@
 """Trust: chat is data. Detection of instruction-like chat and spotlighting helpers.
 
 Pure functions, no I/O: ``assess`` flags a message when it is written (detection.py, rules
-in english.py, languages.py + foreign.py, formats.py, table in docs/trust.md); ``neutralize`` and
+in english.py + signals.py, languages.py + foreign.py, formats.py, table in docs/trust.md); ``neutralize`` and
 ``data_section`` quote chat inside the prompt's delimited data section (neutralize.py).
 """
 

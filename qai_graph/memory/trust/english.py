@@ -31,49 +31,30 @@ from qai_graph.memory.trust.lexicon import (
     ASK,
     AUDIENCE,
     AUTHORITY,
-    AUTHORITY_WIDE,
     BEHAVE,
-    CLAIM,
     DETERMINERS,
-    DIRECTIVE,
-    DIRECTIVE_QAI,
     FROM_NOW,
-    GIVEN_TO_YOU,
     IMPERATIVE,
     INSTRUCTIONS,
     JAILBREAK_NAME,
     JB_TAIL,
-    KEEP,
     LEAK_VERB,
     NEW_RULES,
-    NO_LIMITS,
     NO_RULES,
-    OBEY_OTHER,
-    ORIGIN,
-    OTHERS,
     OVERRIDE,
     OVERRIDE_PAST,
-    PERSIST,
     PERSONA,
-    PERSONA_FRAME,
     POSS,
     PRIOR,
     QUALIFIER,
-    QUOTED,
     SECRET,
     SECRET_OWNER,
-    SET_ASIDE,
-    SETUP,
-    SOCIAL,
     SOMEONE,
     SPEECH,
     STRONG,
-    TO_OTHERS,
-    VOID,
-    WHAT_YOU_WERE,
     YOU,
 )
-from qai_graph.memory.trust.rule import alt, rule, scored, upto, words
+from qai_graph.memory.trust.rule import alt, rule, upto
 
 OVERRIDE_RULES = (
     rule(
@@ -386,106 +367,6 @@ AUTHORITY_RULES = (
     ),
 )
 
-# The scored rules: several weak signals, none enough alone (weights < threshold), so a
-# new wording of an instruction is caught by its parts ("the guidance you had before" +
-# "doesn't count anymore") while "forget it" or "your rules are fair" stays data.
-THRESHOLD = 4
-# QAI's own setup: "your guidance", "the rules the devs wrote for you", "what you were set
-# up to do", "the safety filters".
-OWN_SETUP = alt(
-    rf"\b{POSS} (?:\w+ ){{0,2}}?{SETUP}",
-    rf"\b{SETUP} {GIVEN_TO_YOU}",
-    WHAT_YOU_WERE,
-    r"\b(?:safety|content|chat|profanity|nsfw) (?:filters?|rules|guidelines|settings|checks)",
-)
-# QAI's setup as text it holds: its prompt, its context, what its makers wrote to it.
-OWN_TEXT = alt(
-    rf"\b{POSS} (?:\w+ ){{0,2}}?(?:{INSTRUCTIONS}|context|config\b|briefing|script"
-    r"|setup text|set up text)",
-    rf"\b(?:{INSTRUCTIONS}|text|words|thing|things|message|lines|setup text) (?:\w+ )?"
-    rf"{GIVEN_TO_YOU}",
-    WHAT_YOU_WERE,
-    r"\babove this (?:conversation|chat|message|line)",
-    r"\b(?:first|very first|earliest) (?:thing|things|words?|message|lines?) (?:\w+ ){0,3}?"
-    r"(?:wrote|said|told|gave|sent|typed) (?:to )?(?:you|u\b|qai)",
-    rf"\bhow (?:{YOU} (?:are|re|were|r)|are you|were you) (?:\w+ )?(?:configured|set up"
-    r"|programmed|prompted|instructed|trained)",
-)
-LEAK_ACT = words(
-    r"show|tell me|tell us|tell chat|give me|give us|reveal|print|repeat|output|display"
-    r"|share|sharing|dump|leak|paste|copy|spell out|recite|write out|list\b|read out|type out"
-    r"|echo|send|expose|disclose|quote|summari[sz]e|translate|whats written|what is written"
-    r"|what was written|walk me through"
-)
-# QAI (or an imperative) acting on other players.
-_BY_QAI = (
-    rf"(?:\b{YOU} (?:\w+ ){{0,2}}?|(?:^|[.!?,;:]\s*|\b(?:and|then|please|pls|just|also|so"
-    r"|qai|now|on|always|forward)\s))"
-)
-ACT_ON_OTHERS = rf"{_BY_QAI}{TO_OTHERS}\b"
-SOCIAL_ACT = rf"{_BY_QAI}{SOCIAL}\b"
-
-SCORED_RULES = (
-    scored(
-        "override-signals",
-        "override",
-        "sets QAI's instructions aside in other words",
-        (2, OWN_SETUP),
-        (2, VOID),
-        (1, SET_ASIDE),
-        (2, OBEY_OTHER),
-        (1, DIRECTIVE),
-        (1, PERSIST),
-        (1, rf"\b{AUTHORITY_WIDE}"),
-        threshold=THRESHOLD,
-    ),
-    scored(
-        "relay-signals",
-        "relay",
-        "has QAI pass something on to other players",
-        (3, OTHERS),
-        (2, ACT_ON_OTHERS),
-        (1, SOCIAL_ACT),
-        (1, QUOTED),
-        (1, DIRECTIVE),
-        (1, PERSIST),
-        (1, KEEP),
-        (1, rf"\\b{AUTHORITY_WIDE}"),
-        threshold=THRESHOLD + 1,
-    ),
-    scored(
-        "leak-signals",
-        "prompt_leak",
-        "asks for QAI's instructions in other words",
-        (2, OWN_TEXT),
-        (2, LEAK_ACT),
-        (1, ORIGIN),
-        (1, rf"\b{AUTHORITY_WIDE}"),
-        (1, DIRECTIVE),
-        threshold=THRESHOLD,
-    ),
-    scored(
-        "roleplay-signals",
-        "roleplay",
-        "sets QAI up as another character in other words",
-        (2, PERSONA_FRAME),
-        (2, NO_LIMITS),
-        (1, DIRECTIVE),
-        (1, PERSIST),
-        threshold=THRESHOLD,
-    ),
-    scored(
-        "authority-signals",
-        "fake_authority",
-        "claims authority over QAI in other words",
-        (2, CLAIM),
-        (2, DIRECTIVE_QAI),
-        (1, PERSIST),
-        (1, alt(SET_ASIDE, VOID)),
-        threshold=THRESHOLD,
-    ),
-)
-
 RULES = (
     *OVERRIDE_RULES,
     *ROLEPLAY_RULES,
@@ -493,5 +374,4 @@ RULES = (
     *SECRET_RULES,
     *RELAY_RULES,
     *AUTHORITY_RULES,
-    *SCORED_RULES,
 )
