@@ -1,8 +1,10 @@
 """Trust: chat is data. Detection of instruction-like chat and spotlighting helpers.
 
-Pure functions, no I/O: ``assess`` flags a message when it is written (detection.py, rules
-in english.py + signals.py, languages.py + foreign.py, formats.py, table in docs/trust.md); ``neutralize`` and
-``data_section`` quote chat inside the prompt's delimited data section (neutralize.py).
+Pure functions, no I/O: ``assess`` flags a message when it is written (detection.py;
+rules in english.py + signals.py, languages.py + foreign.py and formats.py; their table
+in docs/trust.md). ``neutralize`` and ``data_section`` quote chat inside the prompt's
+delimited data section (neutralize.py); ``gate.TrustGate`` is where the write path
+meets them.
 """
 
 from qai_graph.memory.trust.detection import Assessment, Detector, assess, default_detector
