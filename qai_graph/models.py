@@ -267,6 +267,7 @@ class SessionMessage(_Model):
     role: str
     content: str
     timestamp: datetime
+    speaker: str | None = None  # the player who said it, in a session several players share
 
 
 class SessionContext(_Model):

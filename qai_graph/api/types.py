@@ -200,6 +200,9 @@ class SessionMessage(SameFields):
     role: str
     content: str
     timestamp: datetime
+    speaker: str | None = strawberry.field(
+        description="The player who said it (sessions of a stream are shared)."
+    )
 
 
 @strawberry.type(description="Working memory of one conversation; expires after inactivity.")

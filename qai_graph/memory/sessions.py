@@ -157,7 +157,7 @@ class WorkingMemory:
     def _append_exchange(
         self, session: SessionContext, player: str, said: str, reply: str | None, now: datetime
     ) -> None:
-        new = [SessionMessage(role="user", content=said, timestamp=now)]
+        new = [SessionMessage(role="user", content=said, timestamp=now, speaker=player)]
         if reply:
             new.append(SessionMessage(role="assistant", content=reply, timestamp=now))
         session.recent_messages = self._trim([*session.recent_messages, *new])

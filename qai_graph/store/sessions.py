@@ -16,7 +16,12 @@ from qai_graph.store.items import is_live, short_term_attributes
 def session_from_item(item: Mapping[str, Any]) -> tuple[SessionContext, int]:
     """Item -> (SessionContext, version)."""
     messages = [
-        SessionMessage(role=m["role"], content=m["content"], timestamp=parse_iso(m["timestamp"]))
+        SessionMessage(
+            role=m["role"],
+            content=m["content"],
+            timestamp=parse_iso(m["timestamp"]),
+            speaker=m.get("speaker"),
+        )
         for m in item.get("recent_messages") or []
     ]
     session = SessionContext(
@@ -46,7 +51,12 @@ def session_item(session: SessionContext, version: int, index_shards: int) -> di
         "last_active_at": iso(session.last_active_at),
         "player": session.player,
         "recent_messages": [
-            {"role": m.role, "content": m.content, "timestamp": iso(m.timestamp)}
+            {
+                "role": m.role,
+                "content": m.content,
+                "timestamp": iso(m.timestamp),
+                **({"speaker": m.speaker} if m.speaker else {}),
+            }
             for m in session.recent_messages
         ],
         "current_topic": session.current_topic,

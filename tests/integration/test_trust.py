@@ -106,7 +106,9 @@ async def test_a_flagged_message_is_withheld_from_the_shared_session(
         player="Bob", session_id="stream-1", message="what did mallory say?"
     )
     assert "hunter2" not in prompt
-    assert "withheld" in prompt
+    # Each line of the shared session names its own speaker.
+    assert "- Mallory said: \u201c[a message withheld: flagged as instruction-like]\u201d" in prompt
+    assert "- Bob said: \u201chi\u201d" in prompt
 
 
 async def test_a_flagged_observation_is_never_reinforced_promoted_or_shown_to_others(

@@ -25,7 +25,9 @@ def build_conversation_section(
     recent = session.recent_messages[-max_messages:] if max_messages > 0 else []
     for message in recent:
         own = message.role.strip().casefold() in ("assistant", "qai")
-        speaker = "I" if own else them or "They"
+        # A stream's session is shared: each line names who said it, not the first player.
+        who = clean_text(message.speaker, NAME_LIMIT) if message.speaker else them
+        speaker = "I" if own else who or "They"
         lines.append(f"- {speaker} said: {quote(message.content)}")
     if session.pending_questions:
         lines.append(f"- Still unanswered: {quote(session.pending_questions[0])}")
