@@ -313,3 +313,20 @@ async def test_ban_and_hide_reach_another_replica_within_its_poll(
         return not await second_prompt_has("Mal draws bloch spheres")
 
     assert await wait_for(second_prompt_forgot) <= 5.0  # the prompt reads the index alone
+
+
+async def test_a_ban_clears_the_banned_players_lines_from_a_shared_session(
+    memory_service: MemoryService,
+) -> None:
+    await memory_service.store_interaction(
+        "Mal", Channel.TWITCH, "buy followers at my site", "No.", session_id="stream-9"
+    )
+    await memory_service.store_interaction(
+        "Bob", Channel.TWITCH, "what is a qubit", "A coin mid-air.", session_id="stream-9"
+    )
+    before = await memory_service.build_system_prompt("Bob", session_id="stream-9")
+    assert "buy followers" in before and "No." in before
+    await memory_service.moderation.ban("Mal", "spam", ALICE)
+    after = await memory_service.build_system_prompt("Bob", session_id="stream-9")
+    assert "buy followers" not in after and "\u201cNo.\u201d" not in after
+    assert "what is a qubit" in after and "A coin mid-air." in after

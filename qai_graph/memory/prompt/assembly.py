@@ -13,13 +13,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from qai_graph.config import MemoryConfig
+from qai_graph.errors import InvalidInput
 from qai_graph.memory import validation
 from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.prompt.builder import build_qai_system_prompt
 from qai_graph.memory.prompt.persona import Persona, load_persona
 from qai_graph.memory.recall.reader import Recaller
 from qai_graph.memory.sessions import WorkingMemory
-from qai_graph.models import Memory, PlayerContext, SessionContext
+from qai_graph.models import Memory, PlayerContext, SessionContext, SessionMessage
+from qai_graph.store import keys
 
 PROMPT_YIELDS = 8  # loop turns that let aiobotocore send the prompt's reads
 PROMPT_MEMORIES = 8  # memories ranked for the prompt; its budget decides how many fit
@@ -84,6 +86,8 @@ class PromptAssembler:
                     await reads
                 raise
         evolution, context, session = await reads
+        if session is not None:
+            session = without_banned(session, self._recaller.banned_players())
         return build_qai_system_prompt(
             evolution,
             player_context=context,
@@ -94,3 +98,27 @@ class PromptAssembler:
             persona=self.persona or load_persona(self._config.persona_file),
             memory_budget_chars=self._config.prompt_memory_budget_chars,
         )
+
+
+def without_banned(session: SessionContext, banned: frozenset[str]) -> SessionContext:
+    """The session without what banned players said (and QAI's answers to it): a ban
+    removes a player from every prompt at once, the shared conversation included."""
+    if not banned:
+        return session
+    kept: list[SessionMessage] = []
+    dropping = False
+    for message in session.recent_messages:
+        if message.role == "user":
+            dropping = message.speaker is not None and _key(message.speaker) in banned
+        if not dropping:
+            kept.append(message)
+    if len(kept) == len(session.recent_messages):
+        return session
+    return session.model_copy(update={"recent_messages": kept})
+
+
+def _key(name: str) -> str | None:
+    try:
+        return keys.player_key(name)
+    except InvalidInput:
+        return None

@@ -115,6 +115,10 @@ class Recaller:
             known=known,
         )
 
+    def banned_players(self) -> frozenset[str]:
+        """The keys of the players banned now (as this replica's index knows them)."""
+        return frozenset(self._index.index.banned)
+
     async def recall(self, query: str, limit: int, player: str | None = None) -> RecallResult:
         """The memories that best answer ``query``, from all live memory (the index),
         verified against the table in one batch read; ``player`` is who is asking."""
