@@ -125,6 +125,16 @@ async def fetch_page(
     return list(page.items[skip:]), page.next_cursor
 
 
+async def listing(
+    fetch: FetchPage, convert: Callable[[Any], T], first: int, after: str | None
+) -> Connection[T]:
+    """A connection over one of the service's listings: ``first`` checked, ``after``
+    decoded, the page read with :func:`fetch_page` and each item converted."""
+    position = decode_cursor(after)
+    items, next_cursor = await fetch_page(fetch, check_first(first), position)
+    return connection(items, convert, start=position, next_cursor=next_cursor)
+
+
 def connection(
     items: Sequence[S],
     convert: Callable[[S], T],

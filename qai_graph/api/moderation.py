@@ -15,7 +15,7 @@ from strawberry.types import Info
 
 from qai_graph import models
 from qai_graph.api.auth import ModeratorOnly
-from qai_graph.api.connections import Connection, check_first, connection, decode_cursor, fetch_page
+from qai_graph.api.connections import Connection, listing
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import field, mutation
 from qai_graph.api.errors import Forbidden
@@ -203,9 +203,7 @@ class ModerationQuery:
     ) -> Connection[FlaggedMemory]:
         """A page of the flagged queue."""
         moderation = info.context.service.moderation
-        position = decode_cursor(after)
-        items, next_cursor = await fetch_page(moderation.flagged, check_first(first), position)
-        return connection(items, FlaggedMemory.from_model, start=position, next_cursor=next_cursor)
+        return await listing(moderation.flagged, FlaggedMemory.from_model, first, after)
 
     @field(
         description="Every moderation action, newest first: who, what, when, why (moderator).",
@@ -216,11 +214,7 @@ class ModerationQuery:
     ) -> Connection[ModerationEntry]:
         """A page of the moderation log."""
         moderation = info.context.service.moderation
-        position = decode_cursor(after)
-        items, next_cursor = await fetch_page(moderation.log, check_first(first), position)
-        return connection(
-            items, ModerationEntry.from_model, start=position, next_cursor=next_cursor
-        )
+        return await listing(moderation.log, ModerationEntry.from_model, first, after)
 
     @field(description="Players under a ban, by name (moderator).", permission_classes=MODERATOR)
     async def banned_players(
@@ -228,9 +222,7 @@ class ModerationQuery:
     ) -> Connection[BannedPlayer]:
         """A page of the ban list."""
         moderation = info.context.service.moderation
-        position = decode_cursor(after)
-        items, next_cursor = await fetch_page(moderation.banned, check_first(first), position)
-        return connection(items, BannedPlayer.from_model, start=position, next_cursor=next_cursor)
+        return await listing(moderation.banned, BannedPlayer.from_model, first, after)
 
 
 @strawberry.type

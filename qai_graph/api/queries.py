@@ -8,7 +8,14 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
-from qai_graph.api.connections import Connection, check_first, connection, decode_cursor, fetch_page
+from qai_graph.api.connections import (
+    Connection,
+    check_first,
+    connection,
+    decode_cursor,
+    fetch_page,
+    listing,
+)
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import field
 from qai_graph.api.moderation import ModerationQuery
@@ -88,9 +95,7 @@ class Query(ModerationQuery):
                 subject, first=count, after=cursor, promoted_only=promoted_only
             )
 
-        position = decode_cursor(after)
-        items, next_cursor = await fetch_page(fetch, check_first(first), position)
-        return connection(items, Observation.from_model, start=position, next_cursor=next_cursor)
+        return await listing(fetch, Observation.from_model, first, after)
 
     @field(description="QAI's evolution stage and progress.")
     async def evolution(self, info: Ctx) -> Evolution:
