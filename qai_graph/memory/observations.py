@@ -126,13 +126,7 @@ class Observations:
             self._index(
                 {**observations.observation_item(obs, parsed.pk, dedup_sk, shards), **vector}
             )
-            self._events.publish(
-                MemoryEvent(
-                    EventKind.OBSERVATION_STORED,
-                    subject=obs.subject,
-                    detail={"observation_id": obs.observation_id},
-                )
-            )
+            self._announce(EventKind.OBSERVATION_STORED, obs)
             return obs
         raise Conflict("could not store the observation; retry")
 
@@ -199,13 +193,7 @@ class Observations:
         done = {**item, "promoted": True, "memory_tier": MemoryTier.LONG_TERM.value, "ttl": None}
         self._index(done)
         obs = observations.observation_from_item(done)
-        self._events.publish(
-            MemoryEvent(
-                EventKind.OBSERVATION_PROMOTED,
-                subject=obs.subject,
-                detail={"observation_id": obs.observation_id},
-            )
-        )
+        self._announce(EventKind.OBSERVATION_PROMOTED, obs)
         return obs
 
     # --- internals ---------------------------------------------------------------------
@@ -255,15 +243,15 @@ class Observations:
                 item = fresh
                 continue
             self._index(reinforced)
-            self._events.publish(
-                MemoryEvent(
-                    EventKind.OBSERVATION_REINFORCED,
-                    subject=after.subject,
-                    detail={"observation_id": after.observation_id},
-                )
-            )
+            self._announce(EventKind.OBSERVATION_REINFORCED, after)
             return after
         raise Conflict("the observation is being reinforced by many writers; retry")
+
+    def _announce(self, kind: EventKind, obs: Observation) -> None:
+        """Tell the event hub what happened to an observation."""
+        self._events.publish(
+            MemoryEvent(kind, subject=obs.subject, detail={"observation_id": obs.observation_id})
+        )
 
     async def _guarded_observation(
         self, pk: str, dedup_sk: str, now_epoch: int
