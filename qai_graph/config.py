@@ -107,6 +107,21 @@ class MemoryConfig(BaseSettings):
     # Titan v2: 256-d vectors on request, a quarter of v1's 1536 (see qai_graph/embeddings).
     bedrock_embedding_model: str = "amazon.titan-embed-text-v2:0"
 
+    # Memory formation (README "How QAI forms memories"): what QAI concludes by itself.
+    observer: Literal["local", "bedrock", "anthropic", "none"] = "local"
+    bedrock_observer_model: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
+    anthropic_model: str = "claude-3-5-haiku-latest"
+    anthropic_api_key: str = ""  # unset: ANTHROPIC_API_KEY from the environment
+    anthropic_base_url: str = "https://api.anthropic.com"
+    observer_timeout_s: float = Field(5.0, gt=0, le=60)
+    # Formation runs off the bot's path: when the replica has been idle this long, or when
+    # the oldest pending exchange has waited formation_max_delay_s, whichever comes first.
+    formation_idle_s: float = Field(0.25, ge=0, le=60)
+    formation_max_delay_s: float = Field(10.0, gt=0, le=3600)
+    # A replica's claim on a pending exchange; after it another replica may take it over.
+    formation_lease_s: float = Field(60.0, gt=0, le=3600)
+    formation_batch: int = Field(25, ge=1, le=100)
+
     # Recall (see the README's Recall section)
     embeddings: Literal["local", "bedrock", "none"] = "local"
     # Unset: 128 for local (as good as 256 on the dev set, half the memory and time),
