@@ -104,6 +104,16 @@ class Interaction(_Model):
     hidden: bool = False  # hidden by a moderator: in no prompt and no recall
 
 
+class ObservationSource(_Model):
+    """Where a formed observation came from: an interaction, a backfilled line, or both.
+
+    Kept on the observation when the interaction itself expires (its provenance)."""
+
+    interaction_id: str | None = None
+    line_id: str | None = None  # the backfilled line's ``id``
+    at: datetime | None = None  # when it was said
+
+
 class Observation(_Model):
     """QAI's observation about a player, a pattern, or in general."""
 
@@ -121,6 +131,12 @@ class Observation(_Model):
     flag: str | None = None  # instruction-like content: never promoted or shown to others
     flag_reasons: list[str] = Field(default_factory=list)
     hidden: bool = False  # hidden by a moderator: in no prompt and no recall
+    # Formation (issue 20): what QAI concluded by itself, from which exchanges.
+    sources: list[ObservationSource] = Field(default_factory=list)
+    formed_by: str | None = None  # the observer backend (None: written by a client)
+    session_id: str | None = None  # the session it was formed in
+    superseded_by: str | None = None  # the observation id that replaced it
+    superseded_at: datetime | None = None
 
 
 class MemoryKind(StrEnum):

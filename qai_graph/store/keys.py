@@ -55,6 +55,8 @@ SHARD_PREFIX = "SHARD#"
 RUN_PREFIX = "RUN#"
 
 FORGOTTEN_PREFIX = "FORGOTTEN#"
+FORMING_PREFIX = "FORMING#"  # an exchange whose formation is pending (store/formation.py)
+LINE_PREFIX = "LINE#"  # a backfilled line already applied (its id): backfill is idempotent
 MARKER_SK = "MARKER"
 
 EVOLUTION_PK = "EVOLUTION#current"
@@ -264,6 +266,26 @@ def player_index_pk(key: str, shards: int) -> str:
 def player_index_pks(shards: int) -> list[str]:
     """Every entity-type-index partition that holds player profiles."""
     return [f"PLAYER#{n}" for n in range(shards)]
+
+
+def forming_sk(interaction_id: str) -> str:
+    """Sort key of an exchange's pending formation, in its player's partition."""
+    return f"{FORMING_PREFIX}{interaction_id}"
+
+
+def forming_index_pk(key: str, shards: int) -> str:
+    """entity-type-index partition of pending formations: ``FORMING#<n>``."""
+    return f"{FORMING_PREFIX}{_shard_of(key, shards)}"
+
+
+def forming_index_pks(shards: int) -> list[str]:
+    """Every entity-type-index partition that holds pending formations."""
+    return [f"{FORMING_PREFIX}{n}" for n in range(shards)]
+
+
+def line_sk(line_id: str) -> str:
+    """Sort key of a backfilled line's marker, in its player's partition."""
+    return f"{LINE_PREFIX}{line_id}"
 
 
 def pattern_index_pk() -> str:

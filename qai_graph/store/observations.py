@@ -13,12 +13,62 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from qai_graph.models import EntityType, MemoryTier, Observation, ObservationCategory
+from qai_graph.models import (
+    EntityType,
+    MemoryTier,
+    Observation,
+    ObservationCategory,
+    ObservationSource,
+)
 from qai_graph.store import keys
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.expressions import Expr, tx_put, tx_update
 from qai_graph.store.items import short_term_attributes, trust_attributes, trust_fields
+
+MAX_SOURCES = 64  # provenance kept per observation: the most recent exchanges
+
+
+def sources_attribute(sources: list[ObservationSource]) -> list[dict[str, str]]:
+    """Provenance as stored: compact maps, the newest MAX_SOURCES."""
+    stored: list[dict[str, str]] = []
+    for source in sources[-MAX_SOURCES:]:
+        entry: dict[str, str] = {}
+        if source.interaction_id:
+            entry["i"] = source.interaction_id
+        if source.line_id:
+            entry["l"] = source.line_id
+        if source.at is not None:
+            entry["t"] = iso(source.at)
+        stored.append(entry)
+    return stored
+
+
+def sources_from_attribute(value: Any) -> list[ObservationSource]:
+    """Stored provenance -> sources."""
+    return [
+        ObservationSource(
+            interaction_id=entry.get("i"),
+            line_id=entry.get("l"),
+            at=parse_iso(entry["t"]) if entry.get("t") else None,
+        )
+        for entry in value or []
+    ]
+
+
+def _formation_attributes(obs: Observation) -> dict[str, Any]:
+    attributes: dict[str, Any] = {}
+    if obs.sources:
+        attributes["sources"] = sources_attribute(obs.sources)
+    if obs.formed_by:
+        attributes["formed_by"] = obs.formed_by
+    if obs.session_id:
+        attributes["session_id"] = obs.session_id
+    if obs.superseded_by:
+        attributes["superseded_by"] = obs.superseded_by
+    if obs.superseded_at is not None:
+        attributes["superseded_at"] = iso(obs.superseded_at)
+    return attributes
 
 
 def observation_item(obs: Observation, pk: str, dedup_sk: str, index_shards: int) -> dict[str, Any]:
@@ -38,6 +88,7 @@ def observation_item(obs: Observation, pk: str, dedup_sk: str, index_shards: int
         "memory_tier": obs.memory_tier.value,
         "dedup_sk": dedup_sk,
         **trust_attributes(obs.flag, obs.flag_reasons, hidden=obs.hidden),
+        **_formation_attributes(obs),
     }
     if obs.ttl is not None:
         item.update(short_term_attributes(pk, obs.ttl, index_shards))
@@ -60,6 +111,11 @@ def observation_from_item(item: Mapping[str, Any]) -> Observation:
         ttl=item.get("ttl"),
         last_reinforced=parse_iso(reinforced) if reinforced else None,
         **trust_fields(item),
+        sources=sources_from_attribute(item.get("sources")),
+        formed_by=item.get("formed_by"),
+        session_id=item.get("session_id"),
+        superseded_by=item.get("superseded_by"),
+        superseded_at=parse_iso(item["superseded_at"]) if item.get("superseded_at") else None,
     )
 
 
