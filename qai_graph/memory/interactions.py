@@ -19,6 +19,7 @@ from qai_graph.errors import Conflict, StoreUnavailable
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolution.tracker import EvolutionTracker
+from qai_graph.memory.formation import Formation
 from qai_graph.memory.players import Players
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.results import InteractionRecorded
@@ -26,7 +27,7 @@ from qai_graph.memory.sessions import UNREAD, Unread, WorkingMemory
 from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import Channel, EvolutionState, Interaction, PlayerProfile, SessionContext
 from qai_graph.store import evolution as evolution_store
-from qai_graph.store import idempotency, interactions, keys, moderation, players
+from qai_graph.store import formation, idempotency, interactions, keys, moderation, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.evolution import EvolutionCounts
 from qai_graph.store.items import is_live, page_by_prefix
@@ -84,8 +85,10 @@ class InteractionRecorder:
         players: Players,
         recall: RecallIndex | None = None,
         trust: TrustGate | None = None,
+        formation: Formation | None = None,
     ) -> None:
         self._trust = trust or TrustGate()
+        self._formation = formation
         self._recall = recall
         self._db = db
         self._config = config
@@ -98,6 +101,8 @@ class InteractionRecorder:
         self, exchange: Exchange, idempotency_key: str | None, *, full: bool
     ) -> InteractionRecorded:
         """Record one exchange exactly once; ``full`` also reads the player after it."""
+        if self._formation is not None:
+            self._formation.note_activity()
         session_id = exchange.session_id
         display = keys.clean_display_name(exchange.player)
         key = display.casefold()
@@ -182,6 +187,26 @@ class InteractionRecorder:
             if trust.flag is not None:
                 # The moderators' queue entry is written with the memory, never apart.
                 items.append(flagged_interaction(interaction, key))
+            # What QAI may learn from it is pending in the same transaction (never from
+            # flagged or private chat), so no crash or restart skips it.
+            pending = None
+            if (
+                self._formation is not None
+                and self._formation.enabled
+                and trust.flag is None
+                and not private
+            ):
+                pending = self._formation.pending_for(
+                    key,
+                    display,
+                    interaction.interaction_id,
+                    now,
+                    said or "",
+                    reply,
+                    kind.value,
+                    session_id,
+                )
+                items.append(formation.put_pending(pending, self._config.player_index_shards))
             # The session's exchange joins the transaction when this replica knows the
             # session's version (the bot's systemPrompt just read it): no read, no second
             # wave, and a replayed request cannot append it twice.
@@ -220,6 +245,8 @@ class InteractionRecorder:
                     continue
                 raise
             self._trust.said(key, said or "")
+            if pending is not None and self._formation is not None:
+                self._formation.submitted(pending)
             if in_session is not None and session_id:
                 self._working.remember(session_id, in_session[1], in_session[2])
             if self._recall is not None:

@@ -13,6 +13,7 @@ from typing import Self
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings import Embedder
+from qai_graph.memory.formation import Formation
 from qai_graph.memory.prompt.assembly import PromptAssembler
 from qai_graph.memory.prompt.persona import load_persona
 from qai_graph.memory.recall.search.sync import RecallIndex
@@ -31,6 +32,7 @@ class Lifecycle:
     embedder: Embedder
     recall_index: RecallIndex
     trust: TrustGate
+    formation: Formation
     _prompt: PromptAssembler
 
     async def initialize(self) -> None:
@@ -44,10 +46,13 @@ class Lifecycle:
         if not self.recall_index.ready:
             await self.recall_index.build()
         self.recall_index.start_polling()
+        self.formation.start()
         logger.info("memory service ready on table %s", self.config.dynamodb_table_name)
 
     async def close(self) -> None:
-        """Stop the recall index's poll, then close the embedder and the DynamoDB client."""
+        """Stop formation and the recall index's poll, then close the embedder and the
+        DynamoDB client (pending formation stays in the table for the next start)."""
+        await self.formation.close()
         await self.recall_index.stop()
         await self.recall_index.close()
         await self.embedder.close()

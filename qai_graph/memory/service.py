@@ -21,6 +21,7 @@ from qai_graph.memory.backup import Backup
 from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.evolution.tracker import EvolutionTracker
+from qai_graph.memory.formation import Formation, FormationReport
 from qai_graph.memory.interactions import Exchange, InteractionRecorder
 from qai_graph.memory.lifecycle import Lifecycle
 from qai_graph.memory.moderation import Moderation
@@ -49,7 +50,9 @@ from qai_graph.models import (
     RecallResult,
     SessionContext,
 )
-from qai_graph.store import keys, patterns
+from qai_graph.observers import Observer
+from qai_graph.observers.factory import make_observer
+from qai_graph.store import formation, keys, patterns
 from qai_graph.store.client import DynamoClient
 
 logger = logging.getLogger(__name__)
@@ -64,6 +67,7 @@ class MemoryService(Lifecycle):
         *,
         endpoint: str | None = None,
         embedder: Embedder | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.config = config or MemoryConfig()
         self.store = DynamoClient(self.config, endpoint)
@@ -84,6 +88,16 @@ class MemoryService(Lifecycle):
         self.backup = Backup(self.store)
         # Moderators' use cases (hide, release, forget an observation, ban; the log).
         self.moderation = Moderation(self.store, self.config, self.recall_index)
+        # QAI's own observations from what players say (memory/formation/).
+        self.formation = Formation(
+            self.store,
+            self.config,
+            observer or make_observer(self.config),
+            self.events,
+            self.working,
+            self.recall_index,
+            self.trust,
+        )
         self._recorder = InteractionRecorder(
             self.store,
             self.config,
@@ -93,6 +107,7 @@ class MemoryService(Lifecycle):
             self.players,
             self.recall_index,
             self.trust,
+            self.formation,
         )
         self._solutions = SolutionRecorder(
             self.store, self.config, self.players, self.evolution, self.recall_index
@@ -362,12 +377,26 @@ class MemoryService(Lifecycle):
     # --- maintenance -------------------------------------------------------------------
 
     async def consolidate_memories(self) -> ConsolidationResult:
-        """Promote, prune, bound and refresh memory; safe beside writes and other runs."""
+        """Finish pending formation, then promote, prune, bound and refresh memory; safe
+        beside writes and other runs."""
+        formed = await self.formation.drain()
+        if formed.exchanges:
+            logger.info("consolidation formed %d pending exchanges first", formed.exchanges)
         result = await Consolidator(self.store, self.config, self.observations).run()
         self.events.publish(
             MemoryEvent(EventKind.CONSOLIDATED, detail=result.model_dump(mode="json"))
         )
         return result
+
+    # --- formation ---------------------------------------------------------------------
+
+    async def form_pending(self) -> FormationReport:
+        """Form every pending exchange now (otherwise the worker does it when idle)."""
+        return await self.formation.drain()
+
+    async def pending_formations(self) -> int:
+        """How many exchanges wait for formation (every replica's)."""
+        return await formation.count_pending(self.store, self.config.player_index_shards)
 
     async def reindex(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Store vectors on memories written without one (or by another model)."""

@@ -89,6 +89,21 @@ class WorkingMemory:
         )
         return item, session, written
 
+    def cached_turns(self, session_id: str) -> list[tuple[str, str]]:
+        """The remembered copy's turns as (speaker, text), oldest first; no read ([] when
+        this replica holds no copy). QAI's lines have the speaker ``QAI``."""
+        known = self._recent.get(session_id)
+        if not known:
+            return []
+        return [
+            (
+                "QAI" if m.role == "assistant" else (m.speaker or known[0].player or "player"),
+                m.content,
+            )
+            for m in known[0].recent_messages
+            if m.role in ("user", "assistant")
+        ]
+
     def remember(self, session_id: str, session: SessionContext, version: int) -> None:
         """Note a session state this replica wrote (its transaction succeeded)."""
         self._remember(session_id, (session, version))

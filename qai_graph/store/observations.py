@@ -223,3 +223,71 @@ async def drop_guard(db: DynamoClient, pk: str, guard_sk: str, observation_sk: s
         condition=f"{expr.name('observation_sk')} = {expr.value(observation_sk)}",
         expr=expr,
     )
+
+
+async def of_subject(db: DynamoClient, pk: str) -> list[dict[str, Any]]:
+    """Every observation item of a subject (expired but unpruned ones too), oldest first."""
+    expr = Expr()
+    condition = (
+        f"{expr.name('pk')} = {expr.value(pk)} AND "
+        f"begins_with({expr.name('sk')}, {expr.value(keys.OBSERVATION_PREFIX)})"
+    )
+    found: list[dict[str, Any]] = []
+    async for page in db.query_all(
+        KeyConditionExpression=condition, ConsistentRead=True, **expr.params()
+    ):
+        found.extend(page)
+    return found
+
+
+def formation_updates(
+    before: Observation, after: Observation, pk: str, dedup_sk: str | None, index_shards: int
+) -> list[dict[str, Any]]:
+    """Transaction items: move a stored observation from ``before`` (as read) to ``after``.
+
+    Formation changes evidence, confidence, sources, expiry, supersession and tier. The
+    condition holds only while the item is as read (a concurrent reinforce, promote or
+    supersede cancels the transaction and formation re-reads), so nothing counts twice.
+    """
+    expr = Expr()
+    sets = [
+        f"{expr.name('confidence')} = {expr.value(Decimal(str(after.confidence)))}",
+        f"{expr.name('evidence_count')} = {expr.value(after.evidence_count)}",
+        f"{expr.name('sources')} = {expr.value(sources_attribute(after.sources))}",
+    ]
+    removes: list[str] = []
+    if after.last_reinforced is not None:
+        sets.append(f"{expr.name('last_reinforced')} = {expr.value(iso(after.last_reinforced))}")
+    if after.superseded_by is not None and before.superseded_by is None:
+        sets.append(f"{expr.name('superseded_by')} = {expr.value(after.superseded_by)}")
+        if after.superseded_at is not None:
+            sets.append(f"{expr.name('superseded_at')} = {expr.value(iso(after.superseded_at))}")
+    promoted_now = after.promoted and not before.promoted
+    if promoted_now:
+        sets.append(f"{expr.name('promoted')} = {expr.value(True)}")
+        sets.append(f"{expr.name('memory_tier')} = {expr.value(MemoryTier.LONG_TERM.value)}")
+        promoted_at = iso(after.last_reinforced or after.timestamp)
+        sets.append(f"{expr.name('promoted_at')} = {expr.value(promoted_at)}")
+        removes = [expr.name("ttl"), expr.name("tier_pk")]
+    elif after.ttl is not None and after.ttl != before.ttl:
+        sets.append(f"{expr.name('ttl')} = {expr.value(after.ttl)}")
+    update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    condition = (
+        f"{expr.name('confidence')} = {expr.value(Decimal(str(before.confidence)))} AND "
+        f"{expr.name('evidence_count')} = {expr.value(before.evidence_count)} AND "
+        f"{expr.name('memory_tier')} = {expr.value(before.memory_tier.value)} AND "
+        f"attribute_not_exists({expr.name('superseded_by')})"
+    )
+    sk = keys.observation_sk(after.observation_id)
+    updates = [tx_update(pk, sk, update, expr, condition)]
+    if dedup_sk:
+        guard = Expr()
+        if promoted_now:
+            updates.append(
+                tx_update(
+                    pk, dedup_sk, f"REMOVE {guard.name('ttl')}, {guard.name('tier_pk')}", guard
+                )
+            )
+        elif after.ttl is not None and after.ttl != before.ttl and not after.promoted:
+            updates.append(_guard_ttl(pk, dedup_sk, after.ttl))
+    return updates

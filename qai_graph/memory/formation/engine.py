@@ -1,0 +1,420 @@
+"""Formation: after each recorded exchange, QAI decides what it learned about the player.
+
+Off the bot's path and durable:
+- ``recordInteraction`` writes a pending item (store/formation.py) in the interaction's
+  own transaction and hands the exchange to this replica's queue; it never waits.
+- The worker forms when the replica has been idle ``formation_idle_s`` (the bot is
+  waiting on its model) or when the oldest queued exchange has waited
+  ``formation_max_delay_s``, so formation's reads and writes do not queue in front of the
+  bot's.
+- What an exchange taught QAI and the deletion of its pending item are one transaction:
+  a crash before it leaves the pending item, which this replica (on start), another
+  replica (its sweep, after ``formation_lease_s``) or consolidation forms later; a crash
+  after it leaves nothing to redo. Each exchange is formed exactly once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections import defaultdict, deque
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from qai_graph.config import MemoryConfig
+from qai_graph.embeddings.base import encode_vector
+from qai_graph.memory import validation
+from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.formation.beliefs import Change, PlayerBeliefs, Sentence
+from qai_graph.memory.recall.search.documents import MODEL_ATTRIBUTE, VECTOR_ATTRIBUTE
+from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.sessions import WorkingMemory
+from qai_graph.memory.trust.gate import TrustGate
+from qai_graph.models import Observation
+from qai_graph.observers import ExchangeView, Formed, Observer, Turn
+from qai_graph.store import formation, keys, observations
+from qai_graph.store.client import DynamoClient, TransactionCancelled
+from qai_graph.store.formation import PendingExchange
+
+logger = logging.getLogger(__name__)
+
+FLUSH_AT_ITEMS = 60  # a transaction holds 100 items; one exchange adds at most ~25
+ATTEMPTS = 5
+OBSERVE_CONCURRENCY = 8  # model backends: calls in flight per run
+MIN_CONTENT_CHARS = 8
+
+
+@dataclass
+class FormationReport:
+    """What one formation run did."""
+
+    exchanges: int = 0
+    stored: int = 0
+    reinforced: int = 0
+    superseded: int = 0
+    promoted: int = 0
+    skipped: int = 0  # formed sentences dropped (flagged, too short)
+
+    def add(self, other: FormationReport) -> None:
+        """Add another run's counts to this one."""
+        for name in ("exchanges", "stored", "reinforced", "superseded", "promoted", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+class Formation:
+    """This replica's formation queue and worker, and the sweep of what others left."""
+
+    def __init__(
+        self,
+        db: DynamoClient,
+        config: MemoryConfig,
+        observer: Observer,
+        events: EventHub,
+        working: WorkingMemory,
+        recall: RecallIndex | None,
+        trust: TrustGate,
+    ) -> None:
+        self._db = db
+        self._config = config
+        self.observer = observer
+        self._events = events
+        self._working = working
+        self._recall = recall
+        self._trust = trust
+        self.owner = f"replica-{uuid.uuid4().hex[:12]}"
+        self._queue: deque[tuple[float, PendingExchange]] = deque()
+        self._wake = asyncio.Event()
+        self._last_activity = 0.0
+        self._task: asyncio.Task[None] | None = None
+        self._run_lock = asyncio.Lock()
+        self.totals = FormationReport()
+
+    @property
+    def enabled(self) -> bool:
+        """False with ``QAI_MEMORY_OBSERVER=none``: no pending work is written at all."""
+        return self.observer.name != "none"
+
+    # --- the write path's side -------------------------------------------------------
+
+    def pending_for(
+        self,
+        key: str,
+        player: str,
+        interaction_id: str,
+        at: datetime,
+        message: str,
+        reply: str | None,
+        channel: str,
+        session_id: str | None,
+        line_id: str | None = None,
+        earlier: Sequence[tuple[str, str]] = (),
+    ) -> PendingExchange:
+        """The pending formation of an exchange (the caller writes it in its transaction)."""
+        if session_id and not earlier:
+            earlier = self._working.cached_turns(session_id)
+        return PendingExchange(
+            key=key,
+            player=player,
+            interaction_id=interaction_id,
+            at=at,
+            message=message,
+            reply=reply,
+            channel=channel,
+            session_id=session_id,
+            earlier=formation.earlier_turns(earlier),
+            line_id=line_id,
+        )
+
+    def note_activity(self) -> None:
+        """A bot request arrived: formation waits for the replica to be idle again."""
+        self._last_activity = time.monotonic()
+
+    def submitted(self, pending: PendingExchange) -> None:
+        """The exchange's pending item is stored: queue it for this replica's worker."""
+        self._queue.append((time.monotonic(), pending))
+        self._wake.set()
+
+    # --- running ---------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the worker (idempotent); it first forms what a previous run left."""
+        if self._task is None and self.enabled:
+            self._task = asyncio.create_task(self._work(), name="qai-formation")
+
+    async def close(self) -> None:
+        """Stop the worker (pending work stays in the table) and close the observer."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(BaseException):
+                await self._task
+            self._task = None
+        await self.observer.close()
+
+    async def drain(self) -> FormationReport:
+        """Form everything pending now: this replica's queue, then the table's leftovers
+        (claimed first). Tests, backfill and consolidation call it."""
+        report = FormationReport()
+        if not self.enabled:
+            return report
+        report.add(await self._form_queued(limit=None))
+        while True:
+            taken = await self._claim_leftovers(before=None, limit=100)
+            if not taken:
+                break
+            report.add(await self.form(taken))
+        return report
+
+    async def _work(self) -> None:
+        sweep_every = min(self._config.formation_lease_s, 60.0)
+        with contextlib.suppress(Exception):
+            await self._sweep(stale_only=False)  # what a crash or restart left
+        next_sweep = time.monotonic() + sweep_every
+        while True:
+            try:
+                timeout = max(0.01, next_sweep - time.monotonic())
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), timeout)
+                self._wake.clear()
+                while self._queue:
+                    wait = self._wait_needed()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                        continue
+                    await self._form_queued(limit=self._config.formation_batch)
+                if time.monotonic() >= next_sweep:
+                    await self._sweep(stale_only=True)
+                    next_sweep = time.monotonic() + sweep_every
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("formation run failed; its pending work stays in the table")
+                await asyncio.sleep(1.0)
+
+    def _wait_needed(self) -> float:
+        """Seconds to wait before forming: 0 when idle long enough or the queue is overdue."""
+        now = time.monotonic()
+        idle_for = now - self._last_activity
+        waited = now - self._queue[0][0]
+        if (
+            idle_for >= self._config.formation_idle_s
+            or waited >= self._config.formation_max_delay_s
+        ):
+            return 0.0
+        return min(
+            self._config.formation_idle_s - idle_for, self._config.formation_max_delay_s - waited
+        )
+
+    async def _form_queued(self, limit: int | None) -> FormationReport:
+        batch: list[PendingExchange] = []
+        while self._queue and (limit is None or len(batch) < limit):
+            batch.append(self._queue.popleft()[1])
+        return await self.form(batch) if batch else FormationReport()
+
+    async def _sweep(self, *, stale_only: bool) -> None:
+        """Form pending work nobody is forming: older than a lease (or all, on start)."""
+        before = None
+        if stale_only:
+            before = keys.new_time_id(time.time() - self._config.formation_lease_s)
+        while True:
+            taken = await self._claim_leftovers(before=before, limit=self._config.formation_batch)
+            if not taken:
+                return
+            await self.form(taken)
+
+    async def _claim_leftovers(self, before: str | None, limit: int) -> list[PendingExchange]:
+        queued = {p.item_key for _, p in self._queue}
+        found = await formation.oldest_pending(
+            self._db, self._config.player_index_shards, limit, before
+        )
+        now = time.time()
+        taken: list[PendingExchange] = []
+        for pending in found:
+            if pending.item_key in queued:
+                continue
+            if await formation.claim(
+                self._db, pending, self.owner, now, self._config.formation_lease_s
+            ):
+                taken.append(pending)
+        return taken
+
+    # --- forming ---------------------------------------------------------------------
+
+    async def form(self, batch: Sequence[PendingExchange]) -> FormationReport:
+        """Form a batch of pending exchanges (each player's in time order)."""
+        report = FormationReport()
+        by_player: dict[str, list[PendingExchange]] = defaultdict(list)
+        for pending in batch:
+            by_player[pending.key].append(pending)
+        async with self._run_lock:
+            for key, pendings in by_player.items():
+                pendings.sort(key=lambda p: p.interaction_id)
+                report.add(await self._form_player(key, pendings))
+        self.totals.add(report)
+        return report
+
+    async def _form_player(self, key: str, pendings: list[PendingExchange]) -> FormationReport:
+        report = FormationReport()
+        sentences = await self._sentences(pendings, report)
+        pk = keys.player_partition(key)
+        remaining = list(zip(pendings, sentences, strict=True))
+        for _ in range(ATTEMPTS):
+            now_epoch = int(time.time())
+            beliefs = PlayerBeliefs(
+                pk,
+                await observations.of_subject(self._db, pk),
+                self._config,
+                self._recall.model if self._recall else "",
+                self._recall.embedder.dim if self._recall else 0,
+                now_epoch,
+            )
+            try:
+                while remaining:
+                    count = 0
+                    for pending, said in remaining:
+                        beliefs.apply(pending, said)
+                        count += 1
+                        if beliefs.item_count() >= FLUSH_AT_ITEMS:
+                            break
+                    await self._db.transact(beliefs.flush_items(self.owner))
+                    change, stored, finished = beliefs.committed()
+                    self._after(change, stored, report)
+                    report.exchanges += len(finished)
+                    remaining = remaining[count:]
+                return report
+            except TransactionCancelled:
+                # Another writer changed an observation, or another replica took or
+                # finished an exchange: read again and form what is still ours.
+                remaining = await self._still_ours(remaining)
+        logger.warning(
+            "formation of %d exchanges of %s kept conflicting; left for the sweep",
+            len(remaining),
+            key,
+        )
+        return report
+
+    async def _still_ours(
+        self, remaining: list[tuple[PendingExchange, list[Sentence]]]
+    ) -> list[tuple[PendingExchange, list[Sentence]]]:
+        found = await self._db.batch_get([p.item_key for p, _ in remaining])
+        mine = {keys.item_key(i) for i in found if i.get("lease_by") in (None, self.owner)}
+        return [(p, s) for p, s in remaining if p.item_key in mine]
+
+    async def _sentences(
+        self, pendings: Sequence[PendingExchange], report: FormationReport
+    ) -> list[list[Sentence]]:
+        """What the observer forms from each exchange, checked and embedded."""
+        gate = asyncio.Semaphore(OBSERVE_CONCURRENCY)
+
+        async def observe(pending: PendingExchange) -> list[Formed]:
+            async with gate:
+                view = await self._view(pending)
+                try:
+                    return await self.observer.observe(view)
+                except Exception:
+                    logger.exception("observer %s failed on one exchange", self.observer.name)
+                    return []
+
+        formed = await asyncio.gather(*(observe(p) for p in pendings))
+        kept: list[list[tuple[Formed, str]]] = []
+        for items in formed:
+            good: list[tuple[Formed, str]] = []
+            for f in items:
+                text = _clean(f.content)
+                if text is None or self._trust.assess_text(text).flag is not None:
+                    # Text that reads as instructions is never what QAI believes.
+                    report.skipped += 1
+                    continue
+                good.append((f, text))
+            kept.append(good)
+        texts = [text for good in kept for _, text in good]
+        vectors = None
+        if self._recall is not None and texts:
+            vectors = await self._recall.embedder.embed(texts)
+        out: list[list[Sentence]] = []
+        n = 0
+        for good in kept:
+            row: list[Sentence] = []
+            for f, text in good:
+                vector = vectors[n] if vectors is not None else None
+                attributes = (
+                    {VECTOR_ATTRIBUTE: encode_vector(vector), MODEL_ATTRIBUTE: self._recall.model}
+                    if vector is not None and self._recall is not None
+                    else {}
+                )
+                row.append(
+                    Sentence(
+                        text,
+                        f.category,
+                        f.extra.get("observer", self.observer.name),
+                        vector,
+                        attributes,
+                    )
+                )
+                n += 1
+            out.append(row)
+        return out
+
+    async def _view(self, pending: PendingExchange) -> ExchangeView:
+        earlier = pending.earlier
+        if not earlier and pending.session_id:
+            with contextlib.suppress(Exception):
+                session = await self._working.get_session(pending.session_id)
+                if session is not None:
+                    earlier = formation.earlier_turns(
+                        [
+                            (
+                                "QAI" if m.role == "assistant" else (m.speaker or pending.player),
+                                m.content,
+                            )
+                            for m in session.recent_messages
+                            if m.timestamp < pending.at
+                        ]
+                    )
+        return ExchangeView(
+            player=pending.player,
+            message=pending.message,
+            reply=pending.reply,
+            earlier=tuple(Turn(s, t) for s, t in earlier),
+            time=pending.at,
+            channel=pending.channel,
+            interaction_id=pending.interaction_id,
+        )
+
+    def _after(
+        self, change: Change, stored: list[dict[str, object]], report: FormationReport
+    ) -> None:
+        if self._recall is not None:
+            for item in stored:
+                self._recall.observe(item)
+        report.stored += len(change.stored)
+        report.reinforced += len(change.reinforced)
+        report.superseded += len(change.superseded)
+        report.promoted += len(change.promoted)
+        for kind, group in (
+            (EventKind.OBSERVATION_STORED, change.stored),
+            (EventKind.OBSERVATION_REINFORCED, change.reinforced),
+            (EventKind.OBSERVATION_PROMOTED, change.promoted),
+        ):
+            for obs in group:
+                self._announce(kind, obs)
+
+    def _announce(self, kind: EventKind, obs: Observation) -> None:
+        self._events.publish(
+            MemoryEvent(kind, subject=obs.subject, detail={"observation_id": obs.observation_id})
+        )
+
+
+def _clean(content: str) -> str | None:
+    text = " ".join(content.split()).strip()
+    if len(text) < MIN_CONTENT_CHARS:
+        return None
+    return text[: validation.MAX_CONTENT_CHARS]
+
+
+def utc_now() -> datetime:
+    """Now, in UTC (the default time of a live exchange)."""
+    return datetime.now(UTC)
