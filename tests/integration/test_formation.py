@@ -169,3 +169,16 @@ async def test_observer_none_writes_no_pending_work(make_service: ServiceFactory
     await service.record_interaction("Ada", "twitch", "i just adopted a puppy!!")
     assert await service.pending_formations() == 0
     assert await formed(service, "Ada") == []
+
+
+async def test_forgetting_a_player_erases_their_pending_formation(
+    make_service: ServiceFactory,
+) -> None:
+    service = await make_service(formation_idle_s=60, formation_max_delay_s=3600)
+    await service.record_interaction("Ada", "twitch", "i just adopted a puppy!!")
+    assert await service.pending_formations() == 1
+    result = await service.forget_player("Ada")
+    assert result.other_items_deleted == 1
+    assert await service.pending_formations() == 0
+    await service.form_pending()
+    assert await formed(service, "Ada") == []
