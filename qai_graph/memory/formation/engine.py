@@ -349,7 +349,7 @@ class Formation:
                     Sentence(
                         text,
                         f.category,
-                        f.extra.get("observer", self.observer.name),
+                        _formed_by(f),
                         vector,
                         attributes,
                     )
@@ -406,6 +406,15 @@ class Formation:
         self._events.publish(
             MemoryEvent(kind, subject=obs.subject, detail={"observation_id": obs.observation_id})
         )
+
+
+MODEL_BACKENDS = frozenset({"bedrock", "anthropic"})
+
+
+def _formed_by(formed: Formed) -> str:
+    """Which backend formed it: a model's name, else the local rules (a model backend
+    forms unsampled exchanges, and every exchange while it is down, with them)."""
+    return formed.rule if formed.rule in MODEL_BACKENDS else "local"
 
 
 def _clean(content: str) -> str | None:
