@@ -27,8 +27,7 @@ async def test_an_exchange_forms_an_observation_with_its_provenance(
 ) -> None:
     service = await make_service()
     recorded = await service.record_interaction("Ada", "twitch", "i just adopted a puppy!!")
-    report = await service.form_pending()
-    assert report.exchanges == 1
+    await service.form_pending()
     [obs] = await formed(service, "Ada")
     assert "Ada" in obs.content and "puppy" in obs.content
     assert not obs.content.lower().startswith("i ")

@@ -42,6 +42,7 @@ from qai_graph.store.formation import PendingExchange
 
 logger = logging.getLogger(__name__)
 
+MAX_TRANSACTION_ITEMS = 100
 FLUSH_AT_ITEMS = 60  # a transaction holds 100 items; one exchange adds at most ~25
 ATTEMPTS = 5
 OBSERVE_CONCURRENCY = 8  # model backends: calls in flight per run
@@ -91,6 +92,7 @@ class Formation:
         self._last_activity = 0.0
         self._task: asyncio.Task[None] | None = None
         self._run_lock = asyncio.Lock()
+        self._inflight: set[tuple[str, str]] = set()  # taken from the queue, being formed
         self.totals = FormationReport()
 
     @property
@@ -161,6 +163,8 @@ class Formation:
         if not self.enabled:
             return report
         report.add(await self._form_queued(limit=None))
+        async with self._run_lock:
+            pass  # the worker's run in flight ends first: its exchanges are not leftovers
         while True:
             taken = await self._claim_leftovers(before=None, limit=100)
             if not taken:
@@ -212,7 +216,14 @@ class Formation:
         batch: list[PendingExchange] = []
         while self._queue and (limit is None or len(batch) < limit):
             batch.append(self._queue.popleft()[1])
-        return await self.form(batch) if batch else FormationReport()
+        if not batch:
+            return FormationReport()
+        taken = {p.item_key for p in batch}
+        self._inflight |= taken
+        try:
+            return await self.form(batch)
+        finally:
+            self._inflight -= taken
 
     async def _sweep(self, *, stale_only: bool) -> None:
         """Form pending work nobody is forming: older than a lease (or all, on start)."""
@@ -226,7 +237,7 @@ class Formation:
             await self.form(taken)
 
     async def _claim_leftovers(self, before: str | None, limit: int) -> list[PendingExchange]:
-        queued = {p.item_key for _, p in self._queue}
+        queued = {p.item_key for _, p in self._queue} | self._inflight
         found = await formation.oldest_pending(
             self._db, self._config.player_index_shards, limit, before
         )
@@ -246,21 +257,48 @@ class Formation:
     async def form(self, batch: Sequence[PendingExchange]) -> FormationReport:
         """Form a batch of pending exchanges (each player's in time order)."""
         report = FormationReport()
-        by_player: dict[str, list[PendingExchange]] = defaultdict(list)
-        for pending in batch:
-            by_player[pending.key].append(pending)
+        ordered = sorted(batch, key=lambda p: p.interaction_id)
         async with self._run_lock:
-            for key, pendings in by_player.items():
-                pendings.sort(key=lambda p: p.interaction_id)
-                report.add(await self._form_player(key, pendings))
+            sentences = await self._sentences(ordered, report)
+            learned: dict[str, list[tuple[PendingExchange, list[Sentence]]]] = defaultdict(list)
+            nothing: list[PendingExchange] = []
+            for pending, said in zip(ordered, sentences, strict=True):
+                if said:
+                    learned[pending.key].append((pending, said))
+                else:
+                    nothing.append(pending)
+            # Most chat teaches nothing: those exchanges are finished together, and no
+            # player's observations are read for them.
+            await self._finish_only(nothing, report)
+            for key, work in learned.items():
+                await self._form_player(key, work, report)
         self.totals.add(report)
         return report
 
-    async def _form_player(self, key: str, pendings: list[PendingExchange]) -> FormationReport:
-        report = FormationReport()
-        sentences = await self._sentences(pendings, report)
+    async def _finish_only(self, pendings: list[PendingExchange], report: FormationReport) -> None:
+        remaining = [(p, list[Sentence]()) for p in pendings]
+        for _ in range(ATTEMPTS):
+            try:
+                while remaining:
+                    chunk, rest = (
+                        remaining[:MAX_TRANSACTION_ITEMS],
+                        remaining[MAX_TRANSACTION_ITEMS:],
+                    )
+                    await self._db.transact([formation.finish(p, self.owner) for p, _ in chunk])
+                    report.exchanges += len(chunk)
+                    remaining = rest
+                return
+            except TransactionCancelled:
+                remaining = await self._still_ours(remaining)
+
+    async def _form_player(
+        self,
+        key: str,
+        work: list[tuple[PendingExchange, list[Sentence]]],
+        report: FormationReport,
+    ) -> None:
         pk = keys.player_partition(key)
-        remaining = list(zip(pendings, sentences, strict=True))
+        remaining = list(work)
         for _ in range(ATTEMPTS):
             now_epoch = int(time.time())
             beliefs = PlayerBeliefs(
@@ -284,7 +322,7 @@ class Formation:
                     self._after(change, stored, report)
                     report.exchanges += len(finished)
                     remaining = remaining[count:]
-                return report
+                return
             except TransactionCancelled:
                 # Another writer changed an observation, or another replica took or
                 # finished an exchange: read again and form what is still ours.
@@ -294,7 +332,6 @@ class Formation:
             len(remaining),
             key,
         )
-        return report
 
     async def _still_ours(
         self, remaining: list[tuple[PendingExchange, list[Sentence]]]
