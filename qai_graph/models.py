@@ -328,6 +328,8 @@ class Memory(_Model):
     channel: str | None = None  # interactions: where it was said
     flag: str | None = None  # flagged as instruction-like (only ever its own player's)
     private: bool = False  # a private interaction (only ever its own player's)
+    # Provenance (issue 20): an observation's sources; an interaction is its own source.
+    sources: list[ObservationSource] = Field(default_factory=list)
 
 
 class RecallResult(_Model):

@@ -133,6 +133,24 @@ class Interaction:
         return Player.from_model(await info.context.loaders.load_player(self.player_name))
 
 
+@strawberry.type(
+    description="Where a memory came from: an interaction, a backfilled chat line, or both."
+)
+class MemorySource:
+    """One source of a memory (its provenance, kept when the interaction expires)."""
+
+    interaction_id: str | None = strawberry.field(
+        description="The interaction it was formed from (null: a backfilled line not stored)."
+    )
+    line_id: str | None = strawberry.field(description="The backfilled chat line's id.")
+    at: datetime | None = strawberry.field(description="When it was said.")
+
+    @classmethod
+    def from_model(cls, item: models.ObservationSource) -> MemorySource:
+        """Map a source."""
+        return cls(interaction_id=item.interaction_id, line_id=item.line_id, at=item.at)
+
+
 @strawberry.type(description="Something QAI noticed about a player, a pattern, or in general.")
 class Observation:
     """An observation."""
@@ -154,12 +172,33 @@ class Observation:
     )
     flag_reasons: list[str] = strawberry.field(description="One reason per rule that hit.")
     hidden: bool = strawberry.field(description="Hidden by a moderator: in no prompt or recall.")
+    sources: list[MemorySource] = strawberry.field(
+        description="The exchanges QAI formed it from, oldest first (empty: a client wrote it)."
+    )
+    formed_by: str | None = strawberry.field(
+        description="The observer that formed it (local, bedrock, anthropic); null when a "
+        "client wrote it."
+    )
+    session_id: str | None = strawberry.field(description="The session it was formed in.")
+    superseded_by: str | None = strawberry.field(
+        description="The id of the newer observation of the same subject that replaced it."
+    )
+    superseded_at: datetime | None = strawberry.field(description="When it was superseded.")
+    superseded: bool = strawberry.field(
+        description="Replaced by a newer observation: kept and listed, in no prompt, and "
+        "recalled below the one that replaced it."
+    )
 
     @classmethod
     def from_model(cls, item: models.Observation) -> Observation:
         """Map an observation."""
-        data = item.model_dump(exclude={"observation_id"})
-        return cls(id=strawberry.ID(item.observation_id), **data)
+        data = item.model_dump(exclude={"observation_id", "sources"})
+        return cls(
+            id=strawberry.ID(item.observation_id),
+            sources=[MemorySource.from_model(s) for s in item.sources],
+            superseded=item.superseded_by is not None,
+            **data,
+        )
 
 
 @strawberry.type(description="What QAI learned about a puzzle pattern.")
@@ -256,7 +295,7 @@ class PlayerContext:
 
 
 @strawberry.type(description="One recalled memory with the score that ranked it.")
-class Memory(SameFields):
+class Memory:
     """A recalled memory."""
 
     type: str = strawberry.field(
@@ -288,6 +327,18 @@ class Memory(SameFields):
         description="Flagged as instruction-like: only ever recalled for its own player."
     )
     private: bool = strawberry.field(description="Private: only ever recalled for its speaker.")
+    sources: list[MemorySource] = strawberry.field(
+        description="Where it came from: an observation's sources, an interaction itself "
+        "(its id, its backfilled line's id, its time); empty for a profile."
+    )
+
+    @classmethod
+    def from_model(cls, item: models.Memory) -> Memory:
+        """Map a recalled memory."""
+        return cls(
+            sources=[MemorySource.from_model(s) for s in item.sources],
+            **item.model_dump(exclude={"sources"}),
+        )
 
 
 @strawberry.type(description="The memories recalled for a query, best first.")

@@ -19,6 +19,7 @@ from qai_graph.models import (
     MemoryTier,
     Observation,
     ObservationCategory,
+    ObservationSource,
     PlayerContext,
     RecallResult,
 )
@@ -31,6 +32,19 @@ def _short(text: str, limit: int = _QUOTE) -> str:
     return flat if len(flat) <= limit else flat[: limit - 3].rstrip() + "..."
 
 
+class SourceOutput(BaseModel):
+    """Where a memory came from (ids and a time: never any text)."""
+
+    interaction_id: str | None = None
+    line_id: str | None = Field(None, description="the backfilled chat line's id")
+    at: datetime | None = Field(None, description="when it was said")
+
+    @classmethod
+    def all(cls, sources: list[ObservationSource]) -> list[SourceOutput]:
+        """From the domain model's sources."""
+        return [cls.model_validate(s.model_dump()) for s in sources]
+
+
 class RecalledMemory(BaseModel):
     """One recalled memory."""
 
@@ -38,6 +52,13 @@ class RecalledMemory(BaseModel):
     subject: str = Field(description="PLAYER#<name>, PATTERN#<id> or GENERAL")
     content: str
     score: float
+    sources: list[SourceOutput] = Field(
+        default_factory=list,
+        description="an observation's sources; an interaction itself; empty for a profile",
+    )
+    superseded: bool = Field(
+        False, description="an observation replaced by a newer one (ranked below it)"
+    )
 
 
 def withheld(flag: str | None, private: bool, hidden: bool = False) -> str | None:
@@ -71,6 +92,8 @@ class RecallOutput(BaseModel):
                     subject=m.subject,
                     content=withheld(m.flag, m.private) or m.content,
                     score=m.score,
+                    sources=SourceOutput.all(m.sources),
+                    superseded=bool(m.data.get("superseded_by")),
                 )
                 for m in result.memories
             ],
@@ -82,7 +105,10 @@ class RecallOutput(BaseModel):
         if not self.memories:
             return f"Nothing remembered about {_short(self.query, 60)!r}."
         lines = [f"{len(self.memories)} memories for {_short(self.query, 60)!r}:"]
-        lines += [f"- [{m.subject}] {_short(m.content)}" for m in self.memories]
+        lines += [
+            f"- [{m.subject}]{' (superseded)' if m.superseded else ''} {_short(m.content)}"
+            for m in self.memories
+        ]
         return "\n".join(lines)
 
 
@@ -98,21 +124,42 @@ class ObservationOutput(BaseModel):
     promoted: bool
     memory_tier: MemoryTier
     timestamp: datetime
+    sources: list[SourceOutput] = Field(
+        default_factory=list, description="the exchanges it was formed from, oldest first"
+    )
+    formed_by: str | None = Field(None, description="the observer; null: a client wrote it")
+    session_id: str | None = None
+    superseded_by: str | None = Field(None, description="the observation that replaced it")
+    superseded_at: datetime | None = None
+    superseded: bool = False
 
     @classmethod
     def of(cls, obs: Observation) -> ObservationOutput:
         """From the domain model (a flagged or hidden one's content withheld)."""
-        out = cls.model_validate(obs.model_dump(include=set(cls.model_fields)))
+        fields = set(cls.model_fields) - {"sources", "superseded"}
+        out = cls.model_validate(
+            {
+                **obs.model_dump(include=fields),
+                "sources": SourceOutput.all(obs.sources),
+                "superseded": obs.superseded_by is not None,
+            }
+        )
         hold = withheld(obs.flag, False, obs.hidden)
         return out.model_copy(update={"content": hold}) if hold else out
 
     def text(self) -> str:
         """One line."""
         settled = ", long-term" if self.promoted else ""
+        formed = (
+            f", formed by {self.formed_by} from {len(self.sources)} exchanges"
+            if self.formed_by
+            else ""
+        )
+        replaced = f", superseded by {self.superseded_by}" if self.superseded_by else ""
         return (
             f"Observation {self.observation_id} on {self.subject} ({self.category.value}, "
-            f"confidence {self.confidence:.2f}, evidence {self.evidence_count}{settled}): "
-            f"{_short(self.content)}"
+            f"confidence {self.confidence:.2f}, evidence {self.evidence_count}{settled}"
+            f"{formed}{replaced}): {_short(self.content)}"
         )
 
 
@@ -177,7 +224,10 @@ class PlayerOutput(BaseModel):
         lines = [f"{self.name}: {self.total_interactions} interactions since {since}."]
         if self.play_style:
             lines.append(f"Play style: {self.play_style}.")
-        lines += [f"- observed: {_short(o.content)}" for o in self.observations[:5]]
+        lines += [
+            f"- {'noticed in chat' if o.formed_by else 'observed'}: {_short(o.content)}"
+            for o in self.observations[:5]
+        ]
         lines += [f"- they said: {_short(i.message)}" for i in self.recent_interactions[:3]]
         return "\n".join(lines)
 

@@ -8,7 +8,9 @@ observation with this content?" is one conditional write, race-free across repli
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -21,12 +23,13 @@ from qai_graph.models import (
     ObservationSource,
 )
 from qai_graph.store import keys
-from qai_graph.store.client import DynamoClient
+from qai_graph.store.client import ConditionFailed, DynamoClient
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.expressions import Expr, tx_put, tx_update
 from qai_graph.store.items import short_term_attributes, trust_attributes, trust_fields
 
 MAX_SOURCES = 64  # provenance kept per observation: the most recent exchanges
+RECALL_WRITES_AT_ONCE = 8  # concurrent UpdateItems of one note_recalled call
 
 
 def sources_attribute(sources: list[ObservationSource]) -> list[dict[str, str]]:
@@ -291,3 +294,37 @@ def formation_updates(
         elif after.ttl is not None and after.ttl != before.ttl and not after.promoted:
             updates.append(_guard_ttl(pk, dedup_sk, after.ttl))
     return updates
+
+
+async def note_recalled(
+    db: DynamoClient,
+    keys_recalled: Iterable[tuple[str, str]] | Mapping[tuple[str, str], int],
+    at: datetime,
+) -> int:
+    """Count recalls of observations: ``recall_count`` += how often each key was given
+    (a mapping gives the counts), ``last_recalled`` = ``at``; one UpdateItem per item, a
+    few at once. Returns how many items were updated (a deleted one is skipped).
+
+    Usage, not memory: content, confidence, tier and ttl are untouched, so nothing that
+    ranks, promotes or expires moves, and the recall index need not re-read the item."""
+    counts = dict(keys_recalled) if isinstance(keys_recalled, Mapping) else Counter(keys_recalled)
+    gate = asyncio.Semaphore(RECALL_WRITES_AT_ONCE)
+    when = iso(at)
+
+    async def one(pk: str, sk: str, count: int) -> bool:
+        expr = Expr()
+        update = (
+            f"SET {expr.name('last_recalled')} = {expr.value(when)} "
+            f"ADD {expr.name('recall_count')} {expr.value(count)}"
+        )
+        # attribute_exists(pk): an observation deleted since it was recalled (trimmed,
+        # forgotten, its player erased) is not re-created as a stub of two attributes.
+        async with gate:
+            try:
+                await db.update(pk, sk, update, expr, condition="attribute_exists(pk)")
+            except ConditionFailed:
+                return False
+        return True
+
+    done = await asyncio.gather(*(one(pk, sk, n) for (pk, sk), n in counts.items() if n > 0))
+    return sum(done)

@@ -88,9 +88,14 @@ async def test_export_then_import_elsewhere_answers_every_readme_query_the_same(
         await app.service.store_observation(
             "PLAYER#QuantumJim", "Asks why before how", "behavioral", confidence=0.5
         )
-        before = await scan_all(app.service)
     expected = await _readme_answers(source)
     assert expected["Dashboard"]["evolution"]["totalInteractions"] == 5
+    # Read after the README's queries: the observations they recall are counted
+    # (recall_count, last_recalled: written in the background, drained when that app
+    # stopped), and the export must carry those counts too.
+    async with serve(source) as app:
+        before = await scan_all(app.service)
+    assert any("recall_count" in item for item in before)
 
     # On the laptop: the export joins the running embedded store of that directory.
     dump = tmp_path / "memory.jsonl"

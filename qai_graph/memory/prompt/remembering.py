@@ -1,5 +1,14 @@
 """The "What I Remember" section: who the player is, what QAI observed, past exchanges and
-related memories, kept within a character budget by priority and read in a fixed order."""
+related memories, kept within a character budget by priority and read in a fixed order.
+
+"About <player>" says what the profile learned when it is set (play style, preferred
+patterns, average fidelity, the mood of their chat in words, a few memorable moments),
+then the observations. An observation QAI formed by itself from chat reads "I noticed in
+chat (<date>)": it is QAI's own conclusion from what players said, so it is quoted
+inside the data section like the chat it came from, never as an instruction. Memorable
+moments come from chat too, and are quoted the same way. A superseded observation (one
+a newer observation replaced) is in no section.
+"""
 
 from __future__ import annotations
 
@@ -11,13 +20,18 @@ from typing import Any
 from qai_graph.memory.content import normalise_content
 from qai_graph.memory.prompt.quoting import NAME_LIMIT, clean_text, is_finite_number, quote
 from qai_graph.memory.recall.search.documents import times
-from qai_graph.models import Memory, MemoryTier, PlayerContext
+from qai_graph.models import Memory, MemoryTier, ObservationSource, PlayerContext
 
 HIGH_CONFIDENCE = 0.7
 # Caps on candidates before the budget: they keep the prompt focused when the budget is big.
 MAX_OBSERVATIONS = 8
 MAX_EXCHANGES = 5
 MAX_RELATED = 5
+MAX_MOMENTS = 3  # the first memorable moments, in the order consolidation keeps them
+# sentiment_score in [-1, 1] as words; |score| below the last bound says nothing (0.0 is
+# also what a profile holds before consolidation has learned anything).
+MOODS = ((0.5, "usually upbeat"), (0.2, "mostly positive"))
+LOW_MOODS = ((-0.5, "often frustrated"), (-0.2, "sometimes frustrated"))
 
 MEMORY_HEADER = "## What I Remember"
 _MEMORY_LABELS = {
@@ -73,6 +87,7 @@ def build_memory_section(
         headers[_ABOUT] = "\n### About " + clean_text(player_context.profile.name, NAME_LIMIT)
         facts += _profile_facts(player_context)
         facts += _observation_facts(player_context, known_contents)
+        facts += _moment_facts(player_context, known_contents)
         facts += _exchange_facts(player_context, skip)
     if not relevant_first:
         facts += _related_facts(relevant_memories or (), known_contents)
@@ -114,20 +129,70 @@ def _profile_facts(ctx: PlayerContext) -> list[_Fact]:
     if profile.preferred_patterns:
         patterns = ", ".join(clean_text(p, NAME_LIMIT) for p in profile.preferred_patterns[:3])
         facts.append(_Fact((1, 1), _ABOUT, (2,), (f"- Patterns they prefer: {patterns}",)))
+    if profile.average_fidelity is not None and is_finite_number(profile.average_fidelity):
+        fidelity = f"- Their average fidelity: {round(profile.average_fidelity * 100)}%"
+        facts.append(_Fact((1, 2), _ABOUT, (2, 1), (fidelity,)))
+    mood = mood_words(profile.sentiment_score)
+    if mood:
+        facts.append(_Fact((1, 3), _ABOUT, (2, 2), (f"- Their mood in chat: {mood}",)))
     return facts
+
+
+def mood_words(score: float) -> str | None:
+    """A sentiment score as the prompt says it ("usually upbeat"), None when near 0."""
+    if not is_finite_number(score):
+        return None
+    for bound, words in MOODS:
+        if score >= bound:
+            return words
+    for bound, words in LOW_MOODS:
+        if score <= bound:
+            return words
+    return None
+
+
+def _moment_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
+    """A few memorable moments (from chat: quoted), none that an observation already said."""
+    facts = []
+    for index, moment in enumerate(ctx.profile.memorable_moments[:MAX_MOMENTS]):
+        key = normalise_content(moment)
+        if not key or key in said:
+            continue
+        said.add(key)
+        line = f"- A memorable moment: {quote(moment)}"
+        facts.append(_Fact((2.5, index), _ABOUT, (4, index), (line,)))
+    return facts
+
+
+def _noticed(sources: Sequence[ObservationSource], fallback: datetime | None) -> str:
+    """`` (2026-12-01)``: when the newest exchange an observation was formed from was said."""
+    moments = [s.at for s in sources if s.at is not None]
+    when = max(moments) if moments else fallback
+    return f" ({when.astimezone(UTC).strftime('%Y-%m-%d')})" if when is not None else ""
+
+
+def _formed(memory: Memory) -> bool:
+    """A recalled observation QAI formed from chat (it has sources, or an observer)."""
+    return memory.type == "observation" and bool(memory.sources or memory.data.get("formed_by"))
 
 
 def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
     facts, keys, unique = [], [], set()
     for index, obs in enumerate(ctx.observations):
         key = normalise_content(obs.content)
+        if obs.superseded_by is not None:  # replaced by a newer observation: not true now
+            continue
         if not key or key in unique or key in said:  # said: already among the relevant
             continue
         unique.add(key)
         settled = obs.promoted or obs.memory_tier is MemoryTier.LONG_TERM
         tier = 2 if settled else 3 if obs.confidence >= HIGH_CONFIDENCE else 6
         suffix = " (confirmed)" if settled else ""
-        line = f"- I observed: {quote(obs.content)}{suffix}"
+        if obs.formed_by or obs.sources:  # QAI's own conclusion from chat
+            when = _noticed(obs.sources, obs.timestamp)
+            line = f"- I noticed in chat{when}: {quote(obs.content)}{suffix}"
+        else:
+            line = f"- I observed: {quote(obs.content)}{suffix}"
         priority = (tier, -obs.confidence, -obs.timestamp.timestamp())
         facts.append(_Fact(priority, _ABOUT, (3, index), (line,)))
         keys.append(key)
@@ -162,7 +227,7 @@ def _related_facts(
     for memory in memories:
         kind, content, score = (_field(memory, n) for n in ("type", "content", "score"))
         label = _MEMORY_LABELS.get(kind) if isinstance(kind, str) else None
-        if label is None or not isinstance(content, str):
+        if label is None or not isinstance(content, str) or _superseded(memory):
             continue
         key = normalise_content(content)
         if not key or key in seen:  # already said above, or said twice
@@ -193,7 +258,18 @@ def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
         return line
     about = f" about {who}" if who and memory.type == "observation" else ""
     marked = f" ({flag_note(memory.flag)})" if memory.flag else ""
+    if _formed(memory):
+        when = _noticed(memory.sources, memory.timestamp)
+        return f"- I noticed in chat{about}{when}{marked}: {quote(memory.content)}"
     return f"- {label}{about}{marked}: {quote(memory.content)}"
+
+
+def _superseded(memory: Memory | Mapping[str, Any]) -> bool:
+    """Replaced by a newer observation (as stored, or as a mapping says): in no prompt."""
+    if isinstance(memory, Mapping) and memory.get("superseded_by"):
+        return True
+    data = _field(memory, "data")
+    return isinstance(data, Mapping) and bool(data.get("superseded_by"))
 
 
 def attribution(channel: object, when: datetime | None, flag: str | None = None) -> str:

@@ -4,6 +4,13 @@ Recall ranks from the replica's in-process index (``memory/recall/search``), the
 chosen items in one BatchGetItem: what another replica deleted is dropped (and leaves
 the index), and the answer carries each item as stored. The prompt's memories come
 from the index alone, so the prompt stays within its three concurrent reads.
+
+Formed memories (issue 20): a memory's ``sources`` are where it came from: an
+observation's provenance (all of it from the item; from the index alone, its newest
+source), an interaction itself (its id, its backfilled line's id if any, its time).
+A superseded observation is in no prompt (``player_context`` with ``withhold`` and
+``relevant`` leave it out) but recall still finds it, ranked below its successor.
+The observations each read returns are counted (``usage``) for consolidation.
 """
 
 from __future__ import annotations
@@ -16,13 +23,14 @@ from typing import Any
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import StoreUnavailable
 from qai_graph.memory.recall.search import documents
-from qai_graph.memory.recall.search.doc import KIND_NAMES
+from qai_graph.memory.recall.search.doc import KIND_NAMES, OBSERVATION, Doc
 from qai_graph.memory.recall.search.ranking import Hit
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.trust.gate import may_see
 from qai_graph.models import (
     Memory,
     Observation,
+    ObservationSource,
     PlayerContext,
     PlayerProfile,
     RecallResult,
@@ -55,8 +63,9 @@ def player_summary(profile: PlayerProfile, observations: list[Observation], know
         parts.append(f"Play style: {profile.play_style}")
     if profile.preferred_patterns:
         parts.append("Prefers patterns: " + ", ".join(profile.preferred_patterns[:3]))
-    if observations:
-        parts.append("Observations: " + "; ".join(o.content for o in observations[:3]))
+    current = [o for o in observations if o.superseded_by is None]
+    if current:
+        parts.append("Observations: " + "; ".join(o.content for o in current[:3]))
     return ". ".join(parts)
 
 
@@ -76,7 +85,9 @@ class Recaller:
         ``withhold`` (the default: what a prompt or an agent sees) leaves out what
         moderators hid, and every interaction and observation of a banned player (their
         profile stays, ``banned`` set); the dashboard's listings pass False and show them,
-        marked as such."""
+        marked as such. Superseded observations are withheld too (the prompt shows only
+        what is still true); the listings show them with ``superseded_by`` set. The
+        observations a withholding read returns are counted as recalled (``usage``)."""
         display = keys.clean_display_name(name)
         key = display.casefold()
         now = _now()
@@ -103,9 +114,18 @@ class Recaller:
             interaction_from_item(i) for i in items if shown(i, keys.INTERACTION_PREFIX)
         ][:interaction_limit]
         found_observations = sorted(
-            (observation_from_item(i) for i in items if shown(i, keys.OBSERVATION_PREFIX)),
+            (
+                observation_from_item(i)
+                for i in items
+                if shown(i, keys.OBSERVATION_PREFIX) and not (withhold and i.get("superseded_by"))
+            ),
             key=context_order,
         )[:observation_limit]
+        if withhold and found_observations:
+            pk = keys.player_partition(key)
+            self._index.usage.note(
+                (pk, keys.observation_sk(o.observation_id)) for o in found_observations
+            )
         known = profile_item is not None
         return PlayerContext(
             profile=profile,
@@ -134,6 +154,7 @@ class Recaller:
             logger.warning("recall answers from the index alone: the table is unavailable")
             found = None
         memories: list[Memory] = []
+        recalled: list[tuple[str, str]] = []  # the observations answered with
         for hit in hits:
             key = (hit.doc.pk, hit.doc.sk)
             item = found.get(key) if found is not None else None
@@ -145,16 +166,30 @@ class Recaller:
                 total -= 1  # hidden, flagged or made private elsewhere since the index saw it
                 continue
             memories.append(to_memory(hit, item))
+            if hit.doc.kind == OBSERVATION:
+                recalled.append(key)
             if len(memories) == limit:
                 break
+        self._index.usage.note(recalled)
         sources = sorted({_source(m) for m in memories})
         return RecallResult(memories=memories, sources=sources, query=query, total_found=total)
 
     async def relevant(self, message: str, limit: int, player: str | None) -> list[Memory]:
-        """Memories for the prompt: ranked from the index alone (no request)."""
+        """Memories for the prompt: ranked from the index alone (no request), superseded
+        observations left out."""
         asker = keys.player_key(player) if player else None
-        hits, _ = await self._index.search(message, limit, asker)
+        hits, _ = await self._index.search(message, limit, asker, current_only=True)
+        self._index.usage.note((h.doc.pk, h.doc.sk) for h in hits if h.doc.kind == OBSERVATION)
         return [to_memory(h, None) for h in hits]
+
+
+def _index_source(doc: Doc) -> list[ObservationSource]:
+    """An observation's newest source as the index keeps it (no item read)."""
+    if doc.source is None:
+        return []
+    interaction_id, line_id, at = doc.source
+    when = datetime.fromtimestamp(at, UTC) if at else None
+    return [ObservationSource(interaction_id=interaction_id, line_id=line_id, at=when)]
 
 
 def to_memory(hit: Hit, item: Mapping[str, Any] | None) -> Memory:
@@ -174,19 +209,23 @@ def to_memory(hit: Hit, item: Mapping[str, Any] | None) -> Memory:
         message = str(item["message"]) if item else doc.text
         reply = (item.get("qai_response") if item else doc.response) or None
         data = interaction_from_item(item).model_dump(mode="json") if item else {}
+        line_id = (item.get("line_id") if item else None) or doc.line_id
+        itself = ObservationSource(interaction_id=doc.ident, line_id=line_id, at=when)
         return Memory(
             type="interaction", kind=kind, id=doc.ident, subject=doc.subject,
             player=(item.get("player") if item else None) or display, content=message,
             message=message, response=reply, score=hit.score, data=data, timestamp=when,
             channel=(item.get("channel") if item else None) or doc.channel,
             flag=(item.get("flag") if item else None) or doc.flag,
-            private=bool(item.get("private")) if item else doc.private,
+            private=bool(item.get("private")) if item else doc.private, sources=[itself],
         )  # fmt: skip
-    data = observation_from_item(item).model_dump(mode="json") if item else {}
+    observation = observation_from_item(item) if item else None
     return Memory(
         type="observation", kind=kind, id=doc.ident, subject=doc.subject, player=display,
-        content=str(item["content"]) if item else doc.text, score=hit.score, data=data,
+        content=observation.content if observation else doc.text, score=hit.score,
+        data=observation.model_dump(mode="json") if observation else {},
         timestamp=when, flag=(item.get("flag") if item else None) or doc.flag,
+        sources=observation.sources if observation else _index_source(doc),
     )  # fmt: skip
 
 

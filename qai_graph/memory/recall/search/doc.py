@@ -13,6 +13,9 @@ KIND_NAMES = ("observation", "interaction", "profile")
 NO_TTL = math.inf
 
 F32 = npt.NDArray[np.float32]
+# One source of a formed observation as the index keeps it: (interaction id, line id,
+# epoch seconds it was said or 0.0). A tuple, not a model: the index may hold ~1M docs.
+SourceRef = tuple[str | None, str | None, float]
 
 
 @dataclass(slots=True)
@@ -46,6 +49,18 @@ class Doc:
     # How many moderations the item had seen when read (its ``moderation_version``): a
     # copy read before a moderation never undoes it here (see ``upsert``, ``moderate``).
     moderated: int = 0
+    # Formation (issue 20). Observations: the newest source only (recall reads them all
+    # with the item; 64 per memory would multiply the index's size), and the id of the
+    # observation that superseded it (ranked below that one, in no prompt). Interactions:
+    # the backfilled line's id, when it was one.
+    source: SourceRef | None = None
+    superseded_by: str | None = None
+    line_id: str | None = None
+
+    @property
+    def superseded(self) -> bool:
+        """Replaced by a newer observation of its subject (kept, out of every prompt)."""
+        return self.superseded_by is not None
 
     @property
     def restricted(self) -> bool:

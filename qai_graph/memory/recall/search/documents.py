@@ -20,9 +20,18 @@ from typing import Any
 import numpy as np
 
 from qai_graph.embeddings.base import decode_vector
-from qai_graph.memory.recall.search.doc import F32, INTERACTION, NO_TTL, OBSERVATION, PROFILE, Doc
+from qai_graph.memory.recall.search.doc import (
+    F32,
+    INTERACTION,
+    NO_TTL,
+    OBSERVATION,
+    PROFILE,
+    Doc,
+    SourceRef,
+)
 from qai_graph.memory.recall.search.text import terms
 from qai_graph.store import keys
+from qai_graph.store.observations import sources_from_attribute
 
 VECTOR_ATTRIBUTE = "embedding"
 MODEL_ATTRIBUTE = "embedding_model"
@@ -88,6 +97,19 @@ def _trust(item: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
+def newest_source(item: Mapping[str, Any]) -> SourceRef | None:
+    """An observation's newest source (provenance is stored oldest first), or None."""
+    stored = item.get("sources")
+    if not isinstance(stored, list) or not stored:
+        return None
+    try:
+        (source,) = sources_from_attribute(stored[-1:])
+    except (TypeError, ValueError, AttributeError):
+        return None  # a malformed entry: the item is still a memory, without provenance
+    at = source.at.timestamp() if source.at is not None else 0.0
+    return (source.interaction_id, source.line_id, at)
+
+
 def to_doc(item: Mapping[str, Any]) -> Doc | None:
     """The index document of a memory item, or None when the item is not a memory."""
     kind = kind_of(item)
@@ -116,6 +138,8 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             tuple(terms(content)),
             category=item.get("category"),
             **_trust(item),
+            source=newest_source(item),
+            superseded_by=item.get("superseded_by") or None,
         )
     if kind == INTERACTION:
         message = str(item.get("message", ""))
@@ -140,6 +164,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             private=bool(item.get("private", False)),
             channel=item.get("channel"),
             **_trust(item),
+            line_id=item.get("line_id") or None,
         )
     style = item.get("play_style") or ""
     patterns = " ".join(str(p) for p in (item.get("preferred_patterns") or []))

@@ -74,6 +74,7 @@ class MemoryIndex:
         self._general = _Grow(np.bool_, False)  # about GENERAL or a PATTERN#, not a player
         self._restricted = _Grow(np.bool_, False)  # flagged or private: its player only
         self._hidden = _Grow(np.bool_, False)  # hidden by a moderator: nobody
+        self._superseded = _Grow(np.bool_, False)  # replaced by a newer observation
         self.banned: set[str] = set()  # player keys whose memories nobody is shown
         self._ban_versions: dict[str, int] = {}  # the moderation version each ban state is at
         self._vectors: F32 = np.zeros((_INITIAL if dim else 0, dim), dtype=np.float32)
@@ -209,6 +210,7 @@ class MemoryIndex:
         self._general.data[slot] = not keys.is_player_pk(doc.subject)
         self._restricted.data[slot] = doc.restricted
         self._hidden.data[slot] = doc.hidden
+        self._superseded.data[slot] = doc.superseded
         if doc.kind == PROFILE and doc.player is not None:
             self.set_banned(doc.player, doc.banned, doc.moderated)
 
@@ -231,6 +233,7 @@ class MemoryIndex:
             self._general,
             self._restricted,
             self._hidden,
+            self._superseded,
         )
 
     def compact(self) -> None:
@@ -315,6 +318,14 @@ class MemoryIndex:
         """A per-slot column, cut to the slots in use (kind, ts, ttl, confidence, ...)."""
         grown: _Grow = getattr(self, "_" + name)
         return grown.data[: self.size]
+
+    def superseder_of(self, slot: int) -> int | None:
+        """The slot of the observation that superseded the one in ``slot`` (the same
+        subject's), or None when it was not superseded or that one is not indexed."""
+        doc = self.docs[slot]
+        if doc is None or doc.superseded_by is None:
+            return None
+        return self.slots.get((doc.pk, keys.observation_sk(doc.superseded_by)))
 
     def docs_kind(self, slot: int) -> int:
         """The kind of memory in a slot."""

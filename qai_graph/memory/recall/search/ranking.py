@@ -11,7 +11,10 @@ candidate of the query. Secondary signals then order what is relevant:
   "who ..." a player's observation, "does chat/people ..." a GENERAL or PATTERN memory;
 - recency, confidence, evidence and promotion break near-ties;
 - a newer observation about the same subject and topic ranks above an older one (the
-  newer supersedes what it contradicts: "now gets CNOT right" over "struggles with CNOT").
+  newer supersedes what it contradicts: "now gets CNOT right" over "struggles with CNOT");
+- an observation formation marked superseded (``superseded_by``) keeps half its score
+  and never ranks above the observation that superseded it, which joins the candidates
+  (see ``succession``); the prompt's memories (``current_only``) leave it out.
 """
 
 from __future__ import annotations
@@ -26,6 +29,12 @@ import numpy.typing as npt
 from qai_graph.memory.recall.search.doc import F32, INTERACTION, OBSERVATION, PROFILE, Doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import PARTIAL_NAME, NameFinder
+from qai_graph.memory.recall.search.succession import (
+    SUPERSEDE_MARGIN,
+    below_successors,
+    demote_superseded,
+    with_successors,
+)
 from qai_graph.memory.recall.search.text import (
     STOPWORDS,
     QueryTerms,
@@ -54,7 +63,6 @@ RECENCY_HALF_LIFE_DAYS = 14.0
 CONFIDENCE_WEIGHT = 0.03
 EVIDENCE_WEIGHT = 0.02
 PROMOTED_WEIGHT = 0.02
-SUPERSEDE_MARGIN = 0.01
 SAME_TOPIC_COSINE = 0.75
 TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subject
 SUBJECT_SCAN = 500
@@ -197,11 +205,16 @@ def rank(
     now: float,
     limit: int,
     asker: str | None = None,
+    *,
+    current_only: bool = False,
 ) -> tuple[list[Hit], int]:
-    """The best ``limit`` visible memories for ``query``, and how many matched at all."""
+    """The best ``limit`` visible memories for ``query``, and how many matched at all;
+    ``current_only`` leaves superseded observations out (the prompt's memories)."""
     if limit <= 0 or index.size == 0:
         return [], 0
     visible = index.visible(now, asker)
+    if current_only:
+        visible &= ~index.column("superseded")
     lexical = index.bm25(query.weights)
     lexical[~visible] = 0.0
     top = float(lexical.max()) if lexical.size else 0.0
@@ -244,11 +257,14 @@ def rank(
         matched += len(set(named) - set(matched_slots.tolist()))
     if cand.size == 0:
         return [], 0
+    cand, successions, pulled = with_successors(index, cand, visible)
+    matched += pulled
     score = relevance[cand].astype(np.float32)
     if boosts:
         score += _lookup(boosts, cand)
     score += _intent(index, query, cand)
     score += _secondary(index, now, cand)
+    demote_superseded(index, cand, score, successions)
     count = min(max(POOL, limit), cand.size)
     pool = np.argpartition(-score, count - 1)[:count] if count < cand.size else np.arange(cand.size)
     hits = [
@@ -257,6 +273,8 @@ def rank(
         if (doc := index.docs[int(cand[i])]) is not None
     ]
     _supersede(hits, index, query, _updates(index, query, asker))
+    if successions:
+        below_successors(hits)
     hits.sort(key=lambda h: (-h.score, -h.doc.timestamp))
     return hits[:limit], matched
 

@@ -23,7 +23,14 @@ Freshness, by source of change:
   made, and a copy of the memory read before the moderation cannot undo it. A ban set or
   lifted in the table is also on the profile, so the build at start sees it;
 - consolidation's trims elsewhere (old memories over a player's cap): dropped when
-  ``recall`` verifies its answer against the table, or at the next start.
+  ``recall`` verifies its answer against the table, or at the next start;
+- supersession (formation marks an older observation ``superseded_by`` a newer one):
+  the replica that writes it applies the updated item (``observe``); the others see it
+  when the same update moves the item's ttl (the tier-index poll), else at their next
+  start (a long-term observation is in no tier index).
+
+The index's client also carries recall usage counts (``usage``: ``memory.recall.usage``),
+background writes like the poll's reads; ``stop`` writes what is pending.
 """
 
 from __future__ import annotations
@@ -53,6 +60,7 @@ from qai_graph.memory.recall.search.documents import (
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
+from qai_graph.memory.recall.usage import RecallUsage
 from qai_graph.models import PlayerProfile
 from qai_graph.store import keys, moderation, recall_feed
 from qai_graph.store.client import DynamoClient
@@ -82,6 +90,7 @@ class RecallIndex:
         self._polled_at = -math.inf  # monotonic start of the last poll that succeeded
         self._searched_at = -math.inf  # monotonic time of the last search
         self.ready = False
+        self.usage = RecallUsage(db)  # which observations recall returned (consolidation)
 
     @property
     def db(self) -> DynamoClient:
@@ -138,7 +147,8 @@ class RecallIndex:
             self._task = asyncio.create_task(self._poll_loop(), name="recall-index-poll")
 
     async def stop(self) -> None:
-        """Stop polling."""
+        """Stop polling, and write the recall usage still pending."""
+        await self.usage.drain()
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -327,14 +337,16 @@ class RecallIndex:
     # --- search ------------------------------------------------------------------------
 
     async def search(
-        self, query: str, limit: int, asker: str | None = None
+        self, query: str, limit: int, asker: str | None = None, *, current_only: bool = False
     ) -> tuple[list[Hit], int]:
         """The best ``limit`` live memories for ``query`` (asker: who is asking, a key),
-        and how many memories matched at all."""
+        and how many memories matched at all; ``current_only``: no superseded ones."""
         await self.catch_up()
         parsed = analyse(query, self.index, self._names)
         vector = None
         if self.index.dim:
             vectors = await self.embedder.embed([parsed.semantic_text])
             vector = vectors[0] if vectors is not None else None
-        return rank(self.index, parsed, vector, time.time(), limit, asker)
+        return rank(
+            self.index, parsed, vector, time.time(), limit, asker, current_only=current_only
+        )

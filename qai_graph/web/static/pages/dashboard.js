@@ -20,7 +20,11 @@
   evolution { stage stageName totalInteractions uniquePlayersMet progressPercent }
 }`;
 
-  const OBSERVATION = "id timestamp content category confidence evidenceCount promoted lastReinforced";
+  // Formed observations (issue 20) also say who formed them, from which exchanges, and
+  // whether a newer one superseded them: moderators correct what QAI concluded here.
+  const OBSERVATION =
+    "id timestamp content category confidence evidenceCount promoted lastReinforced " +
+    "formedBy superseded supersededBy supersededAt sources { interactionId lineId at }";
   const PLAYER = `query Player($name: String!) {
   player(name: $name) {
     name firstSeen lastSeen totalInteractions totalSolutions playStyle sentimentScore
@@ -31,7 +35,9 @@
   }
 }`;
   const RECALL = `query Recall($query: String!) {
-  recall(query: $query, limit: 10) { totalFound memories { type subject content score } }
+  recall(query: $query, limit: 10) {
+    totalFound memories { type subject content score data sources { interactionId lineId at } }
+  }
 }`;
   // The moderators' queue; a reader or writer key gets FORBIDDEN and the panel stays hidden.
   const FLAGGED = `query Flagged {
@@ -244,10 +250,35 @@
     return h("div", { class: "stat" }, [h("dt", { text: label }), h("dd", { text: value })]);
   }
 
+  // Where a memory came from: interaction ids, backfilled line ids, and when (text only).
+  function sourceList(sources) {
+    if (!sources || !sources.length) return null;
+    return h("ul", { class: "sources", "aria-label": "Sources" }, sources.map(function (source) {
+      return h("li", { class: "source" }, [
+        source.interactionId ? h("span", { class: "source-id", text: "interaction " + source.interactionId }) : null,
+        source.lineId ? h("span", { class: "source-id", text: "line " + source.lineId }) : null,
+        source.at ? time(source.at) : null,
+      ]);
+    }));
+  }
+
+  function supersededChip(by, at) {
+    return h("span", {
+      class: "chip superseded-chip",
+      text: "superseded",
+      title: "by " + by + (at ? " · " + absolute.format(new Date(at)) : ""),
+    });
+  }
+
   function observationItem(observation) {
-    return h("li", { class: "observation" }, [
+    const classes = "observation" + (observation.superseded ? " superseded" : "");
+    return h("li", { class: classes, "data-id": observation.id }, [
       h("p", { class: "content", text: observation.content }),
       h("div", { class: "meta" }, [
+        observation.superseded ? supersededChip(observation.supersededBy, observation.supersededAt) : null,
+        observation.formedBy
+          ? h("span", { class: "chip formed-by", text: "formed by " + observation.formedBy })
+          : null,
         h("span", { class: "chip", text: observation.category.toLowerCase() }),
         h("span", { class: "confidence" }, [
           h("meter", {
@@ -259,6 +290,7 @@
         h("span", { text: observation.evidenceCount + " evidence" }),
         time(observation.lastReinforced || observation.timestamp),
       ]),
+      sourceList(observation.sources),
     ]);
   }
 
@@ -387,13 +419,16 @@
       const memories = data.recall.memories;
       list.replaceChildren.apply(list, memories.length
         ? memories.map(function (memory) {
-            return h("li", { class: "memory" }, [
+            const by = memory.data && memory.data.superseded_by;
+            return h("li", { class: "memory" + (by ? " superseded" : "") }, [
               h("div", { class: "meta" }, [
                 h("span", { class: "chip", text: memory.type }),
+                by ? supersededChip(by, memory.data.superseded_at) : null,
                 h("span", { class: "muted", text: memory.subject }),
                 h("span", { class: "muted", text: "score " + memory.score.toFixed(2) }),
               ]),
               h("p", { text: memory.content }),
+              memory.type === "observation" ? sourceList(memory.sources) : null,
             ]);
           })
         : [h("li", { class: "muted", text: "Nothing recalled for “" + text + "”." })]);
