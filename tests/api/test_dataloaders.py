@@ -52,6 +52,8 @@ async def _seed_players(api: RunningApp, count: int) -> None:
 
 async def test_dashboard_reads_each_player_partition_once_in_two_waves(api: RunningApp) -> None:
     await _seed_players(api, 50)
+    # Formation of the seeded chat runs in the background: finished first.
+    await api.service.form_pending()
     log = RequestLog(api.service)
     data = await api.client.data(DASHBOARD)
     players = [e["node"] for e in data["players"]["edges"]]

@@ -170,6 +170,8 @@ async def test_dashboard_page_is_the_player_index_shards_then_fifty_partitions(
             options["player_index_shards"] = shards
         async with serve(make_config(**options)) as api:
             await _seed_players(api, 50)
+            # Formation of the seeded chat runs in the background: finished first.
+            await api.service.form_pending()
             log = RequestLog(api.service)
             data = await api.client.data(DASHBOARD_PAGE)
             assert len(data["players"]["edges"]) == 50
