@@ -104,3 +104,19 @@ async def offer_top_player(
     except ConditionFailed:
         return False
     return True
+
+
+async def average_times(db: DynamoClient, pattern_ids: Sequence[str]) -> dict[str, float]:
+    """Each pattern's average solution time (ms) over every solver; absent when unknown."""
+    expr = Expr()
+    projection = ", ".join(expr.name(a) for a in ("pattern_id", "times_observed", "time_ms_sum"))
+    items = await db.batch_get(
+        [(keys.pattern_pk(p), keys.STATS_SK) for p in pattern_ids],
+        projection=projection,
+        names=expr.names,
+    )
+    return {
+        str(i["pattern_id"]): float(i.get("time_ms_sum", 0)) / int(i["times_observed"])
+        for i in items
+        if int(i.get("times_observed", 0)) > 0
+    }

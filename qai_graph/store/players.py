@@ -299,3 +299,69 @@ async def set_sentiment(db: DynamoClient, key: str, sentiment: float, now: datet
     except ConditionFailed:
         return False
     return True
+
+
+# Fields consolidation derives (memory/profile_rules.py), and its own bookkeeping.
+LEARNED_FIELDS = {
+    "play_style",
+    "preferred_patterns",
+    "average_fidelity",
+    "sentiment_score",
+    "memorable_moments",
+    "learned_moments",  # the moments with their salience, so expired ones still compete
+    "learned_play_style",  # the style consolidation last named (a client's is kept apart)
+    "learned_solutions",  # total_solutions when the style was last derived
+}
+
+
+async def set_learned(
+    db: DynamoClient,
+    key: str,
+    sets: Mapping[str, Any],
+    removes: Sequence[str],
+    solutions_seen: int,
+    now: datetime,
+) -> dict[str, Any] | None:
+    """Store derived profile fields; the new item, or None when the profile is gone or
+    a solution landed since it was read (the caller re-reads and derives again)."""
+    unknown = (set(sets) | set(removes)) - LEARNED_FIELDS
+    if unknown:
+        raise ValueError(f"not derived profile fields: {sorted(unknown)}")
+    expr = Expr()
+    assignments = [f"{expr.name(name)} = {expr.value(value)}" for name, value in sets.items()]
+    assignments.append(f"{expr.name('stats_updated_at')} = {expr.value(iso(now))}")
+    update = "SET " + ", ".join(assignments)
+    if removes:
+        update += " REMOVE " + ", ".join(expr.name(name) for name in removes)
+    # total_solutions as read: fields derived from the counters are never written over
+    # counters that moved meanwhile; attribute_exists: a forgotten player stays gone.
+    condition = (
+        f"attribute_exists(pk) AND {expr.name('total_solutions')} = {expr.value(solutions_seen)}"
+    )
+    try:
+        return await db.update(
+            keys.PLAYER_PREFIX + key,
+            keys.PROFILE_SK,
+            update,
+            expr,
+            condition=condition,
+            return_new=True,
+        )
+    except ConditionFailed:
+        return None
+
+
+def bound_claim(key: str, version_seen: int) -> dict[str, Any]:
+    """Transaction item: this run's trim of the player's observations is the next one.
+
+    Part of every merge and drop of one player's observations: two runs bounding the
+    same player at once cannot both act on what they read (one would drop what the
+    other already made room for); the loser reads again."""
+    expr = Expr()
+    name = expr.name("bound_version")
+    update = f"SET {name} = {expr.value(version_seen + 1)}"
+    # bound_version as read (absent reads as 0): see the docstring.
+    condition = f"{name} = {expr.value(version_seen)}"
+    if version_seen == 0:
+        condition = f"attribute_exists(pk) AND (attribute_not_exists({name}) OR {condition})"
+    return tx_update(keys.PLAYER_PREFIX + key, keys.PROFILE_SK, update, expr, condition)
