@@ -181,3 +181,21 @@ async def test_forgetting_a_player_erases_their_pending_formation(
     assert await service.pending_formations() == 0
     await service.form_pending()
     assert await formed(service, "Ada") == []
+
+
+async def test_a_change_supersedes_the_older_observation(make_service: ServiceFactory) -> None:
+    service = await make_service()
+    await service.record_interaction("Ada", "twitch", "i love burgers", session_id="s1")
+    await service.form_pending()
+    await service.record_interaction(
+        "Ada", "twitch", "i don't love burgers anymore", session_id="s2"
+    )
+    await service.form_pending()
+    by_text = {o.content: o for o in await formed(service, "Ada")}
+    [old] = [o for o in by_text.values() if "don't" not in o.content]
+    [new] = [o for o in by_text.values() if "don't" in o.content]
+    assert old.superseded_by == new.observation_id and old.superseded_at is not None
+    assert new.superseded_by is None
+    prompt = await service.build_system_prompt("Ada", message="what do i like to eat?")
+    assert f"“{new.content}”" in prompt
+    assert old.content + "”" not in prompt and f"“{old.content}" not in prompt
