@@ -210,6 +210,7 @@ async def test_system_prompt_with_a_message_is_still_three_concurrent_reads(
         STORE_OBSERVATION,
         {"input": {"subject": "GENERAL", "content": "Chat loves GHZ races", "category": "EVENT"}},
     )
+    await api.service.form_pending()  # the seeded chat's formation runs in the background
     log = RequestLog(api.service)
     data = await api.client.data(
         'query { systemPrompt(player: "Ada", sessionId: "stream-1", message: "any ghz races?") }'

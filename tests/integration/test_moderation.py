@@ -99,7 +99,9 @@ async def test_release_shows_the_memory_to_others_and_empties_the_queue(
     assert log[0].memory == ref.model_copy(update={"subject": "PLAYER#mal"})
 
 
-async def test_hide_and_unhide_any_memory(memory_service: MemoryService) -> None:
+async def test_hide_and_unhide_any_memory(make_service: ServiceFactory) -> None:
+    # Hand-written memories only: what formation would conclude from the chat is apart.
+    memory_service = await make_service(observer="none")
     said = await memory_service.store_interaction(
         "Ada", Channel.TWITCH, "my grover tune is stuck in my head", "Hum it."
     )
