@@ -382,7 +382,9 @@ class MemoryService(Lifecycle):
         formed = await self.formation.drain()
         if formed.exchanges:
             logger.info("consolidation formed %d pending exchanges first", formed.exchanges)
-        result = await Consolidator(self.store, self.config, self.observations).run()
+        result = await Consolidator(
+            self.store, self.config, self.observations, self.recall_index
+        ).run()
         self.events.publish(
             MemoryEvent(EventKind.CONSOLIDATED, detail=result.model_dump(mode="json"))
         )
