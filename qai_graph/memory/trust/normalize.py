@@ -46,9 +46,11 @@ _LEET = str.maketrans(
     {"0": "o", "1": AMBIGUOUS_ONE, "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 )
 _LEET_TOKEN = re.compile(r"[a-z0-9@$]*[0-9@$][a-z0-9@$]*")
+_LEET_CHARS = re.compile(r"[0-9@$]")  # without one, _LEET_TOKEN finds nothing
 _HAS_LETTER = re.compile(r"[a-z]")
 # Separators typed inside a word to break it up: ig.no-re, ign*ore, you're.
 _IN_WORD = re.compile("(?<=[a-z])[.\\-_*~^'`\u00b4\u2019\u2018+=|]+(?=[a-z])")
+_IN_WORD_SEPARATORS = re.compile("[.\\-_*~^'`\u00b4\u2019\u2018+=|]")
 # Three or more single letters separated by one space or punctuation mark: i g n o r e.
 # Two spaces or more between letters keep a word gap ("i g n o r e  a l l").
 _SPACED = re.compile(r"\b[a-z](?:[ .\-_*,/|][a-z]\b){2,}")
@@ -122,6 +124,8 @@ def _deletions() -> dict[int, None]:
 
 def strip_format(text: str) -> str:
     """``text`` without format (Cf), control (Cc but line breaks) or invisible letters."""
+    if text.isascii() and text.isprintable():  # no ASCII control character: none to drop
+        return text
     return text.translate(_deletions())
 
 
@@ -131,6 +135,8 @@ def _cut_run(match: re.Match[str]) -> str:
 
 
 def _spaces(text: str) -> str:
+    if text.isascii() and text.isprintable() and "  " not in text:  # single spaces only
+        return text.strip()
     return _VSPACE.sub("\n", _HSPACE.sub(" ", text)).strip()
 
 
@@ -154,8 +160,9 @@ def _join_spaced(match: re.Match[str]) -> str:
 
 def to_skeleton(latin: str) -> str:
     """The skeleton view of an already ``latin`` string."""
-    text = _LEET_TOKEN.sub(_leet, latin)
-    text = _IN_WORD.sub("", text)
+    text = _LEET_TOKEN.sub(_leet, latin) if _LEET_CHARS.search(latin) else latin
+    if _IN_WORD_SEPARATORS.search(text):
+        text = _IN_WORD.sub("", text)
     return _SPACED.sub(_join_spaced, text)
 
 
@@ -172,9 +179,12 @@ def views(text: str) -> Views:
         latin = _strip_marks(plain.translate(_lookalikes()).casefold()).casefold()
     # The skeleton sees the spacing as typed (two spaces keep a gap between spaced letters).
     skeleton = to_skeleton(latin)
+    # Views that read alike (all of them but plain, for most ASCII lines) are bounded once.
+    bounded_folded = _bounded(folded)
+    bounded_latin = bounded_folded if latin == folded else _bounded(latin)
     return Views(
         plain=_spaces(plain),
-        folded=_bounded(folded),
-        latin=_bounded(latin),
-        skeleton=_bounded(skeleton),
+        folded=bounded_folded,
+        latin=bounded_latin,
+        skeleton=bounded_latin if skeleton == latin else _bounded(skeleton),
     )
