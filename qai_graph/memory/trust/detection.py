@@ -33,7 +33,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, Views, views
+from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, VIEW_NAMES, Views, views
+from qai_graph.memory.trust.prefilter import Clauses, Need, need
 from qai_graph.memory.trust.rule import Rule
 from qai_graph.memory.trust.rules import DEFAULT_RULES
 
@@ -43,19 +44,29 @@ from qai_graph.memory.trust.rules import DEFAULT_RULES
 _REACH = 60
 # What may follow a match at the end of a message: the rest of its last word, punctuation.
 _ENDS = re.compile(r"\w*\W*")
-
-
-def _pair(source: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The pattern, and the same after a bounded skip: ``window.match(text, pos)`` tries
-    only the next _REACH start positions (re has no "latest start" for search())."""
-    windowed = rf"(?s:.{{0,{_REACH}}}?)({source})"
-    return re.compile(source, re.MULTILINE), re.compile(windowed, re.MULTILINE)
+# Group references tie a rule's patterns together (a crude test: it may take an escaped
+# digit for one, which only costs speed).
+_REFERENCES = re.compile(r"\\\d|\(\?P=|\(\?\(")
+# Texts whose met clauses are remembered: a player's previous messages come again.
+_MET_CACHE = 4096
+# The views read in lower case, whose literals one lookup serves.
+_CASEFOLDED = ("folded", "latin", "skeleton")
 
 
 @functools.cache
-def _signal(source: str) -> re.Pattern[str]:
-    """One signal's regex, shared by the scored rules that use it."""
+def _regex(source: str) -> re.Pattern[str]:
+    """One compiled regex, shared by every detector (each service builds one)."""
     return re.compile(source, re.MULTILINE)
+
+
+def _window(source: str) -> re.Pattern[str]:
+    """The pattern after a bounded skip: ``window.match(text, pos)`` tries only the next
+    _REACH start positions (re has no "latest start" for search())."""
+    return _regex(rf"(?s:.{{0,{_REACH}}}?)({source})")
+
+
+def _need(source: str) -> Need:
+    return need(source, re.MULTILINE)
 
 
 # Which signals were found, per (id of the regex, text), within one assess() call (a
@@ -66,36 +77,75 @@ _Memo = dict[tuple[int, str], bool]
 class _Compiled:
     """A rule's regexes, and its leet version (i and l accept a leet one), slower for
     having no literal prefixes, used on messages that have one. Both are compiled up
-    front: compiling the leet versions on the first such message took 0.4 s."""
+    front: compiling the leet versions on the first such message took 0.4 s.
 
-    def __init__(self, rule: Rule) -> None:
+    Each pattern has its own regex and its ``Need`` (prefilter.py): on a message, only
+    the patterns whose needs it meets are run, which answers as the rule's alternation
+    of them all would. The join of several messages is matched with that alternation
+    (where its match starts and ends decides), when the join meets some pattern's need.
+    The leet spelling needs what the plain one does (``prefilter.FOLD``)."""
+
+    def __init__(self, rule: Rule, clauses: Clauses) -> None:
         self.rule = rule
-        self.pattern, self.window = _pair(rule.source())
-        self.leet = _pair(rule.source(leet=True)) if rule.view == "skeleton" else None
+        leet = rule.view == "skeleton"
+        sources = rule.sources()
+        needs = [_need(source) for source in sources]
+        self.keys = tuple(clauses.numbers(n) for n in needs)
+        self.parts = tuple(map(_regex, sources))
+        self.leet_parts = tuple(map(_regex, rule.sources(leet=True))) if leet else self.parts
+        # A rule whose patterns refer to groups is matched as its one alternation.
+        self.whole: re.Pattern[str] | None = None
+        self.leet_whole: re.Pattern[str] | None = None
+        if any(_REFERENCES.search(p) for p in rule.patterns):
+            self.whole = _regex(rule.source())
+            self.leet_whole = _regex(rule.source(leet=True)) if leet else self.whole
+        self.window: re.Pattern[str] | None = None
+        self.leet_window: re.Pattern[str] | None = None
+        if rule.spans and not rule.threshold:
+            self.window = _window(rule.source())
+            self.leet_window = _window(rule.source(leet=True)) if leet else self.window
         # Signals strongest first, so scoring stops as soon as the rest cannot reach it.
         order = sorted(range(len(rule.weights)), key=lambda at: -rule.weights[at])
         self.weights = tuple(rule.weights[at] for at in order)
-        self.signals: tuple[re.Pattern[str], ...] = ()
-        self.leet_signals: tuple[re.Pattern[str], ...] = ()
-        if rule.threshold:
-            plain, leet = rule.sources(), rule.sources(leet=rule.view == "skeleton")
-            self.signals = tuple(_signal(plain[at]) for at in order)
-            self.leet_signals = tuple(_signal(leet[at]) for at in order)
+        self.signals = tuple(self.parts[at] for at in order)
+        self.leet_signals = tuple(self.leet_parts[at] for at in order)
+        self.signal_keys = tuple(self.keys[at] for at in order)
+        # The gate: the first (most selective) clause of each pattern, or of each strong
+        # signal (a scored rule needs one in the message itself); None: no gate.
+        gated = [n for n, w in zip(needs, rule.weights or [2] * len(needs), strict=True) if w >= 2]
+        self.gate: frozenset[int] | None = None
+        if all(n.clauses for n in gated):
+            self.gate = frozenset(clauses.number(n.clauses[0]) for n in gated)
 
-    def score(self, text: str, leet: bool, memo: _Memo) -> int:
+    def live(self, met: frozenset[int]) -> list[int]:
+        """The patterns whose needs a text meeting the clauses ``met`` meets."""
+        return [at for at, key in enumerate(self.keys) if key <= met]
+
+    def search(self, text: str, met: frozenset[int], leet: bool) -> bool:
+        """Whether any pattern matches ``text`` (which meets the clauses ``met``)."""
+        live = self.live(met)
+        if not live:
+            return False
+        whole = self.leet_whole if leet else self.whole
+        if whole is not None:
+            return whole.search(text) is not None
+        parts = self.leet_parts if leet else self.parts
+        return any(parts[at].search(text) for at in live)
+
+    def score(self, text: str, met: frozenset[int], leet: bool, memo: _Memo) -> int:
         """The summed weight of the distinct signals found in ``text``, 0 without a strong
         one (weight 2 or more); it stops early once the threshold is out of reach (then the
         sum returned is below it, which is all the callers need)."""
         score, left, threshold = 0, sum(self.weights), self.rule.threshold
         signals = self.leet_signals if leet else self.signals
-        for weight, regex in zip(self.weights, signals, strict=True):
+        for weight, regex, key in zip(self.weights, signals, self.signal_keys, strict=True):
             if score + left < threshold or (weight < 2 and not score):
                 break
             left -= weight
-            key = (id(regex), text)
-            if key not in memo:
-                memo[key] = regex.search(text) is not None
-            if memo[key]:
+            found = (id(regex), text)
+            if found not in memo:
+                memo[found] = key <= met and regex.search(text) is not None
+            if memo[found]:
                 score += weight
         return score
 
@@ -136,7 +186,9 @@ class Detector:
             raise ValueError("rule names must be unique")
         self.rules = tuple(r for r in rules if r.name not in off and r.flag not in off)
         self.window = window
-        self._compiled = [_Compiled(r) for r in self.rules]
+        self._gates = _Gates(self.rules)
+        self._compiled = [_Compiled(r, self._gates.clauses[r.view]) for r in self.rules]
+        self._gates.index(self._compiled)
 
     def with_rules(self, *, add: Iterable[Rule] = (), disabled: Iterable[str] = ()) -> Detector:
         """A new detector with ``add`` appended and ``disabled`` removed."""
@@ -147,25 +199,21 @@ class Detector:
         (oldest first)."""
         current = views(text)
         earlier = [views(p) for p in previous[-self.window :] if p] if self.window else []
-        leet = any(AMBIGUOUS_ONE in v.skeleton for v in (current, *earlier))
-        joins: dict[str, _Join] = {}
+        scan = _Scan(self._gates, current, earlier)
         hits: list[Rule] = []
-        memo: _Memo = {}
-        for compiled in self._compiled:
+        for at in self._gates.candidates(scan):
+            compiled = self._compiled[at]
             rule = compiled.rule
             if rule.threshold:
-                if self._scored(compiled, leet, current, earlier, joins, memo):
+                if self._scored(compiled, scan):
                     hits.append(rule)
                 continue
-            pattern, window = compiled.pattern, compiled.window
-            if leet and compiled.leet:
-                pattern, window = compiled.leet
-            if pattern.search(current.get(rule.view)):
+            view = rule.view
+            if compiled.search(current.get(view), scan.met(view), scan.leet):
                 hits.append(rule)
-            elif rule.spans and earlier:
-                if rule.view not in joins:
-                    joins[rule.view] = _Join.of(earlier, current, rule.view)
-                if joins[rule.view].crossed_by(window):
+            elif rule.spans and earlier and compiled.live(scan.met_all(view)):
+                window = compiled.leet_window if scan.leet else compiled.window
+                if window is not None and scan.join(view).crossed_by(window):
                     hits.append(rule)
         if not hits:
             return CLEAN
@@ -176,26 +224,112 @@ class Detector:
         )
 
     @staticmethod
-    def _scored(
-        compiled: _Compiled,
-        leet: bool,
-        current: Views,
-        earlier: list[Views],
-        joins: dict[str, _Join],
-        memo: _Memo,
-    ) -> bool:
+    def _scored(compiled: _Compiled, scan: _Scan) -> bool:
         """Whether a scored rule reaches its threshold here (see the module docstring)."""
-        rule = compiled.rule
-        score = compiled.score(current.get(rule.view), leet, memo)
+        rule, view, leet, memo = compiled.rule, compiled.rule.view, scan.leet, scan.memo
+        score = compiled.score(scan.current.get(view), scan.met(view), leet, memo)
         if score >= rule.threshold:
             return True
-        if not (score and rule.spans and earlier):
+        if not (score and rule.spans and scan.earlier):
             return False
-        if rule.view not in joins:
-            joins[rule.view] = _Join.of(earlier, current, rule.view)
-        join = joins[rule.view]
-        before = compiled.score(join.text[: join.offset - 1], leet, memo)
-        return before < rule.threshold <= compiled.score(join.text, leet, memo)
+        join = scan.join(view)
+        before = compiled.score(join.text[: join.offset - 1], scan.met_before(view), leet, memo)
+        if before >= rule.threshold:
+            return False
+        return compiled.score(join.text, scan.met_all(view), leet, memo) >= rule.threshold
+
+
+class _Gates:
+    """Which rules a message may hit, from the clauses its views meet (prefilter.py).
+
+    Per view, the clauses of the rules on it are numbered (the case-folded views share
+    theirs, so two views that read the same hold one lookup), and each text's met
+    clauses are remembered. A rule is a candidate when the current message meets a
+    clause of its gate, or, for a rule matched over several messages, when an earlier
+    message does (the join then may meet it)."""
+
+    def __init__(self, rules: Sequence[Rule]) -> None:
+        folded = Clauses(n for r in rules if r.view in _CASEFOLDED for n in map(_need, r.sources()))
+        plain = Clauses(
+            n for r in rules if r.view not in _CASEFOLDED for n in map(_need, r.sources())
+        )
+        self.clauses = {view: folded if view in _CASEFOLDED else plain for view in VIEW_NAMES}
+        met = {id(c): functools.lru_cache(maxsize=_MET_CACHE)(c.met) for c in (folded, plain)}
+        self.met = {view: met[id(c)] for view, c in self.clauses.items()}
+        self._always: frozenset[int] = frozenset()
+        self._current: dict[str, dict[int, frozenset[int]]] = {}
+        self._joined: dict[str, dict[int, frozenset[int]]] = {}
+
+    def index(self, compiled: Sequence[_Compiled]) -> None:
+        """File each rule under its gate's clauses."""
+        always: set[int] = set()
+        current: dict[str, dict[int, set[int]]] = {}
+        joined: dict[str, dict[int, set[int]]] = {}
+        for at, one in enumerate(compiled):
+            rule = one.rule
+            if one.gate is None:
+                always.add(at)
+                continue
+            spans = rule.spans and not rule.threshold
+            for number in one.gate:
+                current.setdefault(rule.view, {}).setdefault(number, set()).add(at)
+                if spans:
+                    joined.setdefault(rule.view, {}).setdefault(number, set()).add(at)
+        self._always = frozenset(always)
+        self._current = {v: {n: frozenset(a) for n, a in i.items()} for v, i in current.items()}
+        self._joined = {v: {n: frozenset(a) for n, a in i.items()} for v, i in joined.items()}
+
+    def candidates(self, scan: _Scan) -> list[int]:
+        """The rules (by position) that may hit, in priority order."""
+        found = set(self._always)
+        for view, index in self._current.items():
+            for number in index.keys() & scan.met(view):
+                found |= index[number]
+        if scan.earlier:
+            for view, index in self._joined.items():
+                for number in index.keys() & scan.met_before(view):
+                    found |= index[number]
+        return sorted(found)
+
+
+class _Scan:
+    """One assess() call's views, the clauses each meets, joins and the signals found."""
+
+    def __init__(self, gates: _Gates, current: Views, earlier: list[Views]) -> None:
+        self.current = current
+        self.earlier = earlier
+        self.leet = any(AMBIGUOUS_ONE in v.skeleton for v in (current, *earlier))
+        self.memo: _Memo = {}
+        self._clauses = gates.met
+        self._met: dict[str, frozenset[int]] = {}
+        self._before: dict[str, frozenset[int]] = {}
+        self._all: dict[str, frozenset[int]] = {}
+        self._joins: dict[str, _Join] = {}
+
+    def met(self, view: str) -> frozenset[int]:
+        """The clauses the current message's ``view`` meets."""
+        if view not in self._met:
+            self._met[view] = self._clauses[view](self.current.get(view))
+        return self._met[view]
+
+    def met_before(self, view: str) -> frozenset[int]:
+        """The clauses the earlier messages' ``view`` meet, joined (as each does)."""
+        if view not in self._before:
+            met = self._clauses[view]
+            self._before[view] = frozenset().union(*(met(v.get(view)) for v in self.earlier))
+        return self._before[view]
+
+    def met_all(self, view: str) -> frozenset[int]:
+        """The clauses the join of the earlier messages and the current one meets."""
+        if view not in self._all:
+            self._all[view] = self.met_before(view) | self.met(view)
+        return self._all[view]
+
+    def join(self, view: str) -> _Join:
+        """The earlier messages and the current one joined, in ``view``."""
+        if view not in self._joins:
+            self._joins[view] = _Join.of(self.earlier, self.current, view)
+        return self._joins[view]
 
 
 class _Join(NamedTuple):
