@@ -39,6 +39,16 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def turns_of(session: SessionContext, before: datetime | None = None) -> list[tuple[str, str]]:
+    """A session's chat turns as (speaker, text), oldest first (only those said before
+    ``before`` when given). QAI's lines have the speaker ``QAI``."""
+    return [
+        ("QAI" if m.role == "assistant" else (m.speaker or session.player or "player"), m.content)
+        for m in session.recent_messages
+        if m.role in ("user", "assistant") and (before is None or m.timestamp < before)
+    ]
+
+
 class Unread:
     """Marks "no read was made" apart from a read that found no session (None)."""
 
@@ -90,19 +100,10 @@ class WorkingMemory:
         return item, session, written
 
     def cached_turns(self, session_id: str) -> list[tuple[str, str]]:
-        """The remembered copy's turns as (speaker, text), oldest first; no read ([] when
-        this replica holds no copy). QAI's lines have the speaker ``QAI``."""
+        """The remembered copy's turns (see ``turns_of``); no read ([] when this replica
+        holds no copy)."""
         known = self._recent.get(session_id)
-        if not known:
-            return []
-        return [
-            (
-                "QAI" if m.role == "assistant" else (m.speaker or known[0].player or "player"),
-                m.content,
-            )
-            for m in known[0].recent_messages
-            if m.role in ("user", "assistant")
-        ]
+        return turns_of(known[0]) if known else []
 
     def remember(self, session_id: str, session: SessionContext, version: int) -> None:
         """Note a session state this replica wrote (its transaction succeeded)."""

@@ -23,7 +23,7 @@ import uuid
 from collections import defaultdict, deque
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.base import encode_vector
@@ -32,7 +32,7 @@ from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.formation.beliefs import Change, PlayerBeliefs, Sentence
 from qai_graph.memory.recall.search.documents import MODEL_ATTRIBUTE, VECTOR_ATTRIBUTE
 from qai_graph.memory.recall.search.sync import RecallIndex
-from qai_graph.memory.sessions import WorkingMemory
+from qai_graph.memory.sessions import WorkingMemory, turns_of
 from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import Observation
 from qai_graph.observers import ExchangeView, Formed, Observer, Turn
@@ -401,16 +401,7 @@ class Formation:
             with contextlib.suppress(Exception):
                 session = await self._working.get_session(pending.session_id)
                 if session is not None:
-                    earlier = formation.earlier_turns(
-                        [
-                            (
-                                "QAI" if m.role == "assistant" else (m.speaker or pending.player),
-                                m.content,
-                            )
-                            for m in session.recent_messages
-                            if m.timestamp < pending.at
-                        ]
-                    )
+                    earlier = formation.earlier_turns(turns_of(session, before=pending.at))
         return ExchangeView(
             player=pending.player,
             message=pending.message,
@@ -459,8 +450,3 @@ def _clean(content: str) -> str | None:
     if len(text) < MIN_CONTENT_CHARS:
         return None
     return text[: validation.MAX_CONTENT_CHARS]
-
-
-def utc_now() -> datetime:
-    """Now, in UTC (the default time of a live exchange)."""
-    return datetime.now(UTC)
