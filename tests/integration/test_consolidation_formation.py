@@ -20,7 +20,7 @@ from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.consolidation.player import PlayerOutcome, PlayerStep
 from qai_graph.memory.content import normalise_content
 from qai_graph.models import MemoryTier, Observation, ObservationCategory, ObservationSource
-from qai_graph.store import keys, observations, partition, players
+from qai_graph.store import consolidation_writes, keys, observations, partition, players
 from qai_graph.store.expressions import Expr
 from tests.support.helpers import count_requests, scan_all, writes
 
@@ -72,7 +72,7 @@ async def stored(service: MemoryService, player: str) -> list[dict[str, Any]]:
     """Every observation item of a player as stored, expired ones included, oldest first."""
     pk = keys.player_pk(player)
     return await partition.members(
-        service.store, pk, keys.OBSERVATION_PREFIX, observations.LEARNING_ATTRIBUTES
+        service.store, pk, keys.OBSERVATION_PREFIX, consolidation_writes.LEARNING_ATTRIBUTES
     )
 
 

@@ -21,7 +21,7 @@ from qai_graph.memory.consolidation.compare import same
 from qai_graph.memory.observations import Observations
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.models import MemoryTier
-from qai_graph.store import keys, observations, partition, patterns, players
+from qai_graph.store import consolidation_writes, keys, observations, partition, patterns, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.codec import iso, parse_iso
 from qai_graph.store.items import is_live
@@ -100,7 +100,7 @@ class PlayerStep:
         return outcome
 
     async def _observations_of(self, pk: str) -> list[Item]:
-        attributes = observations.LEARNING_ATTRIBUTES
+        attributes = consolidation_writes.LEARNING_ATTRIBUTES
         return await partition.members(self._db, pk, keys.OBSERVATION_PREFIX, attributes)
 
     # --- what lasts -------------------------------------------------------------------
@@ -159,20 +159,22 @@ class PlayerStep:
         version = int(current.get("summary_version", 0)) if current is not None else None
         if plan.item is None:
             assert current is not None and version is not None
-            if not await observations.delete_summary(self._db, *keys.item_key(current), version):
+            if not await consolidation_writes.delete_summary(
+                self._db, *keys.item_key(current), version
+            ):
                 return False
             self._forget(found, current)
         else:
             item = {**plan.item, "summary_version": (version or 0) + 1}
             if self._recall is not None:
                 item.update(await self._recall.vector_attributes(str(item["content"])))
-            if not await observations.put_summary(self._db, item, version):
+            if not await consolidation_writes.put_summary(self._db, item, version):
                 return False
             self._observations._index(item)
             found[:] = [i for i in found if i["sk"] != item["sk"]] + [item]
         for duplicate in plan.duplicates:  # two runs once made two: fold into one
             seen = int(duplicate.get("summary_version", 0))
-            if await observations.delete_summary(self._db, *keys.item_key(duplicate), seen):
+            if await consolidation_writes.delete_summary(self._db, *keys.item_key(duplicate), seen):
                 self._forget(found, duplicate)
         return True
 
@@ -325,13 +327,13 @@ class PlayerStep:
             if self._recall is not None:
                 sets.update(await self._recall.vector_attributes(str(sets["content"])))
             else:
-                removes += list(observations.VECTOR_ATTRIBUTES)  # it described the old text
-            items = observations.merge_updates(kept, sets, removes, absorbed)
+                removes += list(consolidation_writes.VECTOR_ATTRIBUTES)  # it described the old text
+            items = consolidation_writes.merge_updates(kept, sets, removes, absorbed)
             guard = await self._kept_guard(kept)
             if guard is not None:
                 long_term = sets.get("memory_tier") == MemoryTier.LONG_TERM.value
                 ttl = None if long_term else sets.get("ttl")
-                items.append(observations.guard_follow(pk, guard, str(kept["sk"]), ttl))
+                items.append(consolidation_writes.guard_follow(pk, guard, str(kept["sk"]), ttl))
             items.append(players.bound_claim(key, version + done))
             try:
                 await self._db.transact(items)
@@ -373,7 +375,7 @@ class PlayerStep:
         step = TRANSACTION_ITEMS - 1
         for start in range(0, len(doomed), step):
             chunk = doomed[start : start + step]
-            items = [*observations.drop_deletes(chunk), players.bound_claim(key, version)]
+            items = [*consolidation_writes.drop_deletes(chunk), players.bound_claim(key, version)]
             try:
                 await self._db.transact(items)
             except TransactionCancelled:

@@ -35,7 +35,7 @@ from qai_graph.memory.consolidation.compare import same
 from qai_graph.memory.consolidation.text import Sentence, compose
 from qai_graph.memory.validation import MAX_CONTENT_CHARS
 from qai_graph.models import MemoryTier, Observation, ObservationCategory
-from qai_graph.store import observations
+from qai_graph.store import consolidation_writes, observations
 from qai_graph.store.codec import iso, parse_iso
 
 DAY_PREFIX = "day:"
@@ -251,7 +251,9 @@ def _plan_group(
         session_id=None if group.startswith(DAY_PREFIX) else group,
     )
     parts_value = [p.attribute() for p in sorted(kept, key=lambda p: p.sentence.at)]
-    item = observations.summary_item(obs, pk, {"summary_key": key, "summary_parts": parts_value})
+    item = consolidation_writes.summary_item(
+        obs, pk, {"summary_key": key, "summary_parts": parts_value}
+    )
     if sources:
         item["sources"] = sources
     if current is not None and not duplicates and _same(current, item):
