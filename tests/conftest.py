@@ -45,12 +45,17 @@ def dynamo_endpoint() -> Iterator[str]:
 
 
 @pytest.fixture
-def make_config(dynamo_endpoint: str) -> ConfigFactory:
+def make_config(dynamo_endpoint: str, request: pytest.FixtureRequest) -> ConfigFactory:
     """MemoryConfig on the test moto server with a table of this test's own.
 
     Every call in one test names the same table, so two services made from it act as
     two replicas (or a restart) of one deployment; keywords override fields.
+
+    Formation is off (``observer="none"``) unless the test is marked ``formation``: its
+    background writes would race the tests that count a request's reads and writes, and
+    cost every other test time.
     """
+    observer = "local" if request.node.get_closest_marker("formation") else "none"
     table = f"qai-test-{uuid.uuid4().hex[:12]}"
 
     def factory(**overrides: object) -> MemoryConfig:
@@ -59,6 +64,7 @@ def make_config(dynamo_endpoint: str) -> ConfigFactory:
             "dynamodb_table_name": table,
             "dynamodb_max_attempts": 2,
             "dynamodb_timeout_s": 5.0,
+            "observer": observer,
         }
         options.update(overrides)
         return MemoryConfig(**options)  # type: ignore[arg-type]

@@ -14,7 +14,7 @@ from qai_graph import MemoryService
 from qai_graph.models import MemoryTier, Observation
 from tests.integration.conftest import ServiceFactory
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.formation]
 
 
 async def formed(service: MemoryService, player: str) -> list[Observation]:

@@ -48,8 +48,10 @@ def free_port() -> int:
 
 def clean_env(**settings: object) -> dict[str, str]:
     """This environment without any QAI_MEMORY_* variable, plus ``settings`` named by
-    MemoryConfig field (``data_dir=...`` sets QAI_MEMORY_DATA_DIR)."""
+    MemoryConfig field (``data_dir=...`` sets QAI_MEMORY_DATA_DIR). Formation is off
+    unless ``observer`` is given (tests/conftest.py's make_config says why)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
+    settings = {"observer": "none", **settings}
     env.update({f"QAI_MEMORY_{k.upper()}": str(v) for k, v in settings.items()})
     return env
 
