@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from decimal import Decimal
 
 import pytest
@@ -42,11 +43,17 @@ async def test_confidence_outside_unit_interval_is_refused(
 
 async def test_expired_items_never_appear_in_reads(make_service) -> None:  # type: ignore[no-untyped-def]
     """Invariant 2: past its ttl an item is hidden everywhere, though moto never deletes it."""
-    service: MemoryService = await make_service(interaction_ttl=1, short_term_ttl=1, session_ttl=1)
+    # 3 s, not 1: ttls are whole seconds, and on a loaded machine the first read may come
+    # more than a second after the write; the wait is measured from the write.
+    ttl = 3
+    service: MemoryService = await make_service(
+        interaction_ttl=ttl, short_term_ttl=ttl, session_ttl=ttl
+    )
+    written = time.monotonic()
     await service.store_interaction("Bo", Channel.TWITCH, "old news", session_id="s-old")
     stored = await service.store_observation("PLAYER#Bo", "Bo hums while solving", "behavioral")
     assert len(await service.get_player_history("Bo")) == 1
-    await asyncio.sleep(2.2)
+    await asyncio.sleep(max(0.0, written + ttl + 1.2 - time.monotonic()))
 
     assert len(await scan_all(service)) > 0  # still stored: only reads hide it
     assert await service.get_player_history("Bo") == []
