@@ -58,10 +58,17 @@ def judge(entry: dict[str, Any]) -> dict[str, Any]:
             "formed": [f.content for f in formed]}  # fmt: skip
 
 
+PARTS = ("dev", "held-out", "held-out 2", "held-out 3")
+
+
 def part(entry: dict[str, Any]) -> str:
+    """dev, held-out (every fifth), held-out 2 (h2-*) or held-out 3 (h3-*: never tuned on)."""
     if not entry["holdout"]:
         return "dev"
-    return "held-out 2" if entry["id"].startswith("h2-") else "held-out"
+    for n in ("2", "3"):
+        if entry["id"].startswith(f"h{n}-"):
+            return f"held-out {n}"
+    return "held-out"
 
 
 def figures(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> dict[str, float]:
@@ -89,7 +96,7 @@ def report(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
         content = sum(r["content"] for _, r in rows)
         cat = sum(r["category"] for _, r in rows)
         print(f"{p} | {kind} | {len(rows)} | {expected} | {kept} | {right} | {content} | {cat}")
-    for p in ("dev", "held-out", "held-out 2", "all"):
+    for p in (*PARTS, "all"):
         rows = [(e, r) for e, r in results if p == "all" or part(e) == p]
         f = figures(rows)
         print(
@@ -160,7 +167,7 @@ def test_pairs_accuracy() -> None:
         want = pair["relation"] if pair["relation"] in {"same", "contradicts"} else "neither"
         ok = classify(pair["new"], pair["old"]) == want
         right += ok
-        held = "dev" if not pair["holdout"] else "held-out"
+        held = part(pair)
         counts[(held, pair["relation"])][0] += ok
         counts[(held, pair["relation"])][1] += 1
         if not ok:
@@ -168,10 +175,11 @@ def test_pairs_accuracy() -> None:
     print("\npairs: part | relation | right / n")
     for (held, relation), (ok, n) in sorted(counts.items()):
         print(f"{held} | {relation} | {ok}/{n}")
-    for held in ("dev", "held-out"):
+    for held in PARTS:
         ok = sum(v[0] for k, v in counts.items() if k[0] == held)
         n = sum(v[1] for k, v in counts.items() if k[0] == held)
-        print(f"{held}: {ok}/{n} = {ok / n:.3f}")
+        if n:
+            print(f"{held}: {ok}/{n} = {ok / n:.3f}")
     assert right / len(pairs) >= PAIRS_BAR
 
 
