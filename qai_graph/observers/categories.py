@@ -47,7 +47,7 @@ _LIFE_VERBS = frozenset(
     returned enrolled applied earned hired fired promoted engaged""".split()  # noqa: SIM905 (a word list)
 )
 _RECENT = frozenset({"just", "finally", "recently"})
-_RELATIONS = re.compile(
+RELATIONS = re.compile(
     r"""\b(?:mom|mum|mother|mommy|dad|father|daddy|parents?|sister|brother|sis|bro|siblings?|
     cousins?|aunt|uncle|grandma|grandpa|grandmother|grandfather|grandparents?|granny|nan|
     sons?|daughters?|kids?|child|children|baby|family|wife|husband|girlfriend|boyfriend|
@@ -108,7 +108,7 @@ def category(
     if dated or (happened and not habit):
         return ObservationCategory.EVENT
     own = rf"{re.escape(name.lower())}'s\s+(?:[\w']+\s+)?(?:{_OWN_RELATIONS})\b"
-    if _RELATIONS.search(low) or re.search(own, low):
+    if RELATIONS.search(low) or re.search(own, low):
         return ObservationCategory.SOCIAL
     if habit:
         return ObservationCategory.PATTERN

@@ -7,7 +7,9 @@ Rules:
 - A yes/no question about the player becomes a statement: did you V X -> <name> V-ed X
   (no: did not V X); do you V X -> V-s X (does not V); are/were you X -> is/was (not) X;
   have you (ever) V-en X -> has (not) V-en X; will/can you X -> will/can (not) X; is/does/
-  did your X ... -> <name>'s X ... . "you"/"your" in the rest become the name. What
+  did your X ... -> <name>'s X ... . "you"/"your" in the rest become the name; adverbs
+  before the verb stay before it ("do you still play X" -> still plays X); the player's
+  name said to them ("Ada, ...", "..., Ada?") is dropped first. What
   follows yes/no in the reply ("last week", "it was amazing") is appended after a comma,
   in the third person when it speaks of the player.
 - A question asking for a detail, answered by a short phrase: what's your favourite X ->
@@ -23,7 +25,7 @@ import re
 
 from qai_graph.observers import grammar
 from qai_graph.observers.base import Turn
-from qai_graph.observers.lexicon import STOP, VACUOUS
+from qai_graph.observers.lexicon import ADVERBS, STOP, VACUOUS
 
 MAX_REPLY_WORDS = 12
 MAX_BARE_ANSWER_WORDS = 6  # a yes/no reply this short to a question we cannot read: nothing
@@ -74,12 +76,23 @@ def _you_to(name: str, words: list[str]) -> list[str]:
     return [swap.get(w.lower(), w) for w in words]
 
 
+def _unnamed(question: str, name: str) -> str:
+    """The question without the player's name said to them ("Ada, ...", "..., Ada?")."""
+    return re.sub(
+        rf"^\s*{re.escape(name)}\s*,\s*|,\s*{re.escape(name)}\s*(?=[?!.]*$)",
+        "",
+        question.strip(),
+        flags=re.I,
+    )
+
+
 def _statement(question: str, name: str, sign: int) -> str | None:
     """The yes/no question as a statement about ``name`` (module docstring)."""
-    q = re.sub(
-        rf"^\s*{re.escape(name)}\s*,\s*|,\s*{re.escape(name)}\s*(?=\?)", "", question, flags=re.I
-    )
-    words = [w for w in grammar.words(grammar.clean(q)) if w not in {"?", "!", "."}]
+    words = [
+        w
+        for w in grammar.words(grammar.clean(_unnamed(question, name)))
+        if w not in {"?", "!", "."}
+    ]
     low = [w.lower() for w in words]
     if len(low) < 3 or _OFFERS.match(" ".join(low)):
         return None
@@ -96,16 +109,23 @@ def _statement(question: str, name: str, sign: int) -> str | None:
     else:
         return None
     rest = _you_to(name, rest)
-    verb, tail = rest[0], rest[1:]
+    # adverbs before the verb stay before it: "do you still play ..." -> "still plays"
+    lead = 0
+    while lead < len(rest) - 1 and rest[lead].lower() in ADVERBS:
+        lead += 1
+    adverbs, verb, tail = rest[:lead], rest[lead], rest[lead + 1 :]
     if aux == "did":
-        body = ["did", "not", verb] if sign < 0 else [grammar.past(verb)]
+        body = ["did", "not", *adverbs, verb] if sign < 0 else [*adverbs, grammar.past(verb)]
     elif aux in {"do", "does"}:
-        body = ["does", "not", verb] if sign < 0 else [grammar.third_singular(verb)]
+        if sign < 0:
+            body = ["does", "not", *adverbs, verb]
+        else:
+            body = [*adverbs, grammar.third_singular(verb)]
     elif aux in {"are", "is", "were", "was", "have", "has", "will", "can", "would"}:
         forms = {"are": "is", "were": "was", "have": "has"}
         if who == "your" and aux in {"are", "were"}:
             forms = {}
-        body = [forms.get(aux, aux)] + (["not"] if sign < 0 else []) + [verb]
+        body = [forms.get(aux, aux)] + (["not"] if sign < 0 else []) + [*adverbs, verb]
     else:
         return None
     return " ".join(subject + body + tail)
@@ -113,7 +133,9 @@ def _statement(question: str, name: str, sign: int) -> str | None:
 
 def _detail(question: str, name: str, reply: list[str]) -> str | None:
     q = " ".join(
-        w.lower() for w in grammar.words(grammar.clean(question)) if w.isalnum() or "'" in w
+        w.lower()
+        for w in grammar.words(grammar.clean(_unnamed(question, name)))
+        if w.isalnum() or "'" in w
     )
     if not reply or reply[0].lower() in _NON_ANSWERS or reply[0].lower() in _YES | _NO:
         return None

@@ -8,7 +8,9 @@
   -> "Ada loves", "i am" -> "Ada is", "i've" -> "Ada has", "i don't" -> "Ada doesn't"),
   tense kept, and a verb joined by "and"/"but" agrees too when it is a known verb. A
   sentence whose subject was left out ("gonna try it tomorrow", "broke my wrist",
-  "not a fan of ...") gets the player as subject. ``None`` when the sentence has no
+  "not a fan of ...", "can't stand ...") gets the player as subject. A shouted verb is
+  lowered ("i LOVE" -> "loves"); after a habit adverb a verb whose past is its base is
+  present ("i usually read" -> "usually reads"). ``None`` when the sentence has no
   first person in a subject's place: it is not about the player.
 - ``third_singular`` / ``past``: the verb forms the rules need.
 """
@@ -188,8 +190,16 @@ def possessive(name: str) -> str:
     return f"{name}'s"
 
 
-def _agree(low: str, word: str, following: str) -> list[str] | None:
-    """The verb after a singular player subject, agreed; None when ``word`` is no verb."""
+_HABIT = frozenset(
+    """always usually never often sometimes normally generally typically rarely mostly
+    still""".split()  # noqa: SIM905 (a word list)
+)
+
+
+def _agree(low: str, word: str, following: str, habit: bool = False) -> list[str] | None:
+    """The verb after a singular player subject, agreed; None when ``word`` is no verb.
+    ``habit``: a habit adverb came between ("i usually read"): a verb whose past is its
+    base ("read", "put", "quit") is taken for the present."""
     fixed = {
         "am": "is",
         "'m": "is",
@@ -211,6 +221,10 @@ def _agree(low: str, word: str, following: str) -> list[str] | None:
         return ["had" if is_past(following) or following == "been" else "would"]
     if low == "been":
         return ["has", word]
+    if word.isupper() and len(word) > 1:
+        word = low  # "i LOVE it" -> "Ada loves it", not "LOVEs"
+    if habit and low in lx.VERBS and lx.IRREGULAR.get(low, ("",))[0] == low:
+        return [third_singular(word)]  # "i usually read" is no past: "Ada usually reads"
     if low in lx.MODALS or is_past(low) or low.endswith(("n't", "'t")):
         return [word]
     if low in lx.VERBS or (word.isalpha() and low not in lx.STOP and low not in lx.ADVERBS):
@@ -258,6 +272,8 @@ def _subjectless(low: list[str]) -> tuple[int, tuple[str, ...], bool] | None:
         return n, (), True
     if first in {"want", "have"} and nxt == "to":
         return n, (), True
+    if first in {"can't", "cannot"} and nxt == "stand":
+        return n, (), False  # "can't stand the new ui": a dislike, like "hate ..."
     if is_past(first) and first not in {"been", "done", "gone"} and nxt not in {"by", "it", ""}:
         return n, (), False
     return None
@@ -278,7 +294,7 @@ def third_person(words: tuple[str, ...], name: str) -> Rewrite | None:
     """The sentence about ``name`` in the third person (module docstring), or None."""
     low = [w.lower() for w in words]
     out: list[str] = []
-    agree = False
+    agree = habit = False
     clause_player = False
     subject = False
     verb: str | None = None
@@ -327,8 +343,9 @@ def third_person(words: tuple[str, ...], name: str) -> Rewrite | None:
             if w in lx.ADVERBS:
                 if w not in lx.DROPPED_ADVERBS:
                     out.append(word)
+                habit = habit or w in _HABIT
                 continue
-            agreed = _agree(w, word, after)
+            agreed = _agree(w, word, after, habit)
             agree = False
             if agreed is not None:
                 out.extend(agreed)

@@ -64,6 +64,11 @@ SLANG = {
     "r": "are",
     "n": "and",
     "luv": "love",
+    "cnat": "can't",
+    "finaly": "finally",
+    "realy": "really",
+    "definately": "definitely",
+    "becuase": "because",
     "h8": "hate",
     "2nite": "tonight",
     "tonite": "tonight",
@@ -216,7 +221,8 @@ VERBS = frozenset(
     travel visit live move own collect use solve finish start stop quit miss call name
     speak help hope plan wish struggle suck fail pass restart rush slow speedrun grind
     skip avoid look listen talk chat relax rest wake join teach code program draw knit
-    sew garden fish hunt camp shoot record edit design create brute""".split()  # noqa: SIM905 (a word list)
+    sew garden fish hunt camp shoot record edit design create brute put cut hit shut
+    spread""".split()  # noqa: SIM905 (a word list)
 )
 # Base verbs that may open a sentence whose subject was left out ("love the new level").
 SUBJECTLESS_BASE = frozenset({"love", "hate", "prefer", "enjoy", "adore", "like"})

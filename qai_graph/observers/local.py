@@ -2,7 +2,8 @@
 
 What an exchange keeps, in order:
 1. Nothing from a message that reads as instructions or manipulation
-   (``screen.manipulation``: rule talk, prompts, credentials, links, claims of authority).
+   (``screen.manipulation``: rule talk, prompts, credentials, links, claims of authority),
+   nor from one that marks itself as sarcasm (``screen.sarcasm``: 🙄, "/s", "yeah right").
 2. A short reply to QAI's question becomes a statement with the question
    (``context.from_reply``: "yes, last week!" after "did you finish the bell puzzle?").
 3. Otherwise each sentence of the message (``grammar.sentences``), opening words such as
@@ -110,7 +111,7 @@ def form_sentence(sentence: grammar.Sentence, name: str) -> Formed | None:
 def form(exchange: ExchangeView) -> list[Formed]:
     """What the local rules keep from one exchange (module docstring)."""
     name = exchange.player.strip() or "The player"
-    if screen.manipulation(exchange.message):
+    if screen.manipulation(exchange.message) or screen.sarcasm(exchange.message):
         return []
     if exchange.earlier:
         statement = context.from_reply(exchange.message, exchange.earlier, name)

@@ -11,7 +11,12 @@ Pure text functions; formation (memory/formation/matching.py) combines them with
   disagree in negation or polarity, so no blend with a vector score ever merges a
   statement with its negation.
 - ``same_meaning(a, b)``: similarity >= SAME_MEANING and at least two shared words (one
-  when the smaller sentence has one: "Ada is a nurse" / "Ada works as a nurse").
+  when the smaller sentence has one: "Ada is a nurse" / "Ada works as a nurse"), and the
+  same subject: a sentence about one of the player's people ("Ada's brother plays chess")
+  never says the same as, or contradicts, one about the player or another of their
+  people ("Ada plays chess"); ``subject(text)`` names it ("brother", or "" for the player).
+  A new sentence about one of the player's people contradicts only one about the same
+  person; one about the player may end one about their people ("Ada broke up with ...").
 - ``polarity(text)``: +1 for likes/loves/enjoys/prefers/favourite/fan of; -1 for hates/
   dislikes/can't stand, a negated like ("doesn't like", "not a fan", "no longer
   enjoys"), stopped/quit/gave up; 0 otherwise (a negated dislike is 0 too).
@@ -40,6 +45,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from qai_graph.observers.categories import RELATIONS
 from qai_graph.observers.lexicon import STOP
 from qai_graph.observers.topics import (
     EXCLUSIVE,
@@ -146,6 +152,19 @@ def _content(text: str, name: str | None) -> frozenset[str]:
         if word and word not in _QUITS:
             out.add(word)
     return frozenset(out)
+
+
+_SUBJECT = re.compile(r"^\s*\S+'s\s+(?:(?:little|big|older|younger|best|baby|twin|new)\s+)?(\w+)")
+
+
+@lru_cache(maxsize=4096)
+def subject(text: str) -> str:
+    """Whom the sentence is about: one of the player's people ("Ada's little brother ..."
+    -> "brother"), or "" for the player themselves ("Ada's cat is called Pixel" is Ada's)."""
+    found = _SUBJECT.match(text.lower())
+    if found is None or not RELATIONS.fullmatch(found.group(1)):
+        return ""
+    return stem(found.group(1))  # grandmother -> grandma, sisters -> sister
 
 
 def content_words(text: str, name: str | None = None) -> frozenset[str]:
@@ -258,7 +277,7 @@ def similarity(a: str, b: str, name: str | None = None) -> float:
 def same_meaning(a: str, b: str, name: str | None = None) -> bool:
     """Whether two sentences about the player say the same (module docstring)."""
     left, right = _content(a, name), _content(b, name)
-    if not left or not right or not _agree(a, b):
+    if not left or not right or not _agree(a, b) or subject(a) != subject(b):
         return False
     shared = len(left & right)
     return shared >= min(2, len(left), len(right)) and _overlap(left, right) >= SAME_MEANING
@@ -266,8 +285,8 @@ def same_meaning(a: str, b: str, name: str | None = None) -> bool:
 
 def contradicts(new: str, old: str, name: str | None = None) -> bool:
     """Whether ``new`` reverses or replaces ``old`` (module docstring)."""
-    if same_meaning(new, old, name):
-        return False
+    if same_meaning(new, old, name) or subject(new) not in {"", subject(old)}:
+        return False  # what Ada's brother did changes nothing Ada does
     shared = _topics(new) & _topics(old)
     if not shared:
         return False

@@ -10,6 +10,9 @@ Two levels:
 - ``refusal(words)``: one sentence that is a question, a greeting, a request or command
   to QAI (an imperative first word, "please", "let's"), or talks to QAI ("you", "your"
   anywhere but after when/if: statements about QAI are not facts about the player).
+- ``sarcasm(message)``: an eye-roll or upside-down face, "/s", "yeah right", "sure jan",
+  "as if", "totally not", "not!": what the message says is likely meant the other way,
+  so nothing of it is kept ("oh i just LOVE losing to the timer 🙄").
 - ``opinion(rewrite, name)``: "i think the answer is 0.707": the player's verb is one of
   thinking or saying and nothing after it is about the player.
 """
@@ -133,6 +136,18 @@ def manipulation(message: str) -> bool:
     ):
         return False
     return bool(_MANIPULATION.search(low) or _SHOUTED_NAMES.search(message))
+
+
+_SARCASM = re.compile(
+    r"[\U0001F644\U0001F643\U0001F612]|(?:^|\s)/s\b|\byeah,?\s+right\b|\bsure,?\s+jan\b"
+    r"|^\s*as\s+if\b|\btotally\s+not\b|\bnot!+\s*$",
+    re.IGNORECASE,
+)
+
+
+def sarcasm(message: str) -> bool:
+    """Whether the message marks itself as meant the other way (module docstring)."""
+    return bool(_SARCASM.search(message))
 
 
 def _greeting(low: tuple[str, ...]) -> bool:

@@ -55,7 +55,8 @@ def judge(entry: dict[str, Any]) -> dict[str, Any]:
         )
         category = formed[0].category.value == entry["category"]
     return {"kept": kept, "right": right_keep, "content": content, "category": category,
-            "formed": [f.content for f in formed]}  # fmt: skip
+            "formed": [f.content for f in formed],
+            "category_formed": formed[0].category.value if formed else None}  # fmt: skip
 
 
 PARTS = ("dev", "held-out", "held-out 2", "held-out 3")
@@ -106,7 +107,8 @@ def report(results: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
     for e, r in results:
         wrong = not r["right"] or (e["keep"] and r["kept"] and not (r["content"] and r["category"]))
         if wrong:
-            print(f"  miss {e['id']}: {e['message'][:60]!r} -> {r['formed']}")
+            got = f" ({r['category_formed']}, want {e.get('category')})" if r["kept"] else ""
+            print(f"  miss {e['id']}: {e['message'][:60]!r} -> {r['formed']}{got}")
 
 
 @pytest.fixture(scope="module")
@@ -384,3 +386,32 @@ def test_contradicts(new: str, old: str) -> None:
 )
 def test_does_not_contradict(new: str, old: str) -> None:
     assert not meaning.contradicts(new, old)
+
+
+# --- rules added on review ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["oh great, i just adore timers 🙃", "i'm the best player alive /s", "yeah right, i love bugs"],
+)
+def test_sarcasm_keeps_nothing(message: str) -> None:
+    assert formed(message) == []
+
+
+def test_grammar_found_on_review() -> None:
+    assert formed("i always put the hadamard first") == ["Ada always puts the hadamard first"]
+    assert formed("i LOVE the bell puzzle") == ["Ada loves the bell puzzle"]
+    assert formed("cant stand the timer") == ["Ada can't stand the timer"]
+    asked = (Turn("QAI", "Do you still live in Berlin?"),)
+    assert formed("yes", earlier=asked) == ["Ada still lives in Berlin"]
+    named = (Turn("QAI", "Where do you live, Ada?"),)
+    assert formed("lisbon", earlier=named) == ["Ada lives in lisbon"]
+
+
+def test_someone_elses_sentence_is_not_the_players() -> None:
+    assert meaning.subject("Ada's little brother plays chess") == "brother"
+    assert meaning.subject("Ada's cat is called Pixel") == ""
+    assert not meaning.same_meaning("Ada's brother plays chess", "Ada plays chess")
+    assert not meaning.contradicts("Ada's brother stopped playing chess", "Ada plays chess")
+    assert meaning.same_meaning("Ada's grandma turned 90", "Ada's grandmother turned 90")
