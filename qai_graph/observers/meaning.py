@@ -8,8 +8,9 @@ Pure text functions; formation (memory/formation/matching.py) combines them with
   word when capitalised: formed sentences open with the name).
 - ``similarity(a, b)``: the mean of the overlap coefficient (shared / smaller set) and
   the Jaccard index (shared / union) of the content words, in [0, 1]; 0 when the two
-  disagree in negation or polarity, so no blend with a vector score ever merges a
-  statement with its negation.
+  disagree in negation or polarity or are about different people (``subject``), so no
+  blend with a vector score ever merges a statement with its negation, or Ada's with
+  her brother's.
 - ``same_meaning(a, b)``: similarity >= SAME_MEANING and at least two shared words (one
   when the smaller sentence has one: "Ada is a nurse" / "Ada works as a nurse"), and the
   same subject: a sentence about one of the player's people ("Ada's brother plays chess")
@@ -269,7 +270,7 @@ def _agree(a: str, b: str) -> bool:
 
 def similarity(a: str, b: str, name: str | None = None) -> float:
     """How much two sentences say the same, by their words, in [0, 1] (module docstring)."""
-    if not _agree(a, b):
+    if not _agree(a, b) or subject(a) != subject(b):
         return 0.0
     return _overlap(_content(a, name), _content(b, name))
 

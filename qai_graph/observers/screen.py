@@ -5,8 +5,9 @@ Two levels:
   nothing from the whole message (the trust rules flag it too; this is the observer's
   own line). Rule talk ("from now on", "new rule", "you must", "ignore ... rules"),
   system/prompt/jailbreak talk, credentials (passwords, API keys, long secrets, emails),
-  claims of authority ("i am the admin"), messages to others through QAI ("tell
-  everyone", "remember that ..."), links, markup of chat templates.
+  claims of authority ("i am the admin", "i'm the real streamer"), messages to others
+  through QAI ("tell everyone", "everyone should ...", "remember that ..."), links,
+  markup of chat templates.
 - ``refusal(words)``: one sentence that is a question, a greeting, a request or command
   to QAI (an imperative first word, "please", "let's"), or talks to QAI ("you", "your"
   anywhere but after when/if: statements about QAI are not facts about the player).
@@ -40,6 +41,10 @@ _MANIPULATION = re.compile(
     | \b(?:i\s+am|i'm|im|as)\s+(?:the\s+|a\s+|an\s+|your\s+|qai's\s+)?
         (?:admin|administrator|moderator|mod|staff|operator|owner|creator|boss)\b
     | \b(?:i\s+am|i'm|im)\s+(?:the|your|qai's)\s+(?:developer|dev|maker|programmer)\b
+    | \b(?:i\s+am|i'm|im)\s+(?:the\s+)?(?:real|actual|true|official)\s+
+        (?:streamer|owner|admin|qai|dev|developer|mod|moderator|creator)\b
+    | \b(?:everyone|everybody)\s+(?:should|must|has\s+to|have\s+to|
+        needs?\s+to|better)\b
     | \b(?:developer|dev)\s+of\s+(?:this|the)\s+(?:game|bot|stream|ai)\b
     | \b(?:admin|moderator|mod|developer)\s+(?:here|says|speaking|note|override|mode)\b
     | \btell\s+(?:everyone|everybody|chat|all|the\s+chat|other\s+players|the\s+others|people)\b
@@ -105,7 +110,8 @@ _TRIGGERS = frozenset(
     admin administrator moderator mod staff operator owner creator boss tell say repeat
     announce remember memory store save write memorise memorize always never respond
     reply answer pretend act roleplay role obey follow reveal print banned cheater
-    scammer hacker bot get gets make dan stan aim""".split()  # noqa: SIM905 (a word list)
+    scammer hacker bot get gets make dan stan aim real actual true official everyone
+    everybody""".split()  # noqa: SIM905 (a word list)
 )
 _MARKS: tuple[str, ...] = (
     "http",
