@@ -59,14 +59,14 @@ def judge(entry: dict[str, Any]) -> dict[str, Any]:
             "category_formed": formed[0].category.value if formed else None}  # fmt: skip
 
 
-PARTS = ("dev", "held-out", "held-out 2", "held-out 3")
+PARTS = ("dev", "held-out", "held-out 2", "held-out 3", "held-out 4")
 
 
 def part(entry: dict[str, Any]) -> str:
-    """dev, held-out (every fifth), held-out 2 (h2-*) or held-out 3 (h3-*: never tuned on)."""
+    """dev, held-out (every fifth), held-out 2/3/4 (h2-*, h3-*, h4-*: h4 never tuned on)."""
     if not entry["holdout"]:
         return "dev"
-    for n in ("2", "3"):
+    for n in ("2", "3", "4"):
         if entry["id"].startswith(f"h{n}-"):
             return f"held-out {n}"
     return "held-out"
