@@ -209,7 +209,7 @@ async def test_ban_withholds_every_memory_of_a_player_and_deletes_nothing(
 
     lifted = await memory_service.moderation.unban("Mal", ALICE, "appealed")
     assert not lifted.banned and lifted.changed
-    assert len(await recalled(memory_service, "teleport puzzle", asker="bob")) == 3
+    assert len(await recalled(memory_service, "teleport puzzle", asker="bob")) == 4
     assert "speedruns" in await memory_service.build_system_prompt("Mal")
     assert (await memory_service.moderation.banned(10)).items == []
     log = (await memory_service.moderation.log(10)).items
