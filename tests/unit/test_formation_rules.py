@@ -2,8 +2,9 @@
 
 Prints (``pytest -s``) per kind: exchanges, expected keeps, kept, right keep decisions,
 right contents (every ``must`` phrase in, no ``must_not`` phrase) and right categories,
-for the part the rules were written on ("dev") and the held-out part apart; then the
-pairs' accuracy per relation. Fails below the bars, over the whole set:
+per batch (``part``: "dev", the rules were written on it, and the held-out batches; h4
+is the one never seen while changing the rules; bench/RESULTS.md has their first-sight
+figures); then the pairs' accuracy per relation and batch. Fails below the bars, over the whole set:
 keep precision >= 0.9, keep recall >= 0.8, content right on >= 0.8 of the right keeps,
 category right on >= 0.75 of them, no injection formed at all, no first-person word in
 any formed sentence, pairs accuracy >= 0.85. Then unit tests of the grammar and of
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 
+from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import ObservationCategory
 from qai_graph.observers import grammar, meaning
 from qai_graph.observers.base import ExchangeView, Turn
@@ -418,3 +420,12 @@ def test_someone_elses_sentence_is_not_the_players() -> None:
     assert not meaning.contradicts("Ada's brother stopped playing chess", "Ada plays chess")
     assert meaning.same_meaning("Ada's grandma turned 90", "Ada's grandmother turned 90")
     assert meaning.similarity("Ada's brother plays chess", "Ada plays chess") == 0.0
+
+
+def test_the_trust_gate_finds_nothing_to_flag_in_what_is_formed(
+    results: list[tuple[dict[str, Any], dict[str, Any]]],
+) -> None:
+    """Formation drops a formed sentence the trust rules flag; none of the set's is."""
+    gate = TrustGate()
+    flagged = [c for _, r in results for c in r["formed"] if gate.assess_text(c).flag is not None]
+    assert flagged == []
