@@ -45,6 +45,7 @@ async def _known(api: RunningApp, name: str = "Ada") -> None:
         STORE_OBSERVATION,
         {"input": {"subject": f"PLAYER#{name}", "content": "asks why", "category": "BEHAVIORAL"}},
     )
+    await api.service.form_pending()  # formation's worker must not write while requests are counted
 
 
 async def test_player_context_is_one_query(api: RunningApp) -> None:

@@ -192,8 +192,8 @@ async def test_a_change_supersedes_the_older_observation(make_service: ServiceFa
     )
     await service.form_pending()
     by_text = {o.content: o for o in await formed(service, "Ada")}
-    [old] = [o for o in by_text.values() if "don't" not in o.content]
-    [new] = [o for o in by_text.values() if "don't" in o.content]
+    [old] = [o for o in by_text.values() if "n't" not in o.content]
+    [new] = [o for o in by_text.values() if "n't" in o.content]  # "Ada doesn't love ..."
     assert old.superseded_by == new.observation_id and old.superseded_at is not None
     assert new.superseded_by is None
     prompt = await service.build_system_prompt("Ada", message="what do i like to eat?")
