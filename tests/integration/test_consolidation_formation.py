@@ -314,13 +314,17 @@ async def test_a_clients_style_stands_until_the_data_names_one(
 
 
 async def test_sentiment_is_not_reset_when_interactions_expire(make_service) -> None:  # type: ignore[no-untyped-def]
-    service: MemoryService = await make_service(interaction_ttl=1)
+    # 3 s ttls, waited from the writes: with 1 s a loaded machine's first consolidation
+    # could come after they expired.
+    ttl = 3
+    service: MemoryService = await make_service(interaction_ttl=ttl)
+    written = time.monotonic()
     for mood in ("positive", "positive", "negative"):
         await service.store_interaction("Ada", Channel.TWITCH, "hey", sentiment=mood)
     await service.consolidate_memories()
     profile = await service.get_player("Ada")
     assert profile is not None and profile.sentiment_score == 0.3333
-    await asyncio.sleep(2.2)
+    await asyncio.sleep(max(0.0, written + ttl + 1.2 - time.monotonic()))
     await service.store_interaction("Ada", Channel.TWITCH, "no mood")  # touched again
     result = await service.consolidate_memories()
     assert result.memories_pruned >= 3

@@ -177,6 +177,7 @@ async def test_forget_observation_deletes_it_with_its_guard_and_queue_entry(
     assert len((await memory_service.moderation.log(10)).items) == 2
 
 
+@pytest.mark.formation  # Mal's formed observation must be withheld too
 async def test_ban_withholds_every_memory_of_a_player_and_deletes_nothing(
     memory_service: MemoryService,
 ) -> None:
