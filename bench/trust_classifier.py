@@ -24,7 +24,7 @@ import time
 from importlib import resources
 
 # bench/trust.py, next to this script (a script's own directory is on sys.path).
-from trust import chat_mix, report, with_history  # type: ignore[import-not-found]
+from trust import chat_mix, report, with_history
 
 from qai_graph.memory.trust import assess, default_detector
 from qai_graph.memory.trust.classifier import MODEL_FILE, Classifier

@@ -236,8 +236,8 @@ def report(
     for label in ("injection", "benign"):
         for (lab, kind), xs in sorted(by_kind.items()):
             if lab == label:
-                rules, both = sum(a for a, _ in xs), sum(b for _, b in xs)
-                print(f"    {label[:3]} {kind:20} {rules:3}/{len(xs):<3} {both:3}/{len(xs):<3}")
+                hits, both_hits = sum(a for a, _ in xs), sum(b for _, b in xs)
+                print(f"    {label[:3]} {kind:20} {hits:3}/{len(xs):<3} {both_hits:3}/{len(xs):<3}")
         total = [x for (lab, _), xs in by_kind.items() if lab == label for x in xs]
         rules = sum(a for a, _ in total) / len(total)
         both = sum(b for _, b in total) / len(total)
