@@ -12,7 +12,8 @@ round's rates are printed too. Rounds 5 and 6 (trust_round5.json, trust_round6.j
 held apart: never trained or tuned on (the classifier's data is trust_train.json). Their
 bars: benign false flags <= 0.05 with the classifier (issue 19's >= 95 % still recalled;
 the rules alone <= 0.10), the classifier only adds detections, and with it detection stays
-above a floor overall and in every kind (a retrained model that loses a kind fails here).
+above a floor overall and in every kind of 5 lines or more (a retrained model that loses
+a kind fails here).
 """
 
 from __future__ import annotations
@@ -37,11 +38,12 @@ FALSE_FLAG_BAR = 0.05
 KIND_FALSE_FLAG_BAR = 0.10
 HELD_OUT_FALSE_FLAG_BAR = 0.10  # the rules alone
 HELD_OUT_BENIGN_BAR = 0.05  # rules + classifier: >= 95 % of benign lines kept
-# Rules + classifier on the held-out rounds, overall and in every injection kind (round 5
-# has 2-5 lines a kind, round 6 seven or eight): floors under the measured figures
-# (docs/trust.md), not targets.
+# Rules + classifier on the held-out rounds, overall and in every injection kind of at
+# least 5 lines (round 5 has 2-5 a kind, round 6 seven or eight): floors under the
+# measured figures (docs/trust.md), not targets.
 HELD_OUT_DETECTION_BAR = {"round 5": 0.75, "round 6": 0.65}
 HELD_OUT_KIND_BAR = 0.25
+HELD_OUT_KIND_LINES = 5
 
 Assess = Callable[..., Assessment]
 LINES: dict[str, Callable[[], Assess]] = {
@@ -183,5 +185,9 @@ def test_held_out_detection_with_the_classifier(
     assert all(both[i] for i, f in rules.items() if f)  # the classifier only adds
     assert sum(both.values()) > sum(rules.values())
     assert rate(list(both.items())) >= HELD_OUT_DETECTION_BAR[title]
-    low = {k: rate(rs) for k, rs in found.items() if rate(rs) < HELD_OUT_KIND_BAR}
+    low = {
+        k: rate(rs)
+        for k, rs in found.items()
+        if len(rs) >= HELD_OUT_KIND_LINES and rate(rs) < HELD_OUT_KIND_BAR
+    }
     assert not low
