@@ -168,6 +168,21 @@ def boundary(before: Hashed, after: Hashed) -> U64s:
     return _mix(pair, np.uint64(_SALT_BIGRAM))
 
 
+_MASK = 2**64 - 1
+
+
+def _boundary_bucket(before: Hashed, after: Hashed, size: int) -> tuple[int, float] | None:
+    """``boundary``'s bucket and sign in plain integers (one hash: numpy's per-call cost
+    would be most of it)."""
+    if before.last is None or after.first is None:
+        return None
+    h = ((before.last * int(_K) + after.first) & _MASK) ^ _SALT_BIGRAM
+    h = ((h ^ (h >> 33)) * int(_M1)) & _MASK
+    h = ((h ^ (h >> 33)) * int(_M2)) & _MASK
+    h ^= h >> 33
+    return h & (size - 1), 1.0 - 2.0 * (h >> 63)
+
+
 def buckets(h: U64s, size: int) -> tuple[Ints, Floats]:
     """Each hash's bucket (its low bits) and sign (its top bit)."""
     index = (h & np.uint64(size - 1)).astype(np.int64)
@@ -261,14 +276,14 @@ class Classifier:
 
     def _compute_part(self, text: str) -> _Part:
         h = hashed(text)
-        size = len(self.weights)
-        c_index, c_sign = buckets(h.chars, size)
-        w_index, w_sign = buckets(h.words, size)
+        n_chars = len(h.chars)
+        index, sign = buckets(np.concatenate([h.chars, h.words]), len(self.weights))
+        signed = self.weights[index] * sign
         return _Part(
-            float(self.weights[c_index] @ c_sign),
-            len(c_index),
-            float(self.weights[w_index] @ w_sign),
-            len(w_index),
+            float(signed[:n_chars].sum()),
+            n_chars,
+            float(signed[n_chars:].sum()),
+            len(signed) - n_chars,
             h,
         )
 
@@ -278,9 +293,10 @@ class Classifier:
         words = sum(p.words for p in parts)
         n_words = sum(p.n_words for p in parts)
         for before, after in itertools.pairwise(parts):
-            index, sign = buckets(boundary(before.hashes, after.hashes), len(self.weights))
-            words += float(self.weights[index] @ sign)
-            n_words += len(index)
+            across = _boundary_bucket(before.hashes, after.hashes, len(self.weights))
+            if across is not None:
+                words += float(self.weights[across[0]]) * across[1]
+                n_words += 1
         logit = self.bias
         if n_chars:
             logit += chars / math.sqrt(n_chars)
