@@ -74,6 +74,7 @@ def main() -> None:
                 gate.assess(gated, previous=previous)
             times[line].append((clock() - t0) / 1000)
         ruled = assess(text, previous=previous)
+        gate.assess(text, previous=previous)  # as recorded: a later message's previous
         t0 = clock()
         suspect = model.suspects(text, previous=previous)
         times["classifier"].append((clock() - t0) / 1000)
