@@ -2,8 +2,9 @@
 chat message reads, for the wordings the rules were never written for.
 
 Features are hashed n-grams of the message's skeleton view (``normalize.py``: look-alikes,
-invisible characters and light leetspeak already undone): character 2- to 5-grams of the
-whole text (spaces included, so word starts and ends count) and word unigrams and bigrams.
+invisible characters and light leetspeak already undone): character 1- to 4-grams
+(``NGRAMS``) of the whole text (spaces included, so word starts and ends count) and word
+unigrams and bigrams.
 Each hashes (a polynomial hash from one prefix sum, then murmur3's 64-bit finaliser) to one
 of ``buckets`` weights, with a sign from the hash's top bit; each block's signed sum is
 divided by the square root of its count. A logistic regression over these was trained by
