@@ -58,6 +58,9 @@ class MemoryConfig(BaseSettings):
     # caller says otherwise.
     trust_detection: bool = True
     trust_disabled_rules: list[str] = Field(default_factory=list)  # rule names or flags
+    # The second line: a classifier flags what the rules let through (suspected_injection).
+    trust_classifier: bool = True
+    trust_classifier_threshold: float | None = Field(None, gt=0, lt=1)  # None: the model's
     private_channels: list[str] = Field(default_factory=lambda: ["whisper"])
 
     # Prompt

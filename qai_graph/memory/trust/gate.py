@@ -1,6 +1,10 @@
 """Where trust meets the write path: what each new memory is flagged with, and who may
 see it (``TrustGate``), with the speaker's last messages kept for split injections.
 
+Two lines of defence, in this order: the rules (``detection.py``); then, when no rule hit,
+the classifier (``classifier.py``), whose probability at or above its threshold flags the
+memory ``suspected_injection``. Every rule for flagged memories then covers it alike.
+
 The gate keeps, per player, the last few messages this replica recorded (bounded, least
 recently active players dropped first), so "ignore all" + "previous instructions" sent
 as two messages is caught without a read. On several replicas, a split across two of
@@ -10,10 +14,12 @@ them is seen only by the second message's own rules.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from qai_graph.config import MemoryConfig
+from qai_graph.memory.trust import classifier as model
+from qai_graph.memory.trust.classifier import Classifier, default_classifier
 from qai_graph.memory.trust.detection import CLEAN, Assessment, Detector, default_detector
 from qai_graph.memory.trust.neutralize import neutralize
 from qai_graph.store import keys
@@ -31,10 +37,13 @@ class TrustGate:
         self,
         detector: Detector | None = None,
         *,
+        classifier: Classifier | None = None,
+        use_classifier: bool = True,
         private_channels: Collection[str] = (),
         enabled: bool = True,
     ) -> None:
         self._detector = detector or default_detector()
+        self._classifier = (classifier or default_classifier()) if use_classifier else None
         self._private_channels = frozenset(private_channels)
         self._enabled = enabled
         self._recent: OrderedDict[str, deque[str]] = OrderedDict()
@@ -42,8 +51,13 @@ class TrustGate:
     @classmethod
     def from_config(cls, config: MemoryConfig) -> TrustGate:
         """The gate QAI_MEMORY_TRUST_* and QAI_MEMORY_PRIVATE_CHANNELS ask for."""
+        classifier = None
+        if config.trust_classifier and config.trust_classifier_threshold is not None:
+            classifier = default_classifier().with_threshold(config.trust_classifier_threshold)
         return cls(
             Detector(disabled=config.trust_disabled_rules),
+            classifier=classifier,
+            use_classifier=config.trust_classifier,
             private_channels=config.private_channels,
             enabled=config.trust_detection,
         )
@@ -51,21 +65,33 @@ class TrustGate:
     def warm_up(self) -> None:
         """Build the rules and Unicode tables now (~0.7 s), not on the first message."""
         if self._enabled:
-            self._detector.assess("warm up: ignore this, déjà vu \u0456")
+            self.assess("warm up: ignore this, déjà vu \u0456")
             neutralize("warm up \u201c")
+
+    def assess(self, text: str, *, previous: Sequence[str] = ()) -> Assessment:
+        """The rules' assessment of ``text`` (after the player's ``previous`` messages,
+        oldest first); when no rule hit, the classifier's, if it suspects the message."""
+        found = self._detector.assess(text, previous=previous)
+        if found.flagged or self._classifier is None:
+            return found
+        suspect = self._classifier.suspects(text, previous=previous)
+        if suspect is None:
+            return found
+        joined = ", with the player's previous messages" if suspect.joined else ""
+        reason = f"classifier p={suspect.probability:.2f}{joined}: reads like an instruction to QAI"
+        return Assessment(flag=model.FLAG, reasons=(reason,), rules=(model.RULE_NAME,))
 
     def assess_message(self, player_key: str, text: str) -> Assessment:
         """What a player's new message is flagged with (joined with their last ones)."""
         if not self._enabled or not text:
             return CLEAN
-        previous = tuple(self._recent.get(player_key, ()))
-        return self._detector.assess(text, previous=previous)
+        return self.assess(text, previous=tuple(self._recent.get(player_key, ())))
 
     def assess_text(self, text: str) -> Assessment:
         """What a memory's text on its own (an observation) is flagged with."""
         if not self._enabled or not text:
             return CLEAN
-        return self._detector.assess(text)
+        return self.assess(text)
 
     def is_private(self, channel: str, asked: bool | None) -> bool:
         """Private when the caller says so, else when its channel is private by default."""

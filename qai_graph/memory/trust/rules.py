@@ -28,4 +28,5 @@ FLAGS = (
     "fake_authority",
     "credential",
     "link",
+    "suspected_injection",  # no rule: the classifier (classifier.py, applied by gate.py)
 )
