@@ -191,7 +191,9 @@ async def test_a_crash_between_write_and_formation_is_picked_up(
 
 async def test_two_runs_at_once_apply_each_line_once(make_service: ServiceFactory) -> None:
     a, b = await make_service(), await make_service()
-    lines = [line(ago(minutes=200 - n), f"P{n % 7}", f"message {n}", id=f"x{n}") for n in range(150)]
+    lines = [
+        line(ago(minutes=200 - n), f"P{n % 7}", f"message {n}", id=f"x{n}") for n in range(150)
+    ]
     first, second = await asyncio.gather(a.backfill(lines), b.backfill(lines))
     assert first.applied + second.applied == 150
     evolution = await a.get_evolution_state()
