@@ -59,7 +59,7 @@ from qai_graph.store.expressions import tx_put
 from qai_graph.store.formation import MAX_EARLIER, PendingExchange
 
 MAX_ITEMS = 100  # DynamoDB's limit of items in one transaction
-LANES = 2  # transactions in flight at once (on different players)
+LANES = 4  # transactions in flight at once (on different players)
 ATTEMPTS = 8
 RESPONSE_EMBEDDED_CHARS = 600  # as recordInteraction embeds an exchange
 
