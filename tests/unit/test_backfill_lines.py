@@ -52,3 +52,10 @@ def test_bad_lines_say_why() -> None:
     assert "ISO 8601" in reasons[2][1]
     assert "private" in reasons[3][1]
     assert "not a JSON object" in reasons[6][1]
+
+
+def test_numeric_ids_are_taken_as_their_digits() -> None:
+    [line] = parse_lines([_line(id=12345, session=7)], now=NOW).lines
+    assert (line.line_id, line.session_id) == ("12345", "7")
+    [bad] = parse_lines([_line(id=True)], now=NOW).bad
+    assert bad.reason == "id must be a string"

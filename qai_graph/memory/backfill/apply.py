@@ -164,7 +164,12 @@ class Backfiller:
         now_epoch = int(time.time())
         sessions: dict[str, list[tuple[str, str]]] = defaultdict(list)
         out: list[_Line] = []
+        todo = [x for x in ordered if (x.key, x.line_id) not in done]
+        players_todo = {x.key for x in todo}
+        sessions_todo = {x.session_id for x in todo if x.session_id}
         for line in ordered:
+            if line.key not in players_todo and line.session_id not in sessions_todo:
+                continue  # applied, and no line still to apply reads it (a replay: all)
             private = self._trust.is_private(line.channel.value, line.private)
             trust = self._trust.assess_message(line.key, line.message)
             self._trust.said(line.key, line.message)

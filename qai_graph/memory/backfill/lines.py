@@ -14,6 +14,8 @@ Decisions:
   rejected, not read as UTC: a guessed zone would shift a whole history by hours, and the
   line's derived id (below) depends on the instant. Times before 1970 or more than
   ``FUTURE_SLACK_S`` ahead of now are rejected.
+- ``id`` and ``session`` are strings as the write path takes them (letters, digits,
+  ``. _ : -``); a whole number is taken as its digits.
 - ``channel`` is case-insensitive (``TWITCH`` and ``twitch`` are one); absent means twitch.
 - A line without ``id`` gets one derived from what it says: ``auto-`` and the first 32 hex
   digits of the SHA-256 of ``[epoch milliseconds, player key, message, session]`` (JSON).
@@ -116,7 +118,7 @@ def parse_line(number: int, text: str, latest: float) -> BackfillLine:
     channel = _channel(data.get("channel"))
     session = data.get("session")
     if session is not None:
-        session = keys.check_id(session, "session")
+        session = _ident(session, "session")
     private = data.get("private")
     if private is not None and not isinstance(private, bool):
         raise InvalidInput("private must be true or false", field="private")
@@ -126,7 +128,7 @@ def parse_line(number: int, text: str, latest: float) -> BackfillLine:
     if given is None:
         line_id, derived = derive_id(at, key, message, session), True
     else:
-        line_id, derived = keys.check_id(given, "id"), False
+        line_id, derived = _ident(given, "id"), False
     return BackfillLine(
         number=number,
         at=at,
@@ -168,6 +170,15 @@ def _time(value: Any, latest: float) -> datetime:
     if stamp > latest:
         raise InvalidInput("time is in the future", field="time")
     return at.astimezone(UTC)
+
+
+def _ident(value: Any, what: str) -> str:
+    """An id as the write path checks it; a whole number (some exports' ids) as its digits."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise InvalidInput(f"{what} must be a string", field=what)
+    return keys.check_id(value, what)
 
 
 def _channel(value: Any) -> Channel:
