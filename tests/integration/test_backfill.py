@@ -200,3 +200,51 @@ async def test_two_runs_at_once_apply_each_line_once(make_service: ServiceFactor
     assert (evolution.total_interactions, evolution.unique_players_met) == (150, 7)
     profiles = await a.get_players([f"P{n}" for n in range(7)])
     assert sum(p.total_interactions for p in profiles if p) == 150
+
+
+async def test_a_line_applied_meanwhile_cancels_only_itself(
+    make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qai_graph.memory.backfill import apply
+
+    service = await make_service()
+    first = line(ago(hours=2), "Ada", "first words", id="a")
+    await service.backfill([first])
+    real = apply.store.read_state
+
+    async def saw_nothing(db: Any, refs: Any, player_keys: Any) -> Any:
+        _, profiles = await real(db, refs, player_keys)
+        return {}, profiles  # as if another run applied "a" right after this read
+
+    monkeypatch.setattr(apply.store, "read_state", saw_nothing)
+    report = await service.backfill([first, line(ago(hours=1), "Ada", "second", id="b")])
+    assert (report.applied, report.already_applied) == (1, 1)
+    ada = await service.get_player("Ada")
+    assert ada is not None and ada.total_interactions == 2
+    evolution = await service.get_evolution_state()
+    assert (evolution.total_interactions, evolution.unique_players_met) == (2, 1)
+
+
+async def test_a_write_whose_answer_was_lost_is_not_applied_twice(
+    make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from qai_graph.errors import StoreUnavailable
+
+    service = await make_service()
+    real = service.store.transact
+    lost: list[int] = []
+
+    async def answer_lost(items: Any) -> None:
+        await real(items)
+        if not lost:
+            lost.append(len(items))
+            raise StoreUnavailable("timed out")  # applied, but the caller never heard
+
+    monkeypatch.setattr(service.store, "transact", answer_lost)
+    report = await service.backfill(history(), form=False)
+    assert lost and (report.applied, report.already_applied) == (4, 0)
+    assert report.players_created == 2
+    evolution = await service.get_evolution_state()
+    assert (evolution.total_interactions, evolution.unique_players_met) == (4, 2)
+    ada = await service.get_player("Ada")
+    assert ada is not None and ada.total_interactions == 3
