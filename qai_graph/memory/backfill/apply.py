@@ -1,6 +1,8 @@
 """Backfill: chat history applied as if each line had been recorded at its own time.
 
-Lines are applied in time order, in transactions of up to 100 items. Each line is its
+Each player's lines are applied in time order (what depends on order is per player: the
+profile's times, trust's split-message check, formation's reinforcement), a few players
+at a time in transactions of up to 100 items (plan.py). Each line is its
 marker (store/backfill.py: never written twice), its interaction (unless already past
 its TTL), the moderators' queue entry when flagged, and its pending formation (unless
 flagged or private); each transaction also moves each of its players' profile once
@@ -33,15 +35,15 @@ import asyncio
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.base import encode_vector
 from qai_graph.errors import Conflict, StoreUnavailable
-from qai_graph.memory.backfill.lines import BackfillLine, parse_lines
+from qai_graph.memory.backfill.lines import parse_lines
+from qai_graph.memory.backfill.plan import Planned, chunks, in_order, lanes, plan_lines
 from qai_graph.memory.backfill.report import BackfillReport
 from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.formation import Formation, FormationReport
@@ -49,43 +51,18 @@ from qai_graph.memory.interactions import flagged_interaction
 from qai_graph.memory.recall.search.documents import MODEL_ATTRIBUTE, VECTOR_ATTRIBUTE
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.trust.gate import TrustGate
-from qai_graph.models import Interaction
 from qai_graph.store import backfill as store
 from qai_graph.store import evolution as evolution_store
 from qai_graph.store import formation as formation_store
-from qai_graph.store import interactions, keys, players
+from qai_graph.store import interactions, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.expressions import tx_put
-from qai_graph.store.formation import MAX_EARLIER, PendingExchange
 
-MAX_ITEMS = 100  # DynamoDB's limit of items in one transaction
 LANES = 4  # transactions in flight at once (on different players)
 ATTEMPTS = 8
 RESPONSE_EMBEDDED_CHARS = 600  # as recordInteraction embeds an exchange
 
 Progress = Callable[[int, int], None]  # (lines done, lines in all)
-
-
-@dataclass
-class _Line:
-    """A line to apply, with everything its transaction items need."""
-
-    line: BackfillLine
-    interaction_id: str
-    interaction: Interaction | None  # None: past its TTL, not stored
-    pending: PendingExchange | None
-    vector: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ref(self) -> tuple[str, str]:
-        return self.line.key, self.line.line_id
-
-    @property
-    def flagged(self) -> bool:
-        return self.interaction is not None and self.interaction.flag is not None
-
-    def item_count(self) -> int:
-        return 1 + (self.interaction is not None) + self.flagged + (self.pending is not None)
 
 
 class Backfiller:
@@ -120,12 +97,12 @@ class Backfiller:
         started = time.perf_counter()
         parsed = parse_lines(source)
         report = BackfillReport(lines=len(parsed.lines), bad=parsed.bad, blank=parsed.blank)
-        ordered = _in_order(parsed.lines)
+        ordered = in_order(parsed.lines)
         report.already_applied = len(parsed.lines) - len(ordered)  # the same id twice
         done, self._profiles = await store.read_state(
             self._db, [(line.key, line.line_id) for line in ordered], {x.key for x in ordered}
         )
-        todo = self._plan(ordered, set(done))
+        todo = plan_lines(ordered, set(done), self._config, self._formation, self._trust)
         report.already_applied += len(ordered) - len(todo)
         total = len(parsed.lines)
 
@@ -136,15 +113,15 @@ class Backfiller:
         tick()
         before = _copy(self._formation.totals)
 
-        async def lane(lines: list[_Line], shard: int) -> None:
-            for chunk in _chunks(lines):
+        async def lane(lines: list[Planned], shard: int) -> None:
+            for chunk in chunks(lines):
                 await self._write(chunk, shard, report)
                 tick()
 
         # Lanes of players written side by side (each player's lines stay in one lane,
         # in time order; each lane adds to a counter shard of its own: no conflicts).
         async with asyncio.TaskGroup() as group:
-            for n, lines in enumerate(_lanes(todo, LANES)):
+            for n, lines in enumerate(lanes(todo, LANES)):
                 group.create_task(lane(lines, n % self._config.counter_shards))
         if report.applied:
             await self._evolution.settle()  # the stage moves once per threshold crossed
@@ -156,71 +133,9 @@ class Backfiller:
 
     # --- planning --------------------------------------------------------------------
 
-    def _plan(self, ordered: Sequence[BackfillLine], done: set[tuple[str, str]]) -> list[_Line]:
-        """Every line not applied yet, with its interaction and pending formation.
-
-        Trust sees every line in time order (a split injection across two lines is
-        caught), and each session's earlier lines are the context formation reads."""
-        now_epoch = int(time.time())
-        sessions: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        out: list[_Line] = []
-        todo = [x for x in ordered if (x.key, x.line_id) not in done]
-        players_todo = {x.key for x in todo}
-        sessions_todo = {x.session_id for x in todo if x.session_id}
-        for line in ordered:
-            if line.key not in players_todo and line.session_id not in sessions_todo:
-                continue  # applied, and no line still to apply reads it (a replay: all)
-            private = self._trust.is_private(line.channel.value, line.private)
-            trust = self._trust.assess_message(line.key, line.message)
-            self._trust.said(line.key, line.message)
-            earlier: tuple[tuple[str, str], ...] = ()
-            if line.session_id:
-                turns = sessions[line.session_id]
-                earlier = tuple(turns[-MAX_EARLIER:])
-                turns.append((line.display, self._trust.shared_text(line.message, trust, private)))
-                if line.response:
-                    turns.append(("QAI", line.response))
-            if (line.key, line.line_id) in done:
-                continue
-            at = line.at.timestamp()
-            interaction_id = keys.line_time_id(at, line.key, line.line_id)
-            ttl = int(at) + self._config.interaction_ttl
-            interaction = None
-            if ttl > now_epoch:
-                interaction = Interaction(
-                    interaction_id=interaction_id,
-                    timestamp=line.at,
-                    player=line.display,
-                    channel=line.channel,
-                    message=line.message,
-                    qai_response=line.response,
-                    sentiment=line.sentiment,
-                    ttl=ttl,
-                    session_id=line.session_id,
-                    flag=trust.flag,
-                    flag_reasons=list(trust.reasons),
-                    private=private,
-                )
-            pending = None
-            if self._formation.enabled and trust.flag is None and not private:
-                pending = self._formation.pending_for(
-                    line.key,
-                    line.display,
-                    interaction_id,
-                    line.at,
-                    line.message,
-                    line.response,
-                    line.channel.value,
-                    line.session_id,
-                    line_id=line.line_id,
-                    earlier=earlier,
-                )
-            out.append(_Line(line, interaction_id, interaction, pending))
-        return out
-
     # --- writing ---------------------------------------------------------------------
 
-    async def _write(self, chunk: list[_Line], shard: int, report: BackfillReport) -> None:
+    async def _write(self, chunk: list[Planned], shard: int, report: BackfillReport) -> None:
         await self._embed(chunk)
         remaining = chunk
         for attempt in range(ATTEMPTS):
@@ -247,14 +162,14 @@ class Backfiller:
         raise Conflict(f"could not apply {len(remaining)} lines (kept conflicting); run again")
 
     def _transaction(
-        self, lines: list[_Line], shard: int
+        self, lines: list[Planned], shard: int
     ) -> tuple[list[dict[str, Any]], list[tuple[str, str]], dict[str, dict[str, Any]], int]:
         """The chunk's items, what each is (("line", key#id) or ("profile", key)), the
         profiles after it, and how many players it creates."""
         now = datetime.now(UTC)
         items: list[dict[str, Any]] = []
         roles: list[tuple[str, str]] = []
-        by_player: dict[str, list[_Line]] = defaultdict(list)
+        by_player: dict[str, list[Planned]] = defaultdict(list)
         for x in lines:
             ref = f"{x.line.key}#{x.line.line_id}"
             key = x.line.key
@@ -301,11 +216,11 @@ class Backfiller:
 
     async def _after_cancel(
         self,
-        lines: list[_Line],
+        lines: list[Planned],
         roles: list[tuple[str, str]],
         exc: TransactionCancelled,
         report: BackfillReport,
-    ) -> list[_Line]:
+    ) -> list[Planned]:
         """Drop the lines applied meanwhile; read again the profiles changed meanwhile."""
         failed = [roles[i] for i in range(len(roles)) if exc.failed(i)]
         if not failed:
@@ -323,8 +238,8 @@ class Backfiller:
         return kept
 
     async def _recheck(
-        self, lines: list[_Line], created: int, report: BackfillReport
-    ) -> list[_Line]:
+        self, lines: list[Planned], created: int, report: BackfillReport
+    ) -> list[Planned]:
         """After an unknown outcome: this run's markers mean applied, another's skipped."""
         done, profiles = await store.read_state(
             self._db, [x.ref for x in lines], {x.line.key for x in lines}
@@ -343,7 +258,7 @@ class Backfiller:
         report.already_applied += len(lines) - len(kept) - len(ours)
         return kept
 
-    def _committed(self, lines: list[_Line], report: BackfillReport) -> None:
+    def _committed(self, lines: list[Planned], report: BackfillReport) -> None:
         shards = self._config.tier_index_shards
         for x in lines:
             report.applied += 1
@@ -359,7 +274,7 @@ class Backfiller:
                 report.pending_formations += 1
                 self._formation.submitted(x.pending)
 
-    async def _embed(self, chunk: list[_Line]) -> None:
+    async def _embed(self, chunk: list[Planned]) -> None:
         """Vectors of the chunk's stored interactions, in one call (as recordInteraction
         stores one on each)."""
         if self._recall is None:
@@ -376,50 +291,6 @@ class Backfiller:
         model = self._recall.model
         for x, vector in zip(live, vectors, strict=True):
             x.vector = {VECTOR_ATTRIBUTE: encode_vector(vector), MODEL_ATTRIBUTE: model}
-
-
-def _in_order(lines: Sequence[BackfillLine]) -> list[BackfillLine]:
-    """Time order (input order among equal times); the first of each (player, id)."""
-    seen: set[tuple[str, str]] = set()
-    out: list[BackfillLine] = []
-    for line in sorted(lines, key=lambda x: (x.at, x.number)):
-        ref = (line.key, line.line_id)
-        if ref not in seen:
-            seen.add(ref)
-            out.append(line)
-    return out
-
-
-def _lanes(lines: Sequence[_Line], count: int) -> list[list[_Line]]:
-    """The lines split by player into ``count`` lanes, each by player, then time: a
-    transaction then holds a few players' lines (one profile update each, the costly
-    item) instead of one line of each of many players."""
-    lanes: list[list[_Line]] = [[] for _ in range(count)]
-    order = {key: n for n, key in enumerate(sorted({x.line.key for x in lines}))}
-    for x in lines:
-        lanes[order[x.line.key] % count].append(x)
-    for lane in lanes:
-        lane.sort(key=lambda x: (x.line.key, x.line.at, x.line.number))
-    return [lane for lane in lanes if lane]
-
-
-def _chunks(lines: Sequence[_Line]) -> Iterable[list[_Line]]:
-    """Consecutive lines whose transaction (theirs, a profile per player, one counter)
-    fits in ``MAX_ITEMS``."""
-    chunk: list[_Line] = []
-    players_in: set[str] = set()
-    count = 1  # the evolution counter
-    for x in lines:
-        cost = x.item_count() + (x.line.key not in players_in)
-        if chunk and count + cost > MAX_ITEMS:
-            yield chunk
-            chunk, players_in, count = [], set(), 1
-            cost = x.item_count() + 1
-        chunk.append(x)
-        players_in.add(x.line.key)
-        count += cost
-    if chunk:
-        yield chunk
 
 
 def _copy(report: FormationReport) -> FormationReport:
