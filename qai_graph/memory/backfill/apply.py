@@ -32,6 +32,7 @@ formation context is the earlier lines of its session in the file.
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 import uuid
 from collections import defaultdict
@@ -57,6 +58,9 @@ from qai_graph.store import formation as formation_store
 from qai_graph.store import interactions, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.expressions import tx_put
+from qai_graph.store.formation import PendingExchange
+
+logger = logging.getLogger(__name__)
 
 LANES = 4  # transactions in flight at once (on different players)
 ATTEMPTS = 8
@@ -85,6 +89,8 @@ class Backfiller:
         self._recall = recall
         self.run = f"backfill-{uuid.uuid4().hex[:12]}"
         self._profiles: dict[str, dict[str, Any]] = {}  # player key -> profile item
+        self._inline = False  # form each chunk's lines right after its write
+        self._to_form: list[PendingExchange] = []
 
     async def apply(
         self,
@@ -112,11 +118,13 @@ class Backfiller:
 
         tick()
         before = _copy(self._formation.totals)
+        self._inline = form and self._formation.enabled
 
         async def lane(lines: list[Planned], shard: int) -> None:
             for chunk in chunks(lines):
                 await self._write(chunk, shard, report)
                 tick()
+                await self._form_written()
 
         # Lanes of players written side by side (each player's lines stay in one lane,
         # in time order; each lane adds to a counter shard of its own: no conflicts).
@@ -130,8 +138,6 @@ class Backfiller:
             await self._formation.drain()
             report.formation = _minus(self._formation.totals, before)
         return report
-
-    # --- planning --------------------------------------------------------------------
 
     # --- writing ---------------------------------------------------------------------
 
@@ -272,7 +278,24 @@ class Backfiller:
             report.flagged += x.flagged
             if x.pending is not None:
                 report.pending_formations += 1
-                self._formation.submitted(x.pending)
+                if self._inline:
+                    self._to_form.append(x.pending)
+                else:
+                    self._formation.submitted(x.pending)  # this replica's worker
+
+    async def _form_written(self) -> None:
+        """Form what the lanes wrote so far, in one batch, while the other lanes write
+        (the worker's small idle-time batches would wait behind every transaction)."""
+        if not self._to_form:
+            return
+        batch, self._to_form = self._to_form, []
+        try:
+            await self._formation.form(batch)
+        except (StoreUnavailable, Conflict) as exc:
+            # Their pending items stay in the table: the final drain forms them.
+            logger.warning(
+                "backfill: forming %d lines failed (%s); left for the drain", len(batch), exc
+            )
 
     async def _embed(self, chunk: list[Planned]) -> None:
         """Vectors of the chunk's stored interactions, in one call (as recordInteraction
