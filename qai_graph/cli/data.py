@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import sys
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -147,22 +148,33 @@ async def _backfill(config: MemoryConfig, data: bytes, *, form: bool, as_json: b
     from qai_graph.errors import MemoryError_
 
     lines = data.splitlines()  # bytes: splits on \n, \r\n and \r only
-    async with AsyncExitStack() as stack:
-        service = await open_service(config, stack)
-        with tqdm(total=None, unit=" lines", desc="backfill", file=sys.stderr) as bar:
+    bar = tqdm(total=None, unit=" lines", desc="backfill", file=sys.stderr)
 
-            def progress(done: int, total: int) -> None:
-                bar.total = total
-                bar.update(done - bar.n)
-                if done == total and form:
-                    bar.set_postfix_str("forming observations")
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done == total and form:
+            bar.set_postfix_str("finishing formation")
 
-            try:
-                report = await service.backfill(lines, progress, form=form)
-            except MemoryError_ as exc:
-                bar.close()
-                print(f"qai-graph backfill: {exc}", file=sys.stderr)
-                return 1
+    problem = None
+    try:
+        async with AsyncExitStack() as stack:
+            service = await open_service(config, stack)
+            report = await service.backfill(lines, progress, form=form)
+    except MemoryError_ as exc:
+        problem = str(exc)
+    except Exception as exc:  # e.g. the store unreachable: one line, no traceback
+        logging.getLogger(__name__).debug("backfill failed", exc_info=True)
+        problem = f"{type(exc).__name__}: {exc}"
+    finally:
+        bar.close()
+    if problem is not None:
+        print(f"qai-graph backfill: {problem}", file=sys.stderr)
+        print(
+            "qai-graph backfill: lines applied so far stay applied; run again to go on",
+            file=sys.stderr,
+        )
+        return 1
     for bad in report.bad[:BAD_LINES_SHOWN]:
         print(f"line {bad.number}: {bad.reason}", file=sys.stderr)
     if len(report.bad) > BAD_LINES_SHOWN:

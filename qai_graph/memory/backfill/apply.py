@@ -230,7 +230,7 @@ class Backfiller:
         """Drop the lines applied meanwhile; read again the profiles changed meanwhile."""
         failed = [roles[i] for i in range(len(roles)) if exc.failed(i)]
         if not failed:
-            raise exc
+            raise Conflict(f"a backfill transaction was refused: {exc}") from exc
         gone = {ref for kind, ref in failed if kind == "line"}
         for kind, key in failed:
             if kind == "profile":

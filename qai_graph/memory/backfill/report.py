@@ -30,7 +30,8 @@ class BackfillReport:
 
     @property
     def lines_per_second(self) -> float:
-        """Good lines handled per second of the run (writes only, not formation)."""
+        """Good lines handled per second: until the last write and the formation made
+        beside the writes, before the final drain (``seconds``)."""
         return (self.applied + self.already_applied) / self.seconds if self.seconds else 0.0
 
     def summary(self) -> str:
