@@ -1,4 +1,5 @@
-"""The CLI's data commands: ``emulator``, ``export`` and ``import`` (see ``qai-graph -h``).
+"""The CLI's data commands: ``emulator``, ``export``, ``import`` and ``backfill`` (see
+``qai-graph -h``).
 
 Kept apart from ``main.py`` so the commands that serve and those that move data evolve
 separately; ``main.py`` only registers and dispatches them.
@@ -8,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
+import logging
 import sys
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -16,7 +19,8 @@ from typing import Any
 from qai_graph.cli.hosts import is_loopback
 from qai_graph.config import MemoryConfig
 
-STORE_COMMANDS = ("emulator", "export", "import")
+STORE_COMMANDS = ("emulator", "export", "import", "backfill")
+BAD_LINES_SHOWN = 20
 REMOTE_REFUSAL = """\
 qai-graph emulator: refusing to listen on {host}: the emulator has no authentication,
 so anyone who can reach it may read and change every item. Pass --allow-remote to
@@ -46,6 +50,20 @@ def add_store_commands(commands: Any) -> None:
     )
     load.add_argument("file", type=Path)
 
+    backfill = commands.add_parser(
+        "backfill",
+        help="apply chat history (JSON Lines, one message a line) at each line's own time; "
+        "idempotent by line id (README: Backfill)",
+    )
+    backfill.add_argument("file", help="a JSON Lines file, or - for standard input")
+    backfill.add_argument(
+        "--no-form",
+        dest="form",
+        action="store_false",
+        help="do not wait for formation (pending items stay for a server's worker)",
+    )
+    backfill.add_argument("--json", action="store_true", help="print the report as JSON")
+
 
 def run_store_command(config: MemoryConfig, args: argparse.Namespace) -> int:
     """Run ``emulator``, ``export`` or ``import``; returns the exit status."""
@@ -53,6 +71,14 @@ def run_store_command(config: MemoryConfig, args: argparse.Namespace) -> int:
         return _emulator(config, args)
     if args.command == "export":
         return asyncio.run(_export(config, args.out))
+    if args.command == "backfill":
+        try:
+            data = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+        except OSError as exc:
+            problem = exc.strerror or exc
+            print(f"qai-graph backfill: cannot read {args.file}: {problem}", file=sys.stderr)
+            return 2
+        return asyncio.run(_backfill(config, data, form=args.form, as_json=args.json))
     return asyncio.run(_import(config, args.file))
 
 
@@ -111,3 +137,49 @@ async def _import(config: MemoryConfig, path: Path) -> int:
                 return 2
     print(f"imported {count} items into {config.dynamodb_table_name}", file=sys.stderr)
     return 0
+
+
+async def _backfill(config: MemoryConfig, data: bytes, *, form: bool, as_json: bool) -> int:
+    """Exit 0 when every line was good, 1 when some were bad (the others are applied) or
+    the store failed, 2 when the file cannot be read."""
+    from tqdm import tqdm
+
+    from qai_graph.app import open_service
+    from qai_graph.errors import MemoryError_
+
+    lines = data.splitlines()  # bytes: splits on \n, \r\n and \r only
+    bar = tqdm(total=None, unit=" lines", desc="backfill", file=sys.stderr)
+
+    def progress(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+        if done == total and form:
+            bar.set_postfix_str("finishing formation")
+
+    problem = None
+    try:
+        async with AsyncExitStack() as stack:
+            service = await open_service(config, stack)
+            report = await service.backfill(lines, progress, form=form)
+    except MemoryError_ as exc:
+        problem = str(exc)
+    except Exception as exc:  # e.g. the store unreachable: one line, no traceback
+        logging.getLogger(__name__).debug("backfill failed", exc_info=True)
+        problem = f"{type(exc).__name__}: {exc}"
+    finally:
+        bar.close()
+    if problem is not None:
+        print(f"qai-graph backfill: {problem}", file=sys.stderr)
+        print(
+            "qai-graph backfill: lines applied so far stay applied; run again to go on",
+            file=sys.stderr,
+        )
+        return 1
+    for bad in report.bad[:BAD_LINES_SHOWN]:
+        print(f"line {bad.number}: {bad.reason}", file=sys.stderr)
+    if len(report.bad) > BAD_LINES_SHOWN:
+        print(f"... and {len(report.bad) - BAD_LINES_SHOWN} more bad lines", file=sys.stderr)
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    print(f"qai-graph backfill: {report.summary()}", file=sys.stderr)
+    return 1 if report.bad else 0

@@ -10,13 +10,15 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings import Embedder, make_embedder
 from qai_graph.errors import NotFound
 from qai_graph.memory import validation
+from qai_graph.memory.backfill import Backfiller, BackfillReport
+from qai_graph.memory.backfill.apply import Progress
 from qai_graph.memory.backup import Backup
 from qai_graph.memory.consolidation import Consolidator
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
@@ -399,6 +401,16 @@ class MemoryService(Lifecycle):
     async def pending_formations(self) -> int:
         """How many exchanges wait for formation (every replica's)."""
         return await formation.count_pending(self.store, self.config.player_index_shards)
+
+    async def backfill(
+        self, lines: Iterable[bytes | str], progress: Progress | None = None, *, form: bool = True
+    ) -> BackfillReport:
+        """Apply chat history (JSON Lines, one message a line) at each line's own time;
+        idempotent by line id; ``form``: finish formation before returning."""
+        backfiller = Backfiller(
+            self.store, self.config, self.formation, self.trust, self.evolution, self.recall_index
+        )
+        return await backfiller.apply(lines, progress, form=form)
 
     async def reindex(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
         """Store vectors on memories written without one (or by another model)."""

@@ -12,6 +12,7 @@
 | pattern stats            | PATTERN#<id>          | STATS                            |
 | consolidation runs       | CONSOLIDATION#runs    | STATE, RUN#<time id>             |
 | forgotten-player marker  | FORGOTTEN#<key>       | MARKER                           |
+| backfilled-line marker   | PLAYER#<key>          | BACKFILL#<line id>               |
 | flagged-memory queue     | MODERATION#flagged    | FLAG#<time id>#<memory pk>#<sk>  |
 | moderation log           | MODERATION#audit      | AUDIT#<time id>                  |
 | ban list                 | MODERATION#banned     | BAN#<key>                        |
@@ -19,7 +20,9 @@
 
 Sort keys are chosen so that a descending Query of a player partition yields
 PROFILE, then OBSERVATION# (newest first), then INTERACTION# (newest first), and only
-then IDEMPOTENCY# and DEDUP#: the bot's context is the head of one Query.
+then IDEMPOTENCY#, FORMING#, DEDUP# and BACKFILL#: the bot's context is the head of one
+Query. (A backfilled player has one marker per line, thousands at times: they sort below
+INTERACTION# so the context's key range never reads them.)
 
 Sparse index keys are write-sharded: ``PLAYER#<n>`` on the entity-type index and
 ``SHORT_TERM#<n>`` on the memory-tier index, so no index partition takes every write.
@@ -56,7 +59,9 @@ RUN_PREFIX = "RUN#"
 
 FORGOTTEN_PREFIX = "FORGOTTEN#"
 FORMING_PREFIX = "FORMING#"  # an exchange whose formation is pending (store/formation.py)
-LINE_PREFIX = "LINE#"  # a backfilled line already applied (its id): backfill is idempotent
+# A backfilled line already applied (its id): backfill is idempotent. Not "LINE#": that
+# sorts between INTERACTION# and OBSERVATION#, inside the range the bot's context reads.
+LINE_PREFIX = "BACKFILL#"
 MARKER_SK = "MARKER"
 
 EVOLUTION_PK = "EVOLUTION#current"
@@ -157,6 +162,14 @@ def new_time_id(now: float | None = None) -> str:
     """A time-sortable unique id: 13-digit epoch milliseconds, '-', 12 random hex digits."""
     millis = int((time.time() if now is None else now) * 1000)
     return f"{millis:013d}-{os.urandom(6).hex()}"
+
+
+def line_time_id(at: float, key: str, line_id: str) -> str:
+    """The time id of a backfilled line's interaction: like :func:`new_time_id`, but the
+    12 hex digits come from the player and the line's id, so a replay names the same key."""
+    millis = int(at * 1000)
+    digest = hashlib.sha256(f"{key}#{line_id}".encode()).hexdigest()[:12]
+    return f"{millis:013d}-{digest}"
 
 
 # --- subjects of observations ------------------------------------------------------------
