@@ -97,6 +97,7 @@ class Interaction(_Model):
     memory_tier: MemoryTier = MemoryTier.SHORT_TERM
     ttl: int | None = None  # Unix time of expiry
     session_id: str | None = None
+    line_id: str | None = None  # a backfilled chat line's ``id``: its provenance
     # Trust (issue 19): what detection found when it was written, who may see it.
     flag: str | None = None  # a reason code (memory.trust.rules.FLAGS), None when clean
     flag_reasons: list[str] = Field(default_factory=list)

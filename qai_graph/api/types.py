@@ -96,6 +96,9 @@ class Interaction:
     memory_tier: MemoryTier
     ttl: int | None
     session_id: str | None
+    line_id: str | None = strawberry.field(
+        description="The backfilled chat line's id (null: recorded live)."
+    )
     flag: str | None = strawberry.field(
         description="Why trust detection flagged it as instruction-like (null: clean); a "
         "flagged memory reaches no other player's prompt or recall."
@@ -121,6 +124,7 @@ class Interaction:
             memory_tier=item.memory_tier,
             ttl=item.ttl,
             session_id=item.session_id,
+            line_id=item.line_id,
             flag=item.flag,
             flag_reasons=item.flag_reasons,
             private=item.private,

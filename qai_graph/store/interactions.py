@@ -30,6 +30,7 @@ def interaction_item(interaction: Interaction, key: str, index_shards: int) -> d
         "sentiment": interaction.sentiment,
         "context": interaction.context,
         "session_id": interaction.session_id,
+        **({"line_id": interaction.line_id} if interaction.line_id else {}),
         **trust_attributes(
             interaction.flag,
             interaction.flag_reasons,
@@ -54,6 +55,7 @@ def interaction_from_item(item: Mapping[str, Any]) -> Interaction:
         memory_tier=MemoryTier(item.get("memory_tier", MemoryTier.SHORT_TERM.value)),
         ttl=item.get("ttl"),
         session_id=item.get("session_id"),
+        line_id=item.get("line_id"),
         private=bool(item.get("private", False)),
         **trust_fields(item),
     )

@@ -16,7 +16,7 @@ from qai_graph import MemoryService
 from qai_graph.models import Observation
 from tests.integration.conftest import ServiceFactory
 
-pytestmark = pytest.mark.asyncio
+pytestmark = [pytest.mark.asyncio, pytest.mark.formation]
 
 
 def line(at: datetime, player: str, message: str, **extra: Any) -> str:
@@ -72,6 +72,11 @@ async def test_lines_are_applied_at_their_own_times_with_counters(
     assert [i.message for i in stored] == ["back again", "i just adopted a puppy!!", "hello there"]
     assert [i.timestamp for i in stored] == [datetime.fromisoformat(times[n]) for n in (3, 2, 0)]
     assert stored[2].qai_response == "hi Ada" and stored[2].session_id == "s1"
+    # Provenance of the interactions themselves: recall names the line each came from.
+    assert [i.line_id for i in stored] == ["m4", "m2", "m1"]
+    recalled = await service.recall("adopted a puppy", limit=10)
+    said = [m for m in recalled.memories if m.type == "interaction"]
+    assert said and [s.line_id for s in said[0].sources] == ["m2"]
     evolution = await service.get_evolution_state()
     assert (evolution.total_interactions, evolution.unique_players_met) == (4, 2)
     [obs] = await formed(service, "Ada")

@@ -20,7 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 def _cli(
     *args: str, table: str, endpoint: str, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = clean_env(dynamodb_endpoint=endpoint, dynamodb_table_name=table, log_level="warning")
+    env = clean_env(
+        dynamodb_endpoint=endpoint,
+        dynamodb_table_name=table,
+        log_level="warning",
+        observer="local",  # the product's default: the command forms what it applied
+    )
     return subprocess.run(
         [sys.executable, "-m", "qai_graph.cli", "backfill", *args],
         env={**env, "PYTHONPATH": str(ROOT)},

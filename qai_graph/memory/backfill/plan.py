@@ -91,6 +91,7 @@ def plan_lines(
                 sentiment=line.sentiment,
                 ttl=ttl,
                 session_id=line.session_id,
+                line_id=line.line_id,
                 flag=assessed.flag,
                 flag_reasons=list(assessed.reasons),
                 private=private,
