@@ -96,7 +96,7 @@ async def run_mode(
     try:
         lines = lines_of(conversation)
         started = time.perf_counter()
-        report = await service.backfill(lines, consolidate=False)
+        report = await service.backfill(lines)
         backfill_s = time.perf_counter() - started
         started = time.perf_counter()
         await service.consolidate_memories()
