@@ -54,6 +54,7 @@ NOT_EXERCISED = {
 SUBSCRIPTION = "subscription { evolutionUpdated(minIntervalMs: 1000) { stage totalInteractions } }"
 RECALL = 'query { recall(query: "qubit", limit: 5, player: "Ada") { totalFound } }'
 PLAYERS = "query { players(first: 5) { edges { node { name totalInteractions } } } }"
+PROMPT = 'query { systemPrompt(player: "Ada", sessionId: "s1") }'  # writes the session's copy
 
 
 @dataclass
@@ -210,6 +211,7 @@ async def test_every_command_runs_as_a_user_holding_only_its_policy(
             assert (await client.data(RECALL))["recall"]["totalFound"] >= 1
             players = (await client.data(PLAYERS))["players"]["edges"]
             assert [p["node"]["name"] for p in players] == ["Ada"]
+            assert "QAI" in (await client.data(PROMPT))["systemPrompt"]
     finally:
         code = server.stop()
     served = logs.read_text()
