@@ -17,7 +17,7 @@ import gc
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import AsyncExitStack, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -25,6 +25,7 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from qai_graph.api.limits import BodySizeLimit
 from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
@@ -33,6 +34,7 @@ from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
 from qai_graph.api.view import KEEP_ALIVE_S
 from qai_graph.config import MemoryConfig
 from qai_graph.emulator.embedded import EmbeddedDynamo
+from qai_graph.failures import describe
 from qai_graph.mcp.http import McpHttpApp
 from qai_graph.memory.events.replicas import make_event_bus
 from qai_graph.memory.service import MemoryService
@@ -77,8 +79,10 @@ async def open_service(
     """Start the embedded store if needed, then an initialised service; ``stack`` closes both."""
     endpoint = await start_store(config, stack, store_timing)
     service = MemoryService(config, endpoint=endpoint)
-    await service.initialize()
+    # Closed whether or not the start completes: a failed one (access denied, say) must
+    # not leave the DynamoDB client's connections open behind its one-line message.
     stack.push_async_callback(service.close)
+    await service.initialize()
     return service
 
 
@@ -88,6 +92,49 @@ async def open_memory(config: MemoryConfig | None = None) -> AsyncIterator[Memor
     serve`` opens it (the embedded store started when no endpoint, stopped on exit)."""
     async with AsyncExitStack() as stack:
         yield await open_service(config or MemoryConfig(), stack)
+
+
+Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+
+
+def _noting_startup_failure(lifespan: Lifespan) -> Lifespan:
+    """``lifespan``, with a start that fails in a way ``qai_graph.failures`` knows noted
+    on ``app.state.startup_failure``, for the command to report in one line."""
+
+    @asynccontextmanager
+    async def noted(app: Starlette) -> AsyncIterator[None]:
+        started = False
+        try:
+            async with lifespan(app):
+                started = True
+                yield
+        except Exception as exc:
+            if not started:
+                app.state.startup_failure = describe(exc)
+            raise
+
+    return noted
+
+
+class StartupFailureLine:
+    """ASGI middleware: a noted startup failure reaches uvicorn without Starlette's
+    traceback (``qai-graph serve`` prints its one line and exits with its status)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "lifespan":
+            await self.app(scope, receive, send)
+            return
+
+        async def quiet(message: Message) -> None:
+            failed = message["type"] == "lifespan.startup.failed"
+            if failed and getattr(scope["app"].state, "startup_failure", None) is not None:
+                message = {"type": message["type"], "message": ""}
+            await send(message)
+
+        await self.app(scope, receive, quiet)
 
 
 async def healthz(request: Request) -> JSONResponse:
@@ -148,6 +195,7 @@ def create_app(
     ]
     telemetry = [Middleware(RequestTelemetry, metrics=metrics)]
     view.ide_page = graphiql_page  # served from the package: no CDN
+    quiet_failure = [Middleware(StartupFailureLine)]  # innermost: next to the lifespan
     cors = [
         Middleware(
             CORSMiddleware,
@@ -195,8 +243,8 @@ def create_app(
         ],
         # CORS outermost (after the request id), so a refused body still carries the
         # CORS headers a browser needs.
-        middleware=telemetry + (cors if allowed_origins else []) + middleware,
-        lifespan=lifespan,
+        middleware=telemetry + (cors if allowed_origins else []) + middleware + quiet_failure,
+        lifespan=_noting_startup_failure(lifespan),
     )
     app.state.websockets = websockets
     return app

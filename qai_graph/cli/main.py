@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from qai_graph.cli import serving
 from qai_graph.cli.data import STORE_COMMANDS, add_store_commands, run_store_command
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
+from qai_graph.failures import describe
 from qai_graph.logs import configure_logging
 
 logger = logging.getLogger("qai_graph.cli")
@@ -175,6 +176,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         for line in problems:
             print(f"  {line}", file=sys.stderr)
         return 2
+    try:
+        return _run(config, args)
+    except Exception as exc:
+        failure = describe(exc)
+        if failure is None:
+            raise
+        print(f"qai-graph {args.command}: {failure.line}", file=sys.stderr)
+        return failure.status
+
+
+def _run(config: MemoryConfig, args: argparse.Namespace) -> int:
+    """Run a command that needs the configuration; returns the exit status."""
     if args.command in STORE_COMMANDS:
         return run_store_command(config, args)
     if args.command == "serve":

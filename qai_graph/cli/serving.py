@@ -12,6 +12,7 @@ from typing import Any
 
 from qai_graph.cli.hosts import is_loopback
 from qai_graph.config import MemoryConfig
+from qai_graph.failures import Failure
 from qai_graph.logs import uvicorn_logging
 
 logger = logging.getLogger("qai_graph.cli")
@@ -52,13 +53,20 @@ def serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
     # uvicorn turns SIGINT/SIGTERM into a drain, then a lifespan shutdown that stops the
     # embedded store; run_server adds WebSockets closed with 1001 (api/shutdown.py).
-    run_server(
-        app,
-        host=args.host,
-        port=args.port,
-        **uvicorn_logging(args.log_level),
-        **uvicorn_options(config),
-    )
+    try:
+        run_server(
+            app,
+            host=args.host,
+            port=args.port,
+            **uvicorn_logging(args.log_level),
+            **uvicorn_options(config),
+        )
+    except SystemExit:  # uvicorn's exit when the start failed
+        failure: Failure | None = getattr(app.state, "startup_failure", None)
+        if failure is None:
+            raise
+        print(f"qai-graph serve: {failure.line}", file=sys.stderr)
+        return failure.status
     return 0
 
 
