@@ -29,6 +29,7 @@ from qai_graph.models import (
     SessionContext,
     SessionMessage,
 )
+from qai_graph.version import __version__
 
 __all__ = [
     "Channel",
@@ -51,6 +52,7 @@ __all__ = [
     "SessionContext",
     "SessionMessage",
     "SolutionRecorded",
+    "__version__",
     "build_qai_system_prompt",
     "format_for_twitch",
     "open_memory",

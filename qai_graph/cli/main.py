@@ -20,6 +20,7 @@ from qai_graph.cli.data import STORE_COMMANDS, add_store_commands, run_store_com
 from qai_graph.config import API_ROLES, MemoryConfig, describe_errors
 from qai_graph.failures import describe
 from qai_graph.logs import configure_logging
+from qai_graph.version import __version__
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
         "variables; with no QAI_MEMORY_DYNAMODB_ENDPOINT (and not QAI_MEMORY_USE_AWS=true) "
         "an embedded DynamoDB emulator keeps data in QAI_MEMORY_DATA_DIR.",
     )
+    parser.add_argument("--version", action="version", version=f"qai-graph {__version__}")
     log_levels = ["debug", "info", "warning", "error"]
     parser.add_argument(
         "--log-level", choices=log_levels, help="default: QAI_MEMORY_LOG_LEVEL, else info"

@@ -43,6 +43,7 @@ from qai_graph.memory.observations import player_subject
 from qai_graph.memory.service import MemoryService
 from qai_graph.models import Channel, ObservationCategory
 from qai_graph.security import READER, WRITER
+from qai_graph.version import __version__
 
 logger = logging.getLogger("qai_graph.mcp")
 
@@ -109,7 +110,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
         "qai-memory",
         title="QAI's memory",
         instructions=INSTRUCTIONS,
-        version="0.1.0",
+        version=__version__,
         middleware=[ToolGuard(TOOL_ROLES)],
     )
 
