@@ -26,16 +26,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from qai_graph.config import MemoryConfig
-from qai_graph.embeddings.base import encode_vector
-from qai_graph.memory import validation
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.formation.beliefs import Change, PlayerBeliefs, Sentence
-from qai_graph.memory.recall.search.documents import MODEL_ATTRIBUTE, VECTOR_ATTRIBUTE
+from qai_graph.memory.formation.reading import ExchangeReader
 from qai_graph.memory.recall.search.sync import RecallIndex
-from qai_graph.memory.sessions import WorkingMemory, turns_of
+from qai_graph.memory.sessions import WorkingMemory
 from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import Observation
-from qai_graph.observers import ExchangeView, Formed, Observer, Turn
+from qai_graph.observers import Observer
 from qai_graph.store import formation, keys, observations
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.formation import PendingExchange
@@ -45,8 +43,6 @@ logger = logging.getLogger(__name__)
 MAX_TRANSACTION_ITEMS = 100
 FLUSH_AT_ITEMS = 60  # a transaction holds 100 items; one exchange adds at most ~25
 ATTEMPTS = 5
-OBSERVE_CONCURRENCY = 8  # model backends: calls in flight per run
-MIN_CONTENT_CHARS = 8
 
 
 @dataclass
@@ -94,6 +90,7 @@ class Formation:
         self._run_lock = asyncio.Lock()
         self._inflight: set[tuple[str, str]] = set()  # taken from the queue, being formed
         self.totals = FormationReport()
+        self._reader = ExchangeReader(observer, working, recall, trust)
 
     @property
     def enabled(self) -> bool:
@@ -259,7 +256,7 @@ class Formation:
         report = FormationReport()
         ordered = sorted(batch, key=lambda p: p.interaction_id)
         async with self._run_lock:
-            sentences = await self._sentences(ordered, report)
+            sentences = await self._reader.sentences(ordered, report)
             learned: dict[str, list[tuple[PendingExchange, list[Sentence]]]] = defaultdict(list)
             nothing: list[PendingExchange] = []
             for pending, said in zip(ordered, sentences, strict=True):
@@ -340,78 +337,6 @@ class Formation:
         mine = {keys.item_key(i) for i in found if i.get("lease_by") in (None, self.owner)}
         return [(p, s) for p, s in remaining if p.item_key in mine]
 
-    async def _sentences(
-        self, pendings: Sequence[PendingExchange], report: FormationReport
-    ) -> list[list[Sentence]]:
-        """What the observer forms from each exchange, checked and embedded."""
-        gate = asyncio.Semaphore(OBSERVE_CONCURRENCY)
-
-        async def observe(pending: PendingExchange) -> list[Formed]:
-            async with gate:
-                view = await self._view(pending)
-                try:
-                    return await self.observer.observe(view)
-                except Exception:
-                    logger.exception("observer %s failed on one exchange", self.observer.name)
-                    return []
-
-        formed = await asyncio.gather(*(observe(p) for p in pendings))
-        kept: list[list[tuple[Formed, str]]] = []
-        for items in formed:
-            good: list[tuple[Formed, str]] = []
-            for f in items:
-                text = _clean(f.content)
-                if text is None or self._trust.assess_text(text).flag is not None:
-                    # Text that reads as instructions is never what QAI believes.
-                    report.skipped += 1
-                    continue
-                good.append((f, text))
-            kept.append(good)
-        texts = [text for good in kept for _, text in good]
-        vectors = None
-        if self._recall is not None and texts:
-            vectors = await self._recall.embedder.embed(texts)
-        out: list[list[Sentence]] = []
-        n = 0
-        for good in kept:
-            row: list[Sentence] = []
-            for f, text in good:
-                vector = vectors[n] if vectors is not None else None
-                attributes = (
-                    {VECTOR_ATTRIBUTE: encode_vector(vector), MODEL_ATTRIBUTE: self._recall.model}
-                    if vector is not None and self._recall is not None
-                    else {}
-                )
-                row.append(
-                    Sentence(
-                        text,
-                        f.category,
-                        _formed_by(f),
-                        vector,
-                        attributes,
-                    )
-                )
-                n += 1
-            out.append(row)
-        return out
-
-    async def _view(self, pending: PendingExchange) -> ExchangeView:
-        earlier = pending.earlier
-        if not earlier and pending.session_id:
-            with contextlib.suppress(Exception):
-                session = await self._working.get_session(pending.session_id)
-                if session is not None:
-                    earlier = formation.earlier_turns(turns_of(session, before=pending.at))
-        return ExchangeView(
-            player=pending.player,
-            message=pending.message,
-            reply=pending.reply,
-            earlier=tuple(Turn(s, t) for s, t in earlier),
-            time=pending.at,
-            channel=pending.channel,
-            interaction_id=pending.interaction_id,
-        )
-
     def _after(
         self, change: Change, stored: list[dict[str, object]], report: FormationReport
     ) -> None:
@@ -434,19 +359,3 @@ class Formation:
         self._events.publish(
             MemoryEvent(kind, subject=obs.subject, detail={"observation_id": obs.observation_id})
         )
-
-
-MODEL_BACKENDS = frozenset({"bedrock", "anthropic"})
-
-
-def _formed_by(formed: Formed) -> str:
-    """Which backend formed it: a model's name, else the local rules (a model backend
-    forms unsampled exchanges, and every exchange while it is down, with them)."""
-    return formed.rule if formed.rule in MODEL_BACKENDS else "local"
-
-
-def _clean(content: str) -> str | None:
-    text = " ".join(content.split()).strip()
-    if len(text) < MIN_CONTENT_CHARS:
-        return None
-    return text[: validation.MAX_CONTENT_CHARS]
