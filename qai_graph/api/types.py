@@ -96,9 +96,7 @@ class Interaction:
     memory_tier: MemoryTier
     ttl: int | None
     session_id: str | None
-    line_id: str | None = strawberry.field(
-        description="The backfilled chat line's id (null: recorded live)."
-    )
+    line_id: str | None = strawberry.field(description="The backfilled line's id (null: live).")
     flag: str | None = strawberry.field(
         description="Why trust detection flagged it as instruction-like (null: clean); a "
         "flagged memory reaches no other player's prompt or recall."
