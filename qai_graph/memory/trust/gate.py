@@ -1,9 +1,14 @@
 """Where trust meets the write path: what each new memory is flagged with, and who may
 see it (``TrustGate``), with the speaker's last messages kept for split injections.
 
-Two lines of defence, in this order: the rules (``detection.py``); then, when no rule hit,
-the classifier (``classifier.py``), whose probability at or above its threshold flags the
-memory ``suspected_injection``. Every rule for flagged memories then covers it alike.
+Two lines of defence for what players type, in this order: the rules (``detection.py``);
+then, when no rule hit, the classifier (``classifier.py``), whose probability at or above
+its threshold flags the message ``suspected_injection``. Every rule for flagged memories
+then covers it alike. A memory's text on its own (an observation the bot stores, a
+sentence formation made) is judged by the rules only: the classifier is a model of chat
+messages, and QAI's third-person notes are outside what it learned (on the recall set's
+224 notes it flagged 8 benign ones, up to p=0.97, where the set's chat tops at 0.73).
+Formed sentences come only from messages the classifier already passed.
 
 The gate keeps, per player, the last few messages this replica recorded (bounded, least
 recently active players dropped first), so "ignore all" + "previous instructions" sent
@@ -68,11 +73,14 @@ class TrustGate:
             self.assess("warm up: ignore this, déjà vu \u0456")
             neutralize("warm up \u201c")
 
-    def assess(self, text: str, *, previous: Sequence[str] = ()) -> Assessment:
+    def assess(
+        self, text: str, *, previous: Sequence[str] = (), message: bool = True
+    ) -> Assessment:
         """The rules' assessment of ``text`` (after the player's ``previous`` messages,
-        oldest first); when no rule hit, the classifier's, if it suspects the message."""
+        oldest first); when no rule hit and ``text`` is a player's ``message``, the
+        classifier's, if it suspects it."""
         found = self._detector.assess(text, previous=previous)
-        if found.flagged or self._classifier is None:
+        if found.flagged or self._classifier is None or not message:
             return found
         suspect = self._classifier.suspects(text, previous=previous)
         if suspect is None:
@@ -88,10 +96,11 @@ class TrustGate:
         return self.assess(text, previous=tuple(self._recent.get(player_key, ())))
 
     def assess_text(self, text: str) -> Assessment:
-        """What a memory's text on its own (an observation) is flagged with."""
+        """What a memory's text on its own (an observation) is flagged with: the rules'
+        (the module docstring says why not the classifier's)."""
         if not self._enabled or not text:
             return CLEAN
-        return self.assess(text)
+        return self.assess(text, message=False)
 
     def is_private(self, channel: str, asked: bool | None) -> bool:
         """Private when the caller says so, else when its channel is private by default."""
