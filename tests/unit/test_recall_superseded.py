@@ -3,6 +3,9 @@ successor brought in when only the old words match, and none of them for the pro
 
 from __future__ import annotations
 
+import numpy as np
+
+from qai_graph.memory.recall.search.documents import to_doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
@@ -70,3 +73,33 @@ def test_a_hidden_successor_is_not_brought_in_and_the_old_one_stays_below_others
     order = ranked(index, "loves burgers with extra cheese")
     assert "new" not in order
     assert order == ["bo", "old"]  # "old" matches best, but it is not true any more
+
+
+def session_summary(ident: str, date: str, text: str, days: float) -> dict[str, object]:
+    """A session summary as consolidation writes it (memory/consolidation/summaries.py)."""
+    content = f"In the session of {date}, Ada: {text}."
+    return observation(
+        ident, ADA, content, days, summary_key=f"key-{ident}", formed_by="consolidation"
+    )
+
+
+def test_a_newer_session_summary_never_speaks_over_the_one_asked_about() -> None:
+    # Summaries of one player read alike (her name in every clause, one form): their
+    # vectors meet SAME_TOPIC_COSINE, and the newer-observation lift put the newest session
+    # first whatever the question asked.
+    index = MemoryIndex(4)
+    alike = np.array([0.6, 0.8, 0.0, 0.0], dtype=np.float32)
+    nearly = np.array([0.64, 0.768, 0.0, 0.0], dtype=np.float32)
+    nearly /= np.linalg.norm(nearly)
+    for item, vector in (
+        (
+            session_summary("may", "2023-05-08", "Ada went to a support group; Ada paints", 200),
+            alike,
+        ),
+        (session_summary("oct", "2023-10-22", "Ada passed the adoption interviews", 40), nearly),
+    ):
+        doc = to_doc(item)
+        assert doc is not None
+        index.upsert(doc, vector)
+    assert ranked(index, "when did ada go to the support group")[0] == "may"
+    assert ranked(index, "how did the adoption interviews go for ada")[0] == "oct"

@@ -56,6 +56,9 @@ class Doc:
     source: SourceRef | None = None
     superseded_by: str | None = None
     line_id: str | None = None
+    # A session summary consolidation keeps (memory/consolidation/summaries.py): it tells
+    # of one session, so a newer one never speaks over it (ranking's ``_supersede``).
+    summary: bool = False
 
     @property
     def superseded(self) -> bool:

@@ -140,6 +140,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             **_trust(item),
             source=newest_source(item),
             superseded_by=item.get("superseded_by") or None,
+            summary=bool(item.get("summary_key")),
         )
     if kind == INTERACTION:
         message = str(item.get("message", ""))

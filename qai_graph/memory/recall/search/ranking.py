@@ -345,11 +345,15 @@ def _supersede(
     of) replaces any older observation of theirs that the question matched, whatever its
     words: "uses H properly now" answers "does she still treat H as a NOT gate".
 
+    Session summaries take no part: each tells of its own session, and summaries of one
+    player read alike (their vectors meet SAME_TOPIC_COSINE), so the lift would put the
+    newest session's summary above the one a question is about, whatever it asks.
+
     Lifts are computed from the scores before any lift, so they never chain.
     """
     by_subject: dict[str, list[Hit]] = {}
     for hit in sorted(hits, key=lambda h: h.doc.timestamp):
-        if hit.doc.kind == OBSERVATION:
+        if hit.doc.kind == OBSERVATION and not hit.doc.summary:
             by_subject.setdefault(hit.doc.subject, []).append(hit)
     before = {id(h): h.score for same in by_subject.values() for h in same}
     for observations in by_subject.values():
