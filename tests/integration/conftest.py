@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 import pytest
 
 from qai_graph import MemoryConfig, MemoryService
+from tests.support.stopping import stopped
 
 ConfigFactory = Callable[..., MemoryConfig]
 ServiceFactory = Callable[..., Awaitable[MemoryService]]
@@ -25,7 +26,7 @@ async def make_service(make_config: ConfigFactory) -> AsyncIterator[ServiceFacto
 
     yield factory
     for service in started:
-        await service.close()
+        await stopped(service.close(), "MemoryService.close")
 
 
 @pytest.fixture

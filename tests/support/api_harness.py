@@ -20,6 +20,7 @@ from qai_graph.app import create_app
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.events.bus import InProcessEventBus
 from qai_graph.memory.service import MemoryService
+from tests.support.stopping import stopped
 
 ConfigFactory = Callable[..., MemoryConfig]
 """Builds the test's MemoryConfig with overrides (the ``make_config`` fixture)."""
@@ -122,8 +123,10 @@ async def serve(
             yield RunningApp(app, base_url, GraphQLClient(http))
     finally:
         server.should_exit = True
-        await task
-        sock.close()
+        try:
+            await stopped(task, "uvicorn serving the app")
+        finally:
+            sock.close()
 
 
 @dataclass
