@@ -8,24 +8,21 @@ and in the modules beside it; the store speaks DynamoDB; the API only maps types
 from __future__ import annotations
 
 import asyncio
-import logging
 import random
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings import Embedder, make_embedder
 from qai_graph.errors import NotFound
 from qai_graph.memory import validation
-from qai_graph.memory.backfill import Backfiller, BackfillReport
-from qai_graph.memory.backfill.apply import Progress
 from qai_graph.memory.backup import Backup
-from qai_graph.memory.consolidation import Consolidator
-from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
+from qai_graph.memory.events.hub import EventHub
 from qai_graph.memory.evolution.tracker import EvolutionTracker
-from qai_graph.memory.formation import Formation, FormationReport
+from qai_graph.memory.formation import Formation
 from qai_graph.memory.interactions import Exchange, InteractionRecorder
 from qai_graph.memory.lifecycle import Lifecycle
+from qai_graph.memory.maintenance import Maintenance
 from qai_graph.memory.moderation import Moderation
 from qai_graph.memory.observations import Observations
 from qai_graph.memory.players import Players
@@ -38,7 +35,6 @@ from qai_graph.memory.solutions import SolutionRecorder
 from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import (
     Channel,
-    ConsolidationResult,
     EvolutionState,
     ForgetResult,
     Interaction,
@@ -54,13 +50,11 @@ from qai_graph.models import (
 )
 from qai_graph.observers import Observer
 from qai_graph.observers.factory import make_observer
-from qai_graph.store import formation, keys, patterns
+from qai_graph.store import keys, patterns
 from qai_graph.store.client import DynamoClient
 
-logger = logging.getLogger(__name__)
 
-
-class MemoryService(Lifecycle):
+class MemoryService(Lifecycle, Maintenance):
     """QAI's memory: players, interactions, observations, sessions, evolution."""
 
     def __init__(
@@ -375,46 +369,6 @@ class MemoryService(Lifecycle):
         """A pattern's stats, or None."""
         item = await patterns.get(self.store, pattern_id)
         return patterns.pattern_from_item(item) if item else None
-
-    # --- maintenance -------------------------------------------------------------------
-
-    async def consolidate_memories(self) -> ConsolidationResult:
-        """Finish pending formation, then promote, prune, bound and refresh memory; safe
-        beside writes and other runs."""
-        formed = await self.formation.drain()
-        if formed.exchanges:
-            logger.info("consolidation formed %d pending exchanges first", formed.exchanges)
-        result = await Consolidator(
-            self.store, self.config, self.observations, self.recall_index
-        ).run()
-        self.events.publish(
-            MemoryEvent(EventKind.CONSOLIDATED, detail=result.model_dump(mode="json"))
-        )
-        return result
-
-    # --- formation ---------------------------------------------------------------------
-
-    async def form_pending(self) -> FormationReport:
-        """Form every pending exchange now (otherwise the worker does it when idle)."""
-        return await self.formation.drain()
-
-    async def pending_formations(self) -> int:
-        """How many exchanges wait for formation (every replica's)."""
-        return await formation.count_pending(self.store, self.config.player_index_shards)
-
-    async def backfill(
-        self, lines: Iterable[bytes | str], progress: Progress | None = None, *, form: bool = True
-    ) -> BackfillReport:
-        """Apply chat history (JSON Lines, one message a line) at each line's own time;
-        idempotent by line id; ``form``: finish formation before returning."""
-        backfiller = Backfiller(
-            self.store, self.config, self.formation, self.trust, self.evolution, self.recall_index
-        )
-        return await backfiller.apply(lines, progress, form=form)
-
-    async def reindex(self, progress: Callable[[int, int], None] | None = None) -> tuple[int, int]:
-        """Store vectors on memories written without one (or by another model)."""
-        return await self.recall_index.reindex(progress)
 
     def should_generate_observation(self) -> bool:
         """Sample whether this interaction should produce an observation."""
