@@ -1,4 +1,4 @@
-"""The pages' routes: GraphiQL's page and assets, /overlay and /dashboard.
+"""The pages' routes: the index at /, GraphiQL's page and assets, /overlay and /dashboard.
 
 Nothing here reads memory. The pages are files; their data comes only through
 /graphql with the caller's key, so serving them reveals nothing (with keys configured, a
@@ -7,6 +7,7 @@ Content-Security-Policy that lets it load from and talk to its own origin only, 
 request leaves the host even if a vendored script tried. Static folders, mounted only
 when something needs them::
 
+    static/index.*  the index at / (what the service serves), always on
     static/vendor/  npm packages, pinned, with licences (scripts/vendor-web-assets)
     static/ide/     GraphiQL's page and its glue          (when GraphiQL is on)
     static/pages/   overlay and dashboard, shared qai.js  (when QAI_MEMORY_PAGES is on)
@@ -50,6 +51,16 @@ def _page(path: Path) -> Response:
     return FileResponse(path, media_type="text/html; charset=utf-8", headers=PAGE_HEADERS)
 
 
+async def index(request: Request) -> Response:
+    """What the service serves, with a first query: a newcomer's `GET /` is not a 404."""
+    return _page(STATIC / "index.html")
+
+
+async def index_css(request: Request) -> Response:
+    """The index's stylesheet (a file of its own: the CSP allows no inline style tag)."""
+    return FileResponse(STATIC / "index.css", media_type="text/css", headers=PAGE_HEADERS)
+
+
 def graphiql_page() -> Response:
     """GraphiQL's HTML, loading only the package's own assets."""
     return _page(STATIC / "ide" / "graphiql.html")
@@ -67,7 +78,10 @@ async def dashboard(request: Request) -> Response:
 
 def web_routes(*, graphiql: bool, pages: bool) -> list[BaseRoute]:
     """The routes to mount: GraphiQL's assets when ``graphiql``, the pages when ``pages``."""
-    routes: list[BaseRoute] = []
+    routes: list[BaseRoute] = [
+        Route("/", index, methods=["GET"]),
+        Route("/static/index.css", index_css, methods=["GET"]),
+    ]
     if graphiql or pages:
         routes.append(Mount("/static/vendor", StaticFiles(directory=STATIC / "vendor")))
     if graphiql:

@@ -127,3 +127,17 @@ def test_the_static_files_are_package_data() -> None:
     }
     files = {p for p in STATIC.rglob("*") if p.is_file()}
     assert files and files <= matched, sorted(str(f) for f in files - matched)
+
+
+@pytest.mark.parametrize("settings", [{}, {"pages": False}, {"api_keys": KEY_ENTRY}])
+async def test_the_index_lists_what_the_service_serves(settings: dict[str, object]) -> None:
+    """`GET /` is a page naming every path a newcomer needs, whatever the switches."""
+    config = MemoryConfig(dynamodb_endpoint="http://127.0.0.1:9", **settings)  # type: ignore[arg-type]
+    answer = await get(config, "/")
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith("text/html")
+    assert answer.headers["content-security-policy"].startswith("default-src 'self'")
+    for path in ("/graphql", "/dashboard", "/overlay", "/mcp", "/metrics", "/healthz"):
+        assert f">{path}<" in answer.text or f"<code>{path}</code>" in answer.text, path
+    style = await get(config, "/static/index.css")
+    assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
