@@ -46,14 +46,14 @@ class MemoryConfig(BaseSettings):
     evolution_stage_2_interactions: int = Field(10000, ge=1)
     evolution_stage_3_interactions: int = Field(100000, ge=1)
 
-    # Write sharding: evolution counters and the sparse index partitions (README: "The
+    # Write sharding: evolution counters and the sparse index partitions (docs/design.md: "The
     # table" has the numbers). One player-index shard makes a players page 1 Query.
     counter_shards: int = Field(8, ge=1, le=100)
     player_index_shards: int = Field(1, ge=1, le=100)
     tier_index_shards: int = Field(4, ge=1, le=100)
     index_shards: int | None = Field(None, ge=1, le=100)  # legacy: the default of both above
 
-    # Trust (README "Security"): chat is data. Detection flags instruction-like memories
+    # Trust (docs/security.md): chat is data. Detection flags instruction-like memories
     # when they are written; a private channel's interactions are private unless the
     # caller says otherwise.
     trust_detection: bool = True
@@ -74,7 +74,7 @@ class MemoryConfig(BaseSettings):
     # false: no journal, snapshots only (a crash loses up to one interval); for comparison.
     journal: bool = True
 
-    # API security and limits (see the README's security section)
+    # API security and limits (docs/security.md)
     # "<role>:<sha256 hex of the key>[:<name>],...": unset means development mode (all open,
     # loopback only). The name (optional) is who the moderation log says acted.
     api_keys: str = ""
@@ -84,7 +84,7 @@ class MemoryConfig(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, ge=1024, le=16 * 1024 * 1024)  # HTTP body, WS message
     max_subscriptions_per_connection: int = Field(10, ge=1, le=1000)
     max_connections_per_key: int = Field(20, ge=1, le=10_000)  # open WebSockets per API key
-    # The API's edge (README, Security): cost = product of `first` along nested lists.
+    # The API's edge (docs/security.md): cost = product of `first` along nested lists.
     max_query_cost: int = Field(20_000, ge=1, le=10_000_000)  # QUERY_TOO_COSTLY above it
     operation_timeout_s: float = Field(10.0, gt=0, le=600)  # every operation, then TIMEOUT
     ws_init_timeout_s: float = Field(5.0, gt=0, le=300)  # connection_init must come by then
@@ -97,7 +97,7 @@ class MemoryConfig(BaseSettings):
     # None: on in development mode, off when keys are configured.
     pages: bool | None = None
 
-    # Operators: cross-replica events, logs, metrics, tracing (README: "Monitoring")
+    # Operators: cross-replica events, logs, metrics, tracing (docs/operations.md: "Monitoring")
     events: Literal["table", "process"] = "table"  # process: one replica, no polling
     event_poll_interval_s: float = Field(1.0, ge=0.05, le=60)  # idle poll, with subscribers
     log_level: Literal["debug", "info", "warning", "error"] = "info"
@@ -110,7 +110,7 @@ class MemoryConfig(BaseSettings):
     # Titan v2: 256-d vectors on request, a quarter of v1's 1536 (see qai_graph/embeddings).
     bedrock_embedding_model: str = "amazon.titan-embed-text-v2:0"
 
-    # Memory formation (README "How QAI forms memories"): what QAI concludes by itself.
+    # Memory formation (docs/formation.md): what QAI concludes by itself.
     observer: Literal["local", "bedrock", "anthropic", "none"] = "local"
     bedrock_observer_model: str = "anthropic.claude-3-5-haiku-20241022-v1:0"
     anthropic_model: str = "claude-3-5-haiku-latest"
@@ -125,7 +125,7 @@ class MemoryConfig(BaseSettings):
     formation_lease_s: float = Field(60.0, gt=0, le=3600)
     formation_batch: int = Field(25, ge=1, le=100)
 
-    # Recall (see the README's Recall section)
+    # Recall (docs/recall.md)
     embeddings: Literal["local", "bedrock", "none"] = "local"
     # Unset: 128 for local (as good as 256 on the dev set, half the memory and time),
     # 256 for bedrock (Titan v2 offers 256, 512 or 1024).

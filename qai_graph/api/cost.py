@@ -3,7 +3,7 @@
 **Cost** is how many list items an operation may ask for: every field with a ``first``
 argument multiplies what is nested in it, so
 ``players(first: 50) { interactions(first: 5) }`` costs 50 + 50 x 5 = 300, and the
-README's Dashboard query costs 550 while
+Dashboard query of docs/api.md costs 550 while
 ``players(first: 100) { interactions(first: 100) { player { interactions(first: 100) }}}``
 costs 1,010,100. Above ``QAI_MEMORY_MAX_QUERY_COST`` (default 20,000: one page of 100
 players with 100 interactions and 100 observations each) the operation is refused with

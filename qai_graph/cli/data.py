@@ -53,7 +53,7 @@ def add_store_commands(commands: Any) -> None:
     backfill = commands.add_parser(
         "backfill",
         help="apply chat history (JSON Lines, one message a line) at each line's own time; "
-        "idempotent by line id (README: Backfill)",
+        "idempotent by line id (docs/formation.md: Backfill)",
     )
     backfill.add_argument("file", help="a JSON Lines file, or - for standard input")
     backfill.add_argument(

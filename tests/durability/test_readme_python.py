@@ -1,4 +1,4 @@
-"""The README's "Using it from Python" runs as written, with nothing started beforehand."""
+"""docs/python.md ("Using it from Python") runs as written, with nothing started beforehand."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _snippet() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
     section = readme.split("## Using it from Python", 1)[1].split("\n## ", 1)[0]
     [code] = re.findall(r"```python\n(.*?)```", section, re.S)
     return code

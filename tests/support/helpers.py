@@ -60,11 +60,14 @@ async def scan_all(service: MemoryService) -> list[dict[str, Any]]:
 
 
 def readme_operations() -> list[str]:
-    """Every GraphQL document in the README's graphql code blocks (comment lines dropped)."""
+    """Every GraphQL document in the graphql code blocks of the README and the docs/ pages
+    (comment lines dropped)."""
     import re
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    pages = [root / "README.md", *sorted((root / "docs").glob("*.md"))]
+    readme = "\n".join(page.read_text(encoding="utf-8") for page in pages)
     return [
         "\n".join(line for line in doc.splitlines() if not line.startswith("#"))
         for block in re.findall(r"```graphql\n(.*?)```", readme, re.S)
@@ -73,7 +76,7 @@ def readme_operations() -> list[str]:
 
 
 def readme_operation(name: str) -> str:
-    """The README's operation called ``name`` (e.g. "Dashboard")."""
+    """The documented operation called ``name`` (e.g. "Dashboard")."""
     for document in readme_operations():
         if document.split("(", 1)[0].split("{", 1)[0].split()[-1] == name:
             return document

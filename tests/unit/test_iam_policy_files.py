@@ -27,9 +27,9 @@ def _actions(name: str) -> set[str]:
 
 
 def _readme_row(name: str) -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "docs" / "aws.md").read_text(encoding="utf-8")
     rows = [line for line in readme.splitlines() if line.startswith(f"| [`{name}.json`]")]
-    assert len(rows) == 1, f"the README's IAM table has no single row for {name}.json"
+    assert len(rows) == 1, f"docs/aws.md's IAM table has no single row for {name}.json"
     return rows[0]
 
 

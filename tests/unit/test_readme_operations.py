@@ -1,4 +1,4 @@
-"""The README's GraphQL examples stay valid against schema.graphql."""
+"""The GraphQL examples of the README and docs/ stay valid against schema.graphql."""
 
 from __future__ import annotations
 

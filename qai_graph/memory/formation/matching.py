@@ -1,6 +1,6 @@
 """Is a formed sentence new, the same as something QAI already believes, or a change?
 
-Rules (README "How QAI forms memories"):
+Rules (docs/formation.md):
 - **Same** (reinforce): the words say the same (``meaning.same_meaning``: shared content
   words, same polarity), or the vectors are very close (cosine >= SAME_COSINE) while the
   words overlap at least SAME_COSINE_WORDS and the polarity agrees. The closest wins.

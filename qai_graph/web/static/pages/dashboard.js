@@ -1,13 +1,13 @@
 /* The dashboard: evolution, players (most recently seen first, paged by the API's
  * cursors), a player's profile, observations by tier and recent interactions, live
  * updates, and recall search. It uses only the public GraphQL API: the list is the
- * README's Dashboard query (two waves of DynamoDB reads per page of players), so this
+ * Dashboard query of docs/api.md (two waves of DynamoDB reads per page of players), so this
  * file is also the example of how to build a dashboard on qai-graph.
  */
 (function () {
   "use strict";
 
-  // The README's Dashboard query, verbatim (a test compares them).
+  // The Dashboard query of docs/api.md, verbatim (a test compares them).
   const DASHBOARD = `query Dashboard($after: String) {
   players(first: 50, after: $after) {
     edges { node {
