@@ -12,9 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _snippet() -> str:
-    readme = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
-    section = readme.split("## Using it from Python", 1)[1].split("\n## ", 1)[0]
-    [code] = re.findall(r"```python\n(.*?)```", section, re.S)
+    page = (ROOT / "docs" / "python.md").read_text(encoding="utf-8")
+    [code] = re.findall(r"```python\n(.*?)```", page, re.S)
     return code
 
 
