@@ -127,6 +127,7 @@ async def test_export_then_import_elsewhere_answers_every_readme_query_the_same(
     assert await _readme_answers(target) == expected
 
 
+@pytest.mark.slow
 def test_import_refuses_a_file_that_is_not_an_export(
     tmp_path: Path, stores: list[EmbeddedDynamo]
 ) -> None:

@@ -81,6 +81,7 @@ async def test_with_json_logs_every_line_of_a_run_is_one_json_object(
     assert failed and failed[0]["operation"] == "Record"
 
 
+@pytest.mark.slow
 async def test_text_logs_share_one_format_with_uvicorns(
     dynamo_endpoint: str, tmp_path: Path
 ) -> None:

@@ -59,7 +59,8 @@ async def test_three_replicas_deliver_each_stage_once_to_every_subscriber(
     )
     replicas = [ServeProcess.with_logs(env, tmp_path, "--log-level", "warning") for _ in range(3)]
     try:
-        await asyncio.gather(*(r.wait_ready() for r in replicas))
+        # Three starts at once share two cores (and the suite's other worker): 120 s.
+        await asyncio.gather(*(r.wait_ready(within=120) for r in replicas))
         figures = await run_scenario(replicas, subscribers=20, per_writer=12)
     finally:
         for replica in replicas:

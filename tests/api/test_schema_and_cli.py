@@ -76,6 +76,7 @@ def _stop_server(process: subprocess.Popen[bytes]) -> None:
     assert process.wait(timeout=30) in (0, -signal.SIGTERM)
 
 
+@pytest.mark.slow
 def test_serve_on_the_embedded_store_remembers_across_a_restart(tmp_path: Path) -> None:
     data_dir, port = tmp_path / "data", free_port()
     url = f"http://127.0.0.1:{port}/graphql"

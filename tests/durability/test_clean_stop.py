@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -76,6 +77,7 @@ async def _subscriber(url: str, closes: list[int]) -> None:
             closes.append(closed.rcvd.code if closed.rcvd else -1)
 
 
+@pytest.mark.slow
 async def test_sigint_to_the_process_group_drains_writes_then_stops_the_store(
     tmp_path: Path, server_processes: list[ServeProcess]
 ) -> None:

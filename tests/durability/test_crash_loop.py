@@ -34,8 +34,8 @@ CYCLES = int(os.environ.get("QAI_CRASH_LOOP_CYCLES", "20"))
 # machine), so past the budget the loop stops after at least MIN_CYCLES kills; longer
 # soaks set QAI_CRASH_LOOP_BUDGET_S (and QAI_CRASH_LOOP_CYCLES), e.g. 3600 and 500, on this
 # same test. Every cycle still ends with the full check of what was acked.
-TIME_BUDGET_S = float(os.environ.get("QAI_CRASH_LOOP_BUDGET_S", "60"))
-MIN_CYCLES = 6
+TIME_BUDGET_S = float(os.environ.get("QAI_CRASH_LOOP_BUDGET_S", "40"))
+MIN_CYCLES = 4
 WRITERS = 3
 PLAYERS = ["Alice", "Bob", "Carol", "Dave"]
 TABLE = "QAI-Memory"

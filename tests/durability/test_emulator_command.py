@@ -66,6 +66,7 @@ async def _record(endpoint: str, table: str, n: int) -> None:
         )
 
 
+@pytest.mark.slow
 async def test_the_emulator_command_keeps_data_across_restarts(
     tmp_path: Path, processes: list[subprocess.Popen[str]]
 ) -> None:

@@ -15,6 +15,7 @@ import random
 from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from moto.dynamodb.models.dynamo_type import Item
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
@@ -194,6 +195,7 @@ def _moto_alone() -> Iterator[None]:
         Item.project = items.item_project  # type: ignore[assignment]
 
 
+@pytest.mark.slow
 def test_narrowed_queries_answer_as_moto_does(monkeypatch: Any) -> None:
     patches.apply()
     narrowings = []

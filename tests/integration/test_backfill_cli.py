@@ -67,6 +67,7 @@ async def test_the_cli_applies_a_file_and_reports(
     assert obs.sources[0].line_id == "1"
 
 
+@pytest.mark.slow
 async def test_the_cli_reads_stdin_and_is_idempotent(make_service: ServiceFactory) -> None:
     service = await make_service()
     table, endpoint = service.config.dynamodb_table_name, str(service.config.dynamodb_endpoint)

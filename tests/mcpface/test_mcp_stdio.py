@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from mcp import Client, StdioServerParameters
 
 from tests.support.mcp_harness import TOOLS, code_of
@@ -50,6 +51,7 @@ async def test_stdio_lists_and_calls_each_tool(dynamo_endpoint: str) -> None:
         assert "teleport me" in prompt.messages[0].content.text  # type: ignore[union-attr]
 
 
+@pytest.mark.slow
 def test_embedded_by_default_stdout_carries_only_mcp_and_logs_go_to_stderr(
     tmp_path: Path,
 ) -> None:
