@@ -104,3 +104,11 @@ def test_an_unknown_failure_is_one_line_with_status_1(capsys: pytest.CaptureFixt
         "Run again with --debug for the traceback, and report it.",
         "qai-graph export: a note for the operator",
     ]
+
+
+def test_docs_cli_lists_every_command_and_exit_status() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "cli.md").read_text(encoding="utf-8")
+    for command in _commands():
+        assert f"| `{command}" in page, command
+    for status in EXIT_CODES:
+        assert f"\n| {status} | " in page, status
