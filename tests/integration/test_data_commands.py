@@ -94,7 +94,7 @@ def test_export_of_a_missing_table_says_to_create_it(
     assert line.startswith("qai-graph export: the table does not exist (DescribeTable). Run ")
 
 
-@pytest.mark.parametrize("command", [["export"], ["create-table"], ["consolidate"]])
+@pytest.mark.parametrize("command", [["export"], ["consolidate"]])  # the table, the service
 def test_an_unreachable_store_is_one_line_with_its_status(
     command: list[str],
     table: str,
