@@ -3,6 +3,8 @@
 - :func:`open_service` / :func:`open_memory`: the service as ``qai-graph serve`` opens it;
   the only place that chooses between the embedded emulator (no endpoint, not AWS) and
   a DynamoDB endpoint.
+- :func:`open_backup`: the table alone, for the data commands (``create-table``,
+  ``export``, ``import``): the same store, no service start.
 - :func:`create_app`: the Starlette application. It mounts the faces (GraphQL at
   /graphql, MCP at /mcp, the pages), adds /metrics, /healthz and /readyz, and owns every
   resource through its lifespan: the service, the event bus, the MCP session manager.
@@ -36,12 +38,13 @@ from qai_graph.config import MemoryConfig
 from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.failures import describe
 from qai_graph.mcp.http import McpHttpApp
+from qai_graph.memory.backup import Backup
 from qai_graph.memory.events.replicas import make_event_bus
 from qai_graph.memory.service import MemoryService
 from qai_graph.web import graphiql_page, web_routes
 
 logger = logging.getLogger("qai_graph.api")
-__all__ = ["create_app", "open_memory", "open_service", "uses_embedded_store"]
+__all__ = ["create_app", "open_backup", "open_memory", "open_service", "uses_embedded_store"]
 
 StoreTiming = Callable[[str, float], None]
 """Called with a phase of the embedded store (``"start"``) and the seconds it took."""
@@ -84,6 +87,17 @@ async def open_service(
     stack.push_async_callback(service.close)
     await service.initialize()
     return service
+
+
+async def open_backup(config: MemoryConfig, stack: AsyncExitStack) -> Backup:
+    """Start the embedded store if needed, then open the table alone; ``stack`` closes
+    both. No service start: no recall index build (a full-table Scan), no embedding
+    model, no trust classifier; nothing is asked of the table yet."""
+    endpoint = await start_store(config, stack)
+    backup = Backup(config, endpoint)
+    stack.push_async_callback(backup.close)
+    await backup.open()
+    return backup
 
 
 @asynccontextmanager

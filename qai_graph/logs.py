@@ -25,6 +25,9 @@ operation_var: ContextVar[str | None] = ContextVar("qai_operation", default=None
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(operation)s]: %(message)s"
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access", "uvicorn.asgi")
+# botocore says where it found credentials, at info, for every client it makes: detail
+# for --log-level debug, noise beside a command's one-line failure otherwise.
+DEBUG_ONLY_LOGGERS = ("botocore.credentials", "aiobotocore.credentials")
 
 # Attributes every LogRecord has; anything else was passed in ``extra`` and is kept.
 _STANDARD = set(logging.LogRecord("", 0, "", 0, "", None, None).__dict__) | {
@@ -120,6 +123,8 @@ def configure_logging(level: str = "info", fmt: str = "text") -> None:
         logger.handlers.clear()
         logger.propagate = True
         logger.setLevel(logging.NOTSET)
+    for name in DEBUG_ONLY_LOGGERS:
+        logging.getLogger(name).setLevel(logging.NOTSET if level == "debug" else logging.WARNING)
     logging.captureWarnings(True)  # warnings become log records, in the same format
 
 

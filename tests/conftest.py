@@ -9,6 +9,7 @@ import pytest
 
 from qai_graph.config import MemoryConfig
 from qai_graph.emulator.embedded import EmbeddedDynamo
+from tests.support import tools
 
 ConfigFactory = Callable[..., MemoryConfig]
 
@@ -19,6 +20,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     of finishing last on one worker while the other is idle."""
     slow_files = {item.path for item in items if item.get_closest_marker("slow")}
     items.sort(key=lambda item: item.path not in slow_files)  # stable: order kept within
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """A missing chromium or node: one line, however many tests it skipped."""
+    tools.summarise_skips(terminalreporter)
 
 
 @pytest.fixture(scope="session", autouse=True)

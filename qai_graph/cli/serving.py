@@ -7,12 +7,13 @@ import argparse
 import logging
 import os
 import sys
+import traceback
 from contextlib import AsyncExitStack
 from typing import Any
 
 from qai_graph.cli.hosts import is_loopback
 from qai_graph.config import MemoryConfig
-from qai_graph.failures import Failure
+from qai_graph.failures import EXIT_REFUSED, Failure
 from qai_graph.logs import uvicorn_logging
 
 logger = logging.getLogger("qai_graph.cli")
@@ -43,7 +44,7 @@ def uvicorn_options(config: MemoryConfig) -> dict[str, Any]:
 def serve(config: MemoryConfig, args: argparse.Namespace) -> int:
     if config.development_mode and not is_loopback(args.host):
         print(DEVELOPMENT_MODE_REFUSAL.format(host=args.host), file=sys.stderr, end="")
-        return 3
+        return EXIT_REFUSED
     from qai_graph.api.shutdown import run as run_server
     from qai_graph.app import create_app
 
@@ -65,6 +66,8 @@ def serve(config: MemoryConfig, args: argparse.Namespace) -> int:
         failure: Failure | None = getattr(app.state, "startup_failure", None)
         if failure is None:
             raise
+        if args.debug and failure.error is not None:
+            traceback.print_exception(failure.error)
         print(f"qai-graph serve: {failure.line}", file=sys.stderr)
         return failure.status
     return 0

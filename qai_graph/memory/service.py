@@ -16,7 +16,6 @@ from qai_graph.config import MemoryConfig
 from qai_graph.embeddings import Embedder, make_embedder
 from qai_graph.errors import NotFound
 from qai_graph.memory import validation
-from qai_graph.memory.backup import Backup
 from qai_graph.memory.events.hub import EventHub
 from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.formation import Formation
@@ -81,7 +80,6 @@ class MemoryService(Lifecycle, Maintenance):
         )
         self.evolution = EvolutionTracker(self.store, self.config, self.events)
         self.players = Players(self.store, self.config, self.recall_index)
-        self.backup = Backup(self.store)
         # Moderators' use cases (hide, release, forget an observation, ban; the log).
         self.moderation = Moderation(self.store, self.config, self.recall_index)
         # QAI's own observations from what players say (memory/formation/).

@@ -20,7 +20,7 @@ import random
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import IO, Any
 
-from qai_graph.errors import InvalidInput
+from qai_graph.errors import InvalidInput, StoreUnavailable
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.table import TTL_ATTRIBUTE
 
@@ -50,6 +50,12 @@ async def describe(db: DynamoClient) -> dict[str, Any]:
         if indexes:
             header[kind] = indexes
     return header
+
+
+async def holds_items(db: DynamoClient) -> bool:
+    """True when the table holds any item, live or expired (a Scan of one item)."""
+    page = await db.client.scan(TableName=db.table_name, Limit=1, ConsistentRead=True)
+    return bool(page.get("Items"))
 
 
 async def live_items(db: DynamoClient, now: int) -> AsyncIterator[dict[str, Any]]:
@@ -170,4 +176,6 @@ async def _write_batch(
         pending = unprocessed
         # Throttled: back off exponentially, with jitter so parallel importers spread out.
         await sleep(min(5.0, 0.05 * 2**attempt) * random.uniform(0.5, 1.0))
-    raise RuntimeError(f"{len(pending)} items still unprocessed after {MAX_ATTEMPTS} attempts")
+    raise StoreUnavailable(
+        f"{len(pending)} items still unprocessed (throttled) after {MAX_ATTEMPTS} attempts"
+    )

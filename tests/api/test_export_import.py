@@ -111,13 +111,14 @@ async def test_export_then_import_elsewhere_answers_every_readme_query_the_same(
     assert len(lines) == len(before)
     assert "export" in done.stderr and "100%" in done.stderr  # the progress bar
 
-    # "AWS": another DynamoDB server, empty; imported twice (the second changes nothing).
+    # "AWS": another DynamoDB server, empty; imported twice (the second, into a table that
+    # now holds items, needs --force and changes nothing).
     cloud = EmbeddedDynamo(None)
     stores.append(cloud)
     cloud.start()
     cloud_env = {"QAI_MEMORY_DYNAMODB_ENDPOINT": cloud.endpoint, **laptop_env}
-    for _ in range(2):
-        done = _cli("import", str(dump), env=cloud_env)
+    for force in ([], ["--force"]):
+        done = _cli("import", str(dump), *force, env=cloud_env)
         assert done.returncode == 0, done.stderr
     target = MemoryConfig(dynamodb_endpoint=cloud.endpoint, dynamodb_table_name=table)
     async with serve(target) as app:

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from qai_graph.cli.main import _parser
+from qai_graph.cli.parser import build_parser as _parser
 from tests.support.api_harness import ws_client
 from tests.support.operations import RECORD, record_input
 from tests.support.server import ServeProcess, clean_env

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.support.api_harness import RunningApp
+from tests.support.tools import require
 
 CLIENTS = Path(__file__).resolve().parents[1] / "clients" / "graphql"
 
@@ -20,10 +20,7 @@ CLIENTS = Path(__file__).resolve().parents[1] / "clients" / "graphql"
 @pytest.fixture(scope="session")
 def node_clients() -> Path:
     """tests/clients/graphql with its npm packages installed (npm ci when missing)."""
-    npm = shutil.which("npm")
-    assert npm and shutil.which("node"), (
-        "these tests need node and npm (apt-get install nodejs npm)"
-    )
+    _, npm = require("node", "npm", needed_by="the reference clients (tests/clients)")
     if not (CLIENTS / "node_modules").is_dir():
         subprocess.run(
             [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(CLIENTS)],

@@ -225,7 +225,8 @@ async def test_every_command_runs_as_a_user_holding_only_its_policy(
     run(deployment, "consolidation-lambda", sys.executable, "-c", lambda_run)
     dump = tmp_path / "memory.jsonl"
     assert "exported" in cli(deployment, "operator", "export", "--out", str(dump))
-    assert "imported" in cli(deployment, "operator", "import", str(dump))
+    # Into the table it came from, which holds items: --force.
+    assert "imported" in cli(deployment, "operator", "import", "--force", str(dump))
     reindexed = cli(deployment, "operator", "reindex", embeddings="local")
     assert " 0 of " not in reindexed, reindexed  # it stored vectors: UpdateItem was allowed
 

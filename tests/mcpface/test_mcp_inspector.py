@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -18,15 +17,16 @@ import pytest
 
 from tests.support.mcp_harness import CLIENTS_DIR, KEYS, TOOLS
 from tests.support.server import ServeProcess
+from tests.support.tools import require
 
 
 @pytest.fixture(scope="session")
 def inspector() -> Path:
     """The inspector's launcher, installed when missing."""
+    # node too: the launcher is a node script, installed or not.
+    _, npm = require("node", "npm", needed_by="the MCP Inspector tests (tests/clients/mcp)")
     launcher = CLIENTS_DIR / "node_modules" / ".bin" / "mcp-inspector"
     if not launcher.exists():
-        npm = shutil.which("npm")
-        assert npm, "the MCP inspector test needs Node.js and npm on PATH"
         subprocess.run(
             [npm, "ci", "--prefix", str(CLIENTS_DIR), "--no-audit", "--no-fund"],
             check=True,

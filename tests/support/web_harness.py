@@ -1,13 +1,13 @@
 """Helpers of the browser tests: the system chromium, a fence around the network, screenshots.
 
-Chromium is the system's (``/usr/bin/chromium``; scripts/test installs it when missing),
-never a Playwright download. Every page runs in a context whose non-loopback requests,
-HTTP and WebSocket alike, are aborted and recorded: a test asserts there were none.
+Chromium is the system's (``QAI_TEST_CHROMIUM``, else ``chromium`` on PATH: see
+tests.support.tools), never a Playwright download. Every page runs in a context whose
+non-loopback requests, HTTP and WebSocket alike, are aborted and recorded: a test
+asserts there were none.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from playwright.async_api import Page
 
-CHROMIUM = os.environ.get("QAI_TEST_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

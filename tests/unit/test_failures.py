@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from botocore.exceptions import ClientError
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError, NoCredentialsError
 
-from qai_graph.failures import EXIT_ACCESS_DENIED, describe
+from qai_graph.errors import Conflict, InvalidInput, StoreUnavailable
+from qai_graph.failures import (
+    EXIT_ACCESS_DENIED,
+    EXIT_BAD_INPUT,
+    EXIT_CONFLICT,
+    EXIT_STORE_UNREACHABLE,
+    describe,
+)
 
 DENIED: Any = {
     "Error": {
@@ -39,8 +47,55 @@ def test_an_access_denial_anywhere_in_the_chain_is_one_line_with_its_status() ->
         assert "deploy/iam/" in failure.line
 
 
+def _refused() -> BaseException:
+    try:
+        try:
+            raise ConnectionRefusedError(111, "Connection refused")
+        except OSError as exc:
+            raise EndpointConnectionError(endpoint_url="http://127.0.0.1:9/", error=exc) from exc
+    except EndpointConnectionError as outer:
+        return outer
+
+
+MISSING_TABLE: Any = {"Error": {"Code": "ResourceNotFoundException", "Message": "no table"}}
+
+
+@pytest.mark.parametrize(
+    ("exc", "status", "start"),
+    [
+        (_refused(), EXIT_STORE_UNREACHABLE, "cannot reach DynamoDB at http://127.0.0.1:9/. "),
+        (
+            _raised_from(StoreUnavailable("the memory store is unreachable")),
+            EXIT_STORE_UNREACHABLE,
+            "the memory store is unreachable. Check QAI_MEMORY_DYNAMODB_ENDPOINT",
+        ),
+        (
+            ClientError(MISSING_TABLE, "DescribeTable"),
+            EXIT_STORE_UNREACHABLE,
+            "the table does not exist (DescribeTable). Run qai-graph create-table",
+        ),
+        (NoCredentialsError(), EXIT_ACCESS_DENIED, "no AWS credentials (Unable to locate"),
+        (Conflict("table t already holds items"), EXIT_CONFLICT, "table t already holds items"),
+        (InvalidInput("not a qai-graph export"), EXIT_BAD_INPUT, "not a qai-graph export"),
+        (
+            FileNotFoundError(2, "No such file or directory", "/x.jsonl"),
+            EXIT_BAD_INPUT,
+            "cannot use /x.jsonl: No such file or directory. Check the path.",
+        ),
+    ],
+)
+def test_each_kind_is_one_line_with_its_status(exc: BaseException, status: int, start: str) -> None:
+    failure = describe(exc)
+    assert failure is not None
+    assert (failure.status, failure.error) == (status, exc)
+    assert "\n" not in failure.line
+    assert failure.line.startswith(start), failure.line
+
+
 def test_other_failures_are_left_alone() -> None:
     throttled_answer: Any = {"Error": {"Code": "ThrottlingException"}}
     throttled = ClientError(throttled_answer, "Query")
     assert describe(throttled) is None
     assert describe(ValueError("bad")) is None
+    # A refused connection is an OSError too, but alone it names no file nor the store.
+    assert describe(ConnectionRefusedError(111, "Connection refused")) is None

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, Page, Route, WebSocketRoute, async_playwright
 
+from tests.support.tools import require
 from tests.support.web_harness import (
-    CHROMIUM,
     CHROMIUM_ARGS,
     OUTSIDE,
     PageOpener,
@@ -19,9 +18,10 @@ from tests.support.web_harness import (
 
 @pytest.fixture(scope="session")
 def chromium() -> str:
-    """The system chromium's path (never a browser Playwright downloads)."""
-    assert Path(CHROMIUM).exists(), f"{CHROMIUM} is missing: scripts/test installs chromium"
-    return CHROMIUM
+    """The system chromium's path (never a browser Playwright downloads); missing, the
+    browser tests skip with what to install (fail with CI=true: tests.support.tools)."""
+    [path] = require("chromium", needed_by="the browser tests (tests/web)")
+    return path
 
 
 @pytest.fixture(scope="session")
