@@ -14,6 +14,7 @@ import re
 import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -95,13 +96,27 @@ def test_the_health_check_probes_healthz_on_the_exposed_port_with_a_start_period
     assert done.returncode == 1, done.stderr
 
 
-def test_every_copy_source_is_in_the_build_context() -> None:
+def copied() -> list[str]:
+    """Every COPY source, as written."""
+    sources: list[str] = []
     for copy in every("COPY"):
         _, rest = copy.options()
-        *sources, _ = shlex.split(rest)
-        for source in sources:
-            assert (ROOT / source).exists(), source
-            assert not IGNORE.ignores(source), source
+        sources += shlex.split(rest)[:-1]
+    return sources
+
+
+def test_every_copy_source_is_in_the_build_context() -> None:
+    for source in copied():
+        assert (ROOT / source).exists(), source
+        assert not IGNORE.ignores(source), source
+    # `pip install .` in the image reads the files pyproject.toml names: they are copied.
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    named = [project["readme"]] if isinstance(project.get("readme"), str) else []
+    for table in ("readme", "license"):
+        if isinstance(project.get(table), dict) and "file" in project[table]:
+            named.append(project[table]["file"])
+    named += project.get("license-files", [])
+    assert named and set(named) <= set(copied()), named
     tracked = subprocess.run(
         ["git", "ls-files", "qai_graph"], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.split()
