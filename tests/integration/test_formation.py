@@ -174,6 +174,8 @@ async def test_forgetting_a_player_erases_their_pending_formation(
     make_service: ServiceFactory,
 ) -> None:
     service = await make_service(formation_idle_s=60, formation_max_delay_s=3600)
+    # The worker's start-up sweep must not form it first (it did once on a loaded machine).
+    service.formation.note_activity()
     await service.record_interaction("Ada", "twitch", "i just adopted a puppy!!")
     assert await service.pending_formations() == 1
     result = await service.forget_player("Ada")

@@ -142,7 +142,7 @@ class Formation:
     def start(self) -> None:
         """Start the worker (idempotent); it first forms what a previous run left."""
         if self._task is None and self.enabled:
-            self._task = asyncio.create_task(self._work(), name="qai-formation")
+            self._task = asyncio.create_task(self._work(time.time()), name="qai-formation")
 
     async def close(self) -> None:
         """Stop the worker (pending work stays in the table) and close the observer."""
@@ -169,10 +169,13 @@ class Formation:
             report.add(await self.form(taken))
         return report
 
-    async def _work(self) -> None:
+    async def _work(self, started: float) -> None:
         sweep_every = min(self._config.formation_lease_s, 60.0)
         with contextlib.suppress(Exception):
-            await self._sweep(stale_only=False)  # what a crash or restart left
+            # What a crash or restart left: pending work older than this start. What this
+            # replica records from now on is queued here, so the sweep leaves it alone
+            # (else it could claim an exchange between its commit and its queueing).
+            await self._sweep(before=keys.new_time_id(started))
         next_sweep = time.monotonic() + sweep_every
         while True:
             try:
@@ -187,7 +190,7 @@ class Formation:
                         continue
                     await self._form_queued(limit=self._config.formation_batch)
                 if time.monotonic() >= next_sweep:
-                    await self._sweep(stale_only=True)
+                    await self._sweep()
                     next_sweep = time.monotonic() + sweep_every
             except asyncio.CancelledError:
                 raise
@@ -222,10 +225,9 @@ class Formation:
         finally:
             self._inflight -= taken
 
-    async def _sweep(self, *, stale_only: bool) -> None:
-        """Form pending work nobody is forming: older than a lease (or all, on start)."""
-        before = None
-        if stale_only:
+    async def _sweep(self, before: str | None = None) -> None:
+        """Form pending work nobody is forming: older than a lease, or than ``before``."""
+        if before is None:
             before = keys.new_time_id(time.time() - self._config.formation_lease_s)
         while True:
             taken = await self._claim_leftovers(before=before, limit=self._config.formation_batch)
