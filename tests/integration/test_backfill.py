@@ -186,10 +186,11 @@ async def test_a_crash_between_write_and_formation_is_picked_up(
     assert report.pending_formations == 4
     await crashed.close()
     survivor = await make_service()  # starting, it forms what the last run left
-    for _ in range(100):
+    for _ in range(600):  # up to 30 s: a loaded machine took longer than 5 once
         if await survivor.pending_formations() == 0:
             break
         await asyncio.sleep(0.05)
+    assert await survivor.pending_formations() == 0
     [obs] = await formed(survivor, "Ada")
     assert [s.line_id for s in obs.sources] == ["m2"]
 
