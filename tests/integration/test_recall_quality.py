@@ -10,34 +10,20 @@ from the table. Every question goes through ``recall`` (limit 5, the asker as
 
 from __future__ import annotations
 
-import contextlib
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from datetime import UTC, datetime, timedelta
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
 from qai_graph import MemoryService
 from qai_graph.config import MemoryConfig
-from qai_graph.memory import interactions as recording
-from qai_graph.memory import observations as observing
-from qai_graph.memory import players
-from qai_graph.memory import sessions as working
 from qai_graph.memory.prompt.quoting import clean_text
 from tests.support import recall_eval
 
 DAY = 24 * 60 * 60
 LONG = 400 * DAY  # memories of the set stay short-term, but must not expire in the test
-
-
-@contextlib.contextmanager
-def clock(monkeypatch: pytest.MonkeyPatch, moment: datetime) -> Iterator[None]:
-    """Make every memory module's clock read ``moment``."""
-    for module in (observing, recording, players, working):
-        monkeypatch.setattr(module, "_now", lambda: moment)
-    yield
-    monkeypatch.undo()
 
 
 def _config(endpoint: str, table: str, embeddings: str) -> MemoryConfig:
@@ -50,34 +36,6 @@ def _config(endpoint: str, table: str, embeddings: str) -> MemoryConfig:
         observation_promotion_confidence=1.0,
         observation_promotion_evidence=100,
     )
-
-
-async def seed(memory: MemoryService, data: dict[str, Any], now: datetime) -> None:
-    """Players, interactions and observations of the set, each at its own time."""
-    with pytest.MonkeyPatch.context() as patch:
-        for player in data["players"]:
-            with clock(patch, now - timedelta(days=player.get("first_seen_days_ago", 30))):
-                await memory.get_or_create_player(player["name"])
-            updates: dict[str, Any] = {"preferred_patterns": player.get("preferred_patterns") or []}
-            if player.get("play_style"):
-                updates["play_style"] = player["play_style"]
-            await memory.update_player(player["name"], updates)
-        for item in sorted(data["memories"], key=lambda m: -m["days_ago"]):
-            with clock(patch, now - timedelta(days=item["days_ago"])):
-                if item["kind"] == "interaction":
-                    await memory.store_interaction(
-                        item["player"], item["channel"], item["message"], item["response"]
-                    )
-                    continue
-                evidence = int(item.get("evidence", 1))
-                start = max(0.0, float(item["confidence"]) - 0.1 * (evidence - 1))
-                obs = await memory.store_observation(
-                    item["subject"], item["content"], item["category"], round(start, 2)
-                )
-                for _ in range(evidence - 1):
-                    await memory.reinforce_observation(obs.subject, obs.observation_id)
-                if item.get("promoted"):
-                    await memory.promote_observation(obs.subject, obs.observation_id)
 
 
 class Seeded:
@@ -97,7 +55,7 @@ async def seeded(dynamo_endpoint: str) -> AsyncIterator[Seeded]:
     local = MemoryService(_config(dynamo_endpoint, table, "local"))
     await local.initialize()
     try:
-        await seed(local, data, datetime.now(UTC))
+        await recall_eval.seed(local, data, datetime.now(UTC))
         lexical = MemoryService(_config(dynamo_endpoint, table, "none"))
         await lexical.initialize()  # builds its index from the table
         result.services = {"local": local, "none": lexical}
@@ -109,42 +67,8 @@ async def seeded(dynamo_endpoint: str) -> AsyncIterator[Seeded]:
             await local.close()
 
 
-def _label(memory: Any, players: dict[str, str]) -> str:
-    if memory.kind == "profile":
-        return "profile:" + players.get((memory.id or "").casefold(), memory.id or "")
-    # The set's ids are content-addressed here: the store makes its own ids.
-    return memory.kind + ":" + (memory.content if memory.kind == "observation" else memory.message)
-
-
-def _expected(data: dict[str, Any]) -> dict[str, str]:
-    """Set id -> the label ``_label`` gives the stored memory."""
-    found = {}
-    for item in data["memories"]:
-        if item["kind"] == "observation":
-            found[item["id"]] = "observation:" + item["content"]
-        else:
-            found[item["id"]] = "interaction:" + item["message"]
-    for player in data["players"]:
-        found["profile:" + player["name"].casefold()] = "profile:" + player["name"]
-    return found
-
-
-async def _scores(memory: MemoryService, data: dict[str, Any]) -> recall_eval.Scores:
-    players = {p["name"].casefold(): p["name"] for p in data["players"]}
-    expected = _expected(data)
-    answers: dict[str, list[str]] = {}
-    for question in data["questions"]:
-        result = await memory.recall(question["query"], limit=5, player=question["asker"])
-        answers[question["id"]] = [_label(m, players) for m in result.memories]
-    questions = [
-        {**q, "relevant": [expected.get(r, expected.get(r.casefold(), r)) for r in q["relevant"]]}
-        for q in data["questions"]
-    ]
-    return recall_eval.score(questions, lambda q: answers[q["id"]])
-
-
 async def test_recall_meets_the_bars_with_local_embeddings(seeded: Seeded) -> None:
-    scores = await _scores(seeded.services["local"], seeded.data)
+    scores = await recall_eval.service_scores(seeded.services["local"], seeded.data)
     print("\nrecall on the dev set, QAI_MEMORY_EMBEDDINGS=local\n" + scores.table())
     for miss in scores.misses:
         print(
@@ -162,7 +86,7 @@ async def test_recall_meets_the_bars_with_local_embeddings(seeded: Seeded) -> No
 
 
 async def test_recall_meets_the_lexical_bar_without_embeddings(seeded: Seeded) -> None:
-    scores = await _scores(seeded.services["none"], seeded.data)
+    scores = await recall_eval.service_scores(seeded.services["none"], seeded.data)
     print("\nrecall on the dev set, QAI_MEMORY_EMBEDDINGS=none\n" + scores.table())
     assert scores.recall["overall"] >= 0.70
 
