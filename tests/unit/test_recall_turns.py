@@ -76,6 +76,15 @@ def test_turns_link_in_time_order_whatever_order_they_arrive_in() -> None:
         assert neighbours(index, "Bob", "t4") == ("t1", None)
 
 
+def test_a_turn_read_again_with_another_session_moves_to_that_thread() -> None:
+    index = build(QUESTION, REPLY, OTHER)
+    doc = to_doc({**REPLY, "session_id": "s2"})  # e.g. a copy built without its session
+    assert doc is not None
+    index.upsert(doc)
+    assert neighbours(index, "Bob", "t1") == (None, None)
+    assert neighbours(index, "Alice", "t2") == (None, "t3")  # Carol spoke after it
+
+
 def test_chat_without_a_session_threads_by_channel_only_when_close_in_time() -> None:
     gap = threads.CHANNEL_GAP_S
     day = (NOW // 86400) * 86400 + 3600  # an hour into today, UTC

@@ -39,6 +39,11 @@ BM25_K1 = 1.2
 BM25_B = 0.75
 
 
+def _same_place(old: Doc, new: Doc) -> bool:
+    """The same place in its conversation (thread and time): its links still hold."""
+    return old.thread == new.thread and (new.thread is None or old.timestamp == new.timestamp)
+
+
 class MemoryIndex:
     """Hybrid (BM25 + vectors) index of live memories; single-threaded (the event loop)."""
 
@@ -87,7 +92,7 @@ class MemoryIndex:
                 # A copy read before a moderation this index already applied (a write
                 # made from an earlier read): what the moderator decided stays.
                 doc.hidden, doc.flag, doc.moderated = old.hidden, old.flag, old.moderated
-            if old is not None and old.terms == doc.terms:
+            if old is not None and old.terms == doc.terms and _same_place(old, doc):
                 self.docs[slot] = doc
                 self._set_numbers(slot, doc)
                 if vector is not None:
