@@ -345,7 +345,7 @@ class Memory(_Model):
     private: bool = False  # a private interaction (only ever its own player's)
     # Provenance (issue 20): an observation's sources; an interaction is its own source.
     sources: list[ObservationSource] = Field(default_factory=list)
-    # Interactions: the turns around it in its conversation, when recall was asked for them.
+    # Interactions: the turns around it in its conversation (time order), when asked for.
     context: list[ContextTurn] = Field(default_factory=list)
 
 

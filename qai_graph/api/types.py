@@ -335,7 +335,7 @@ class Memory:
         "(its id, its backfilled line's id, its time); empty for a profile."
     )
     context: list[ContextTurn] = strawberry.field(
-        description="Interactions: the turns around it in its conversation (see contextTurns)."
+        description="Interactions: the turns around it, in time order (see contextTurns)."
     )
 
     @classmethod

@@ -230,7 +230,7 @@ class Recaller:
         """The turns as the table has them now, without any it withholds from the asker
         (the index's copy when the table could not be read)."""
         if found is None:
-            return [context.from_doc(position, doc) for position, doc in near]
+            return context.renumbered([context.from_doc(position, doc) for position, doc in near])
         kept = []
         for position, doc in near:
             item = found.get((doc.pk, doc.sk))

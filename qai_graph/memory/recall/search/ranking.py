@@ -224,7 +224,7 @@ def rank(
     semantic = index.cosine(query_vector) if query_vector is not None else None
     similar = None
     if semantic is not None:
-        semantic = context.semantic(index, semantic, visible)
+        semantic = context.semantic(index, semantic, visible, SEMANTIC_FLOOR)
         similar = semantic >= SEMANTIC_FLOOR
         semantic = np.clip(semantic, 0.0, None)
         semantic[~visible] = 0.0
