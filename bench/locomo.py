@@ -2,8 +2,12 @@
 
 Reads ../shared/data/locomo-dev.json (five LoCoMo conversations, CC BY-NC 4.0; evaluation
 data: read from there, never copied into the repo). For each conversation, on a table of
-its own in the embedded store, in two modes:
-- ``live``: every TTL set to ten years, so every interaction stays live (the baseline);
+its own in the embedded store, in up to three modes (``--modes``):
+- ``recorded``: every turn recorded through ``recordInteraction`` (as the bot would, now,
+  in turn order, session ``<conversation>-s<n>``, TTLs of ten years): recall over what was
+  recorded live, without the lines' real times;
+- ``live``: backfilled with real times, every TTL set to ten years, so every interaction
+  stays live (the baseline);
 - ``formed``: the seed's TTLs (72 h); the lines are from 2023, so every interaction is
   past its TTL when backfilled and is not stored: only what formation and consolidation
   keep by the memory's own rules can answer.
@@ -11,10 +15,11 @@ Each mode backfills the conversation with its real times (speaker = player, one 
 turn, id = ``<conversation>-<dia_id>``, session = ``<conversation>-s<n>``), runs
 consolidation, then asks every question of categories 1-4 through ``recall(query,
 limit=10)``. A question is found at k when one of its evidence turns is among the
-provenance (``Memory.sources``' line ids) of the top k memories. Prints found@1/5/10 per
+provenance (``Memory.sources``' line ids; in ``recorded`` mode, the interaction ids the
+turns were recorded as) of the top k memories. Prints found@1/5/10 per
 category for both modes, the ratio formed/live of found@5, observations per player, and
 backfill speed. A bench: it reports, it asserts nothing.
-Run: .venv/bin/python bench/locomo.py [--data PATH] [--conversations N]
+Run: .venv/bin/python bench/locomo.py [--data PATH] [--conversations N] [--modes a,b]
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
 KS = (1, 5, 10)
 TEN_YEARS = 10 * 365 * 24 * 3600
 TURN_SPACING_S = 30
+MODES = ("recorded", "live", "formed")
 
 
 def session_time(text: str) -> datetime:
@@ -83,7 +89,7 @@ async def run_mode(
     endpoint: str, conversation: dict[str, Any], mode: str
 ) -> tuple[dict[int, list[list[bool]]], dict[str, Any]]:
     overrides: dict[str, Any] = {}
-    if mode == "live":
+    if mode in ("live", "recorded"):
         overrides = {"interaction_ttl": TEN_YEARS, "short_term_ttl": TEN_YEARS}
     config = MemoryConfig(
         dynamodb_endpoint=endpoint,
@@ -96,7 +102,11 @@ async def run_mode(
     try:
         lines = lines_of(conversation)
         started = time.perf_counter()
-        report = await service.backfill(lines)
+        recorded: dict[str, str] = {}  # interaction id -> line id (recorded mode)
+        if mode == "recorded":
+            report: Any = await record(service, lines, recorded)
+        else:
+            report = await service.backfill(lines)
         backfill_s = time.perf_counter() - started
         started = time.perf_counter()
         await service.consolidate_memories()
@@ -109,7 +119,8 @@ async def run_mode(
             wanted = evidence_ids(conversation, question)
             recalled = await service.recall(question["question"][:500], limit=10)
             ranked = [
-                {s.line_id for s in memory.sources if s.line_id} for memory in recalled.memories
+                {s.line_id or recorded.get(s.interaction_id or "") for s in memory.sources}
+                for memory in recalled.memories
             ]
             results[category].append([any(wanted & ids for ids in ranked[:k]) for k in KS])
         counts = {}
@@ -137,22 +148,32 @@ async def run_mode(
         await service.close()
 
 
+async def record(service: MemoryService, lines: list[str], ids: dict[str, str]) -> str:
+    """Every line recorded through recordInteraction, in order; ``ids`` gets each
+    interaction's id -> its line's id."""
+    for raw in lines:
+        line = json.loads(raw)
+        recorded = await service.record_interaction(
+            line["player"], line["channel"].casefold(), line["message"],
+            session_id=line["session"],
+        )  # fmt: skip
+        ids[recorded.interaction.interaction_id] = line["id"]
+    return f"{len(lines)} recorded"
+
+
 def rates(rows: list[list[bool]]) -> list[float]:
     return [sum(r[i] for r in rows) / len(rows) if rows else 0.0 for i in range(len(KS))]
 
 
-async def main(data: Path, conversations: int) -> None:
+async def main(data: Path, conversations: int, modes: list[str]) -> None:
     logging.basicConfig(level=logging.WARNING)
     dev = json.loads(data.read_text())["conversations"][:conversations]
     store = EmbeddedDynamo(data_dir=None)
     endpoint = await store.astart()
-    totals: dict[str, dict[int, list[list[bool]]]] = {
-        "live": defaultdict(list),
-        "formed": defaultdict(list),
-    }
+    totals: dict[str, dict[int, list[list[bool]]]] = {m: defaultdict(list) for m in MODES}
     try:
         for conversation in dev:
-            for mode in ("live", "formed"):
+            for mode in modes:
                 results, stats = await run_mode(endpoint, conversation, mode)
                 for category, rows in results.items():
                     totals[mode][category].extend(rows)
@@ -165,6 +186,16 @@ async def main(data: Path, conversations: int) -> None:
     finally:
         await store.astop()
     print()
+    if "recorded" in modes:
+        print("| category | n | recorded found@1/5/10 |")
+        print("| --- | ---: | --- |")
+        rows: list[list[bool]] = []
+        for category, name in CATEGORIES.items():
+            rows.extend(totals["recorded"][category])
+            found = " / ".join(f"{x:.3f}" for x in rates(totals["recorded"][category]))
+            print(f"| {category} {name} | {len(totals['recorded'][category])} | {found} |")
+        print(f"| all 1-4 | {len(rows)} | {' / '.join(f'{x:.3f}' for x in rates(rows))} |")
+        print()
     print("| category | n | live found@1/5/10 | formed only found@1/5/10 | formed/live @5 |")
     print("| --- | ---: | --- | --- | ---: |")
     every: dict[str, list[list[bool]]] = {"live": [], "formed": []}
@@ -189,5 +220,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--conversations", type=int, default=5)
+    parser.add_argument("--modes", default=",".join(MODES), help="of " + ", ".join(MODES))
     args = parser.parse_args()
-    asyncio.run(main(args.data, args.conversations))
+    asyncio.run(main(args.data, args.conversations, args.modes.split(",")))

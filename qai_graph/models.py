@@ -310,6 +310,20 @@ class PlayerContext(_Model):
     known: bool = True  # False: the player has never been recorded (nothing was saved)
 
 
+class ContextTurn(_Model):
+    """A turn said around a recalled interaction in its conversation (``Memory.context``)."""
+
+    position: int  # -1: the turn just before the memory, 1: just after, -2, 2: further
+    interaction_id: str
+    player: str  # who said it
+    message: str
+    response: str | None = None  # what QAI answered to it
+    timestamp: datetime | None = None
+    channel: str | None = None
+    flag: str | None = None  # only ever the asker's own is flagged (as the memory itself)
+    private: bool = False
+
+
 class Memory(_Model):
     """One recalled memory with the score that ranked it."""
 
@@ -331,6 +345,8 @@ class Memory(_Model):
     private: bool = False  # a private interaction (only ever its own player's)
     # Provenance (issue 20): an observation's sources; an interaction is its own source.
     sources: list[ObservationSource] = Field(default_factory=list)
+    # Interactions: the turns around it in its conversation (time order), when asked for.
+    context: list[ContextTurn] = Field(default_factory=list)
 
 
 class RecallResult(_Model):

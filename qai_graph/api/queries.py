@@ -19,6 +19,7 @@ from qai_graph.api.connections import (
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import field
 from qai_graph.api.moderation import ModerationQuery
+from qai_graph.api.turns import selects
 from qai_graph.api.types import (
     Evolution,
     Observation,
@@ -108,10 +109,24 @@ class Query(ModerationQuery):
         "their memories are lifted. The query is 1-500 characters (INVALID_INPUT otherwise)."
     )
     async def recall(
-        self, info: Ctx, query: str, limit: int = 5, player: str | None = None
+        self,
+        info: Ctx,
+        query: str,
+        limit: int = 5,
+        player: str | None = None,
+        context_turns: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Turns before and after each recalled interaction that its "
+                "`context` holds (0-3); by default 1 when `context` is selected, else 0."
+            ),
+        ] = None,
     ) -> RecallResult:
         """Recall memories."""
-        result = await info.context.service.recall(query, limit=limit, player=player)
+        turns = context_turns
+        if turns is None:
+            turns = 1 if selects(info.selected_fields, "recall", "memories", "context") else 0
+        result = await info.context.service.recall(query, limit=limit, player=player, turns=turns)
         return RecallResult.from_model(result)
 
     @field(description="A conversation's working memory, or null if expired.")

@@ -13,6 +13,7 @@ from strawberry.types import Info
 from qai_graph import models
 from qai_graph.api.connections import Connection, check_first
 from qai_graph.api.decorators import field
+from qai_graph.api.turns import ContextTurn
 
 if TYPE_CHECKING:
     from qai_graph.api.context import GraphQLContext
@@ -333,13 +334,17 @@ class Memory:
         description="Where it came from: an observation's sources, an interaction itself "
         "(its id, its backfilled line's id, its time); empty for a profile."
     )
+    context: list[ContextTurn] = strawberry.field(
+        description="Interactions: the turns around it, in time order (see contextTurns)."
+    )
 
     @classmethod
     def from_model(cls, item: models.Memory) -> Memory:
         """Map a recalled memory."""
         return cls(
             sources=[MemorySource.from_model(s) for s in item.sources],
-            **item.model_dump(exclude={"sources"}),
+            context=[ContextTurn.from_model(t) for t in item.context],
+            **item.model_dump(exclude={"sources", "context"}),
         )
 
 

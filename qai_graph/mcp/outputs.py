@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field
 
 from qai_graph.memory.results import InteractionRecorded
 from qai_graph.models import (
+    ContextTurn,
     EvolutionState,
     Interaction,
     MemoryTier,
@@ -45,6 +46,30 @@ class SourceOutput(BaseModel):
         return [cls.model_validate(s.model_dump()) for s in sources]
 
 
+class TurnOutput(BaseModel):
+    """A turn said around a recalled exchange, in its conversation."""
+
+    position: int = Field(description="-1: the turn just before the memory, 1: just after")
+    interaction_id: str
+    player: str
+    text: str
+    at: datetime | None = Field(None, description="when it was said")
+
+    @classmethod
+    def all(cls, turns: list[ContextTurn]) -> list[TurnOutput]:
+        """From the domain model's turns (a flagged or private turn's text withheld)."""
+        return [
+            cls(
+                position=t.position,
+                interaction_id=t.interaction_id,
+                player=t.player,
+                text=withheld(t.flag, t.private) or t.message,
+                at=t.timestamp,
+            )
+            for t in turns
+        ]
+
+
 class RecalledMemory(BaseModel):
     """One recalled memory."""
 
@@ -58,6 +83,9 @@ class RecalledMemory(BaseModel):
     )
     superseded: bool = Field(
         False, description="an observation replaced by a newer one (ranked below it)"
+    )
+    context: list[TurnOutput] = Field(
+        default_factory=list, description="an exchange's turns around it in its conversation"
     )
 
 
@@ -94,6 +122,7 @@ class RecallOutput(BaseModel):
                     score=m.score,
                     sources=SourceOutput.all(m.sources),
                     superseded=bool(m.data.get("superseded_by")),
+                    context=TurnOutput.all(m.context),
                 )
                 for m in result.memories
             ],
@@ -105,10 +134,13 @@ class RecallOutput(BaseModel):
         if not self.memories:
             return f"Nothing remembered about {_short(self.query, 60)!r}."
         lines = [f"{len(self.memories)} memories for {_short(self.query, 60)!r}:"]
-        lines += [
-            f"- [{m.subject}]{' (superseded)' if m.superseded else ''} {_short(m.content)}"
-            for m in self.memories
-        ]
+        for m in self.memories:
+            lines.append(
+                f"- [{m.subject}]{' (superseded)' if m.superseded else ''} {_short(m.content)}"
+            )
+            before = next((t for t in m.context if t.position == -1), None)
+            if before is not None:
+                lines.append(f"  (just before, {before.player}: {_short(before.text, 80)})")
         return "\n".join(lines)
 
 

@@ -153,12 +153,22 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
             str | None,
             Field(max_length=64, description="Who is asking (their memories rank higher)."),
         ] = None,
+        context_turns: Annotated[
+            int,
+            Field(
+                ge=0,
+                le=validation.MAX_CONTEXT_TURNS,
+                description="Turns said before and after each recalled exchange to include.",
+            ),
+        ] = 1,
     ) -> Annotated[CallToolResult, RecallOutput]:
         """Search QAI's memory (observations, players, past exchanges) for what is relevant
-        to a query, best first. Use before answering a question about the past."""
+        to a query, best first, each exchange with the turns around it. Use before
+        answering a question about the past."""
 
         async def act(memory: MemoryService) -> CallToolResult:
-            out = RecallOutput.of(await memory.recall(query, limit=limit, player=player))
+            found = await memory.recall(query, limit=limit, player=player, turns=context_turns)
+            out = RecallOutput.of(found)
             return _ok(out, out.text())
 
         return await run(act)

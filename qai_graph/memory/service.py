@@ -256,14 +256,17 @@ class MemoryService(Lifecycle, Maintenance):
         context: Mapping[str, Any] | None = None,
         limit: int = 5,
         player: str | None = None,
+        turns: int = 0,
     ) -> RecallResult:
         """Memories relevant to ``query`` from all live memory, best first; ``player`` is
-        who is asking (their memories are lifted)."""
+        who is asking (their memories are lifted); ``turns``: how many turns before and
+        after each interaction its ``context`` holds (0-3)."""
         validation.text(query, "query", self.config.recall_max_query_chars)
         validation.page_size(limit, "limit")
+        validation.context_turns(turns)
         if player is not None:
             keys.clean_display_name(player)
-        return await self._recaller.recall(query, limit, player)
+        return await self._recaller.recall(query, limit, player, turns)
 
     async def recall_about_player(
         self,

@@ -90,3 +90,13 @@ def count(value: Any, field: str, *, minimum: int = 0) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidInput(f"{field} must be a whole number >= {minimum}", field=field)
     return value
+
+
+MAX_CONTEXT_TURNS = 3
+
+
+def context_turns(value: int, field: str = "contextTurns") -> int:
+    """How many turns around a recalled interaction its context holds: 0 to 3."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CONTEXT_TURNS:
+        raise InvalidInput(f"{field} must be between 0 and {MAX_CONTEXT_TURNS}", field=field)
+    return value

@@ -36,6 +36,7 @@ INDEXED_ATTRIBUTES = (
     "embedding_model", "forgotten_at", "player_key", "flag", "private", "hidden", "banned",
     "channel",
     "moderation_version", "target_pk", "target_sk", "deleted",
+    "session_id", "line_id", "superseded_by", "summary_key",
 )  # fmt: skip
 SCAN_PAGE = 1000
 

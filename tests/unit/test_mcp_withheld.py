@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from qai_graph.mcp.outputs import PlayerOutput, RecallOutput
 from qai_graph.models import (
     Channel,
+    ContextTurn,
     Interaction,
     Memory,
     Observation,
@@ -72,3 +73,23 @@ def test_recalled_flagged_and_private_memories_are_withheld() -> None:
     )
     out = RecallOutput.of(result)
     assert "hunter2" not in out.text() and "gate 7" not in out.text()
+
+
+def test_a_recalled_exchanges_flagged_and_private_turns_are_withheld() -> None:
+    around = [
+        ContextTurn(position=-2, interaction_id="i-1", player="Mal", message="hunter2", flag="x"),
+        ContextTurn(
+            position=-1, interaction_id="i-2", player="Mal", message="gate 7", private=True
+        ),
+        ContextTurn(position=1, interaction_id="i-3", player="Bo", message="gg everyone"),
+    ]
+    memory = Memory(type="interaction", subject="PLAYER#m", content="hi", score=1, context=around)
+    out = RecallOutput.of(RecallResult(query="q", sources=[], total_found=1, memories=[memory]))
+    text = out.model_dump_json() + out.text()
+    assert "hunter2" not in text and "gate 7" not in text
+    assert [t.text for t in out.memories[0].context] == [
+        "[withheld: flagged as x]",
+        "[withheld: private]",
+        "gg everyone",
+    ]
+    assert "(just before, Mal: [withheld: private])" in out.text()

@@ -28,6 +28,7 @@ MAX_OBSERVATIONS = 8
 MAX_EXCHANGES = 5
 MAX_RELATED = 5
 MAX_MOMENTS = 3  # the first memorable moments, in the order consolidation keeps them
+CONTEXT_QUOTE_LIMIT = 150  # characters of a turn quoted as a recalled reply's context
 # sentiment_score in [-1, 1] as words; |score| below the last bound says nothing (0.0 is
 # also what a profile holds before consolidation has learned anything).
 MOODS = ((0.5, "usually upbeat"), (0.2, "mostly positive"))
@@ -223,7 +224,7 @@ def _exchange_facts(ctx: PlayerContext, skip: set[str] | None = None) -> list[_F
 def _related_facts(
     memories: Sequence[Memory | Mapping[str, Any]], seen: set[str], *, first: bool = False
 ) -> list[_Fact]:
-    items: list[tuple[float, str, str]] = []
+    items: list[tuple[float, str, str, Memory | Mapping[str, Any]]] = []
     for memory in memories:
         kind, content, score = (_field(memory, n) for n in ("type", "content", "score"))
         label = _MEMORY_LABELS.get(kind) if isinstance(kind, str) else None
@@ -233,16 +234,40 @@ def _related_facts(
         if not key or key in seen:  # already said above, or said twice
             continue
         seen.add(key)
-        items.append(
-            (score if is_finite_number(score) else 0.0, label, _related_line(memory, label))
-        )
+        ranking = score if is_finite_number(score) else 0.0
+        items.append((ranking, label, _related_line(memory, label), memory))
     items.sort(key=lambda item: -item[0])  # stable: equal scores keep the caller's order
     # Chosen for the message: right after who the player is (tier 1.5); else last (7).
     tier = 1.5 if first else 7
-    return [
-        _Fact((tier, rank), _RELATED, (rank,), (line,))
-        for rank, (_, label, line) in enumerate(items[:MAX_RELATED])
-    ]
+    facts: list[_Fact] = []
+    above: set[str] = set()  # what the memories ranked (so read) before this one say
+    for rank, (_, _, line, memory) in enumerate(items[:MAX_RELATED]):
+        facts.append(_Fact((tier, rank), _RELATED, (rank,), (line,)))
+        before = _answered(memory, above)
+        if before is not None:  # the line it answers, when space allows: after the memory
+            facts.append(_Fact((tier, rank, 1), _RELATED, (rank, 1), (before,)))
+        above.add(normalise_content(str(_field(memory, "content"))))
+    return facts
+
+
+def _answered(memory: Memory | Mapping[str, Any], above: set[str]) -> str | None:
+    """The turn just before a recalled interaction, as a line under it: quoted, or a
+    pointer when it is one of the memories above (None: no such turn)."""
+    if not isinstance(memory, Memory) or memory.type != "interaction":
+        return None
+    turn = next((t for t in memory.context if t.position == -1), None)
+    if turn is None:
+        return None
+    who = clean_text(turn.player, NAME_LIMIT) or "Someone"
+    if normalise_content(turn.message) in above:  # kept: what ranks higher is kept first
+        return f"  - said right after {who}'s line above"
+    said = attribution(turn.channel, turn.timestamp, turn.flag)
+    if turn.private:
+        said = said[:-1] + "; private)" if said else " (private)"
+    line = f"  - just before, {who} said{said}: {quote(turn.message, CONTEXT_QUOTE_LIMIT)}"
+    if turn.response:
+        line += f"; I replied: {quote(turn.response, CONTEXT_QUOTE_LIMIT)}"
+    return line
 
 
 def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:

@@ -11,23 +11,31 @@ source), an interaction itself (its id, its backfilled line's id if any, its tim
 A superseded observation is in no prompt (``player_context`` with ``withhold`` and
 ``relevant`` leave it out) but recall still finds it, ranked below its successor.
 The observations each read returns are counted (``usage``) for consolidation.
+
+Turn context (issue 21): a recalled interaction can carry the turns around it in its
+conversation (``Memory.context``, ``turns``): recall reads them with the memories in its
+one batch read and shows only those the asker may see; the prompt's memories carry the
+turn before each from the index alone.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import StoreUnavailable
+from qai_graph.memory.recall import turns as context
 from qai_graph.memory.recall.search import documents
-from qai_graph.memory.recall.search.doc import KIND_NAMES, OBSERVATION, Doc
+from qai_graph.memory.recall.search.doc import INTERACTION, KIND_NAMES, OBSERVATION, Doc
 from qai_graph.memory.recall.search.ranking import Hit
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.trust.gate import may_see
 from qai_graph.models import (
+    ContextTurn,
     Memory,
     Observation,
     ObservationSource,
@@ -139,13 +147,18 @@ class Recaller:
         """The keys of the players banned now (as this replica's index knows them)."""
         return frozenset(self._index.index.banned)
 
-    async def recall(self, query: str, limit: int, player: str | None = None) -> RecallResult:
+    async def recall(
+        self, query: str, limit: int, player: str | None = None, turns: int = 0
+    ) -> RecallResult:
         """The memories that best answer ``query``, from all live memory (the index),
-        verified against the table in one batch read; ``player`` is who is asking."""
+        verified against the table in one batch read; ``player`` is who is asking;
+        ``turns``: how many turns before and after each interaction go in its context."""
         asker = keys.player_key(player) if player else None
         # A few spare hits: anything another replica deleted is dropped on verification.
         hits, total = await self._index.search(query, limit + VERIFY_SPARE, asker)
+        near = self._around(hits, asker, turns, turns)
         wanted = [(h.doc.pk, h.doc.sk) for h in hits]
+        wanted += [(d.pk, d.sk) for turns_of in near.values() for _, d in turns_of]
         now_epoch = int(_now().timestamp())
         try:
             read = await self._db.batch_get(wanted) if wanted else []
@@ -165,7 +178,10 @@ class Recaller:
             if item is not None and not may_see(item, asker):
                 total -= 1  # hidden, flagged or made private elsewhere since the index saw it
                 continue
-            memories.append(to_memory(hit, item))
+            memory = to_memory(hit, item)
+            if key in near:
+                memory.context = self._verified(near[key], found, asker, now_epoch)
+            memories.append(memory)
             if hit.doc.kind == OBSERVATION:
                 recalled.append(key)
             if len(memories) == limit:
@@ -180,7 +196,47 @@ class Recaller:
         asker = keys.player_key(player) if player else None
         hits, _ = await self._index.search(message, limit, asker, current_only=True)
         self._index.usage.note((h.doc.pk, h.doc.sk) for h in hits if h.doc.kind == OBSERVATION)
-        return [to_memory(h, None) for h in hits]
+        near = self._around(hits, asker, 1, 0)  # the line each interaction answers
+        memories = []
+        for hit in hits:
+            memory = to_memory(hit, None)
+            found = near.get((hit.doc.pk, hit.doc.sk), [])
+            memory.context = [context.from_doc(position, doc) for position, doc in found]
+            memories.append(memory)
+        return memories
+
+    def _around(
+        self, hits: list[Hit], asker: str | None, before: int, after: int
+    ) -> dict[tuple[str, str], list[tuple[int, Doc]]]:
+        """The turns around each interaction hit that the asker may see (index only)."""
+        if before <= 0 and after <= 0:
+            return {}
+        now = time.time()
+        index = self._index.index
+        found = {
+            (h.doc.pk, h.doc.sk): context.around(index, h.doc, asker, now, before, after)
+            for h in hits
+            if h.doc.kind == INTERACTION
+        }
+        return {key: turns for key, turns in found.items() if turns}
+
+    @staticmethod
+    def _verified(
+        near: list[tuple[int, Doc]],
+        found: dict[tuple[str, str], dict[str, Any]] | None,
+        asker: str | None,
+        now_epoch: int,
+    ) -> list[ContextTurn]:
+        """The turns as the table has them now, without any it withholds from the asker
+        (the index's copy when the table could not be read)."""
+        if found is None:
+            return context.renumbered([context.from_doc(position, doc) for position, doc in near])
+        kept = []
+        for position, doc in near:
+            item = found.get((doc.pk, doc.sk))
+            if item is not None and is_live(item, now_epoch) and may_see(item, asker):
+                kept.append(context.from_item(position, item))
+        return context.renumbered(kept)
 
 
 def _index_source(doc: Doc) -> list[ObservationSource]:

@@ -59,6 +59,9 @@ class Doc:
     # A session summary consolidation keeps (memory/consolidation/summaries.py): it tells
     # of one session, so a newer one never speaks over it (ranking's ``_supersede``).
     summary: bool = False
+    # Interactions: the conversation it was said in (``threads``: its session, else its
+    # channel's day), interned so a thread's docs share one string.
+    thread: str | None = None
 
     @property
     def superseded(self) -> bool:

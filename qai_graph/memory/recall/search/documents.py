@@ -13,6 +13,7 @@ player profiles. Their indexed text:
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -30,6 +31,7 @@ from qai_graph.memory.recall.search.doc import (
     SourceRef,
 )
 from qai_graph.memory.recall.search.text import terms
+from qai_graph.memory.recall.search.threads import thread_key
 from qai_graph.store import keys
 from qai_graph.store.observations import sources_from_attribute
 
@@ -146,6 +148,9 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
         message = str(item.get("message", ""))
         reply = item.get("qai_response")
         reply_text = str(reply) if reply else ""
+        said_at = _epoch(item.get("timestamp"))
+        session = item.get("session_id")
+        thread = thread_key(str(session) if session else None, item.get("channel"), said_at)
         return Doc(
             pk,
             sk,
@@ -155,7 +160,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             player,
             message,
             reply_text[:RESPONSE_KEPT] or None,
-            _epoch(item.get("timestamp")),
+            said_at,
             _ttl(item),
             0.5,
             1,
@@ -166,6 +171,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             channel=item.get("channel"),
             **_trust(item),
             line_id=item.get("line_id") or None,
+            thread=sys.intern(thread),
         )
     style = item.get("play_style") or ""
     patterns = " ".join(str(p) for p in (item.get("preferred_patterns") or []))

@@ -24,31 +24,24 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from qai_graph.memory.recall.search.columns import INITIAL as _INITIAL
+from qai_graph.memory.recall.search.columns import Grow as _Grow
 from qai_graph.memory.recall.search.doc import (
     F32,
     NO_TTL,
     PROFILE,
     Doc,
 )
+from qai_graph.memory.recall.search.threads import Threads
 from qai_graph.store import keys
 
 BM25_K1 = 1.2
 BM25_B = 0.75
-_INITIAL = 1024
 
 
-class _Grow:
-    """A numpy column that doubles when full."""
-
-    def __init__(self, dtype: npt.DTypeLike, fill: float | bool = 0) -> None:
-        self.data = np.full(_INITIAL, fill, dtype=dtype)
-        self.fill = fill
-
-    def ensure(self, size: int) -> None:
-        if size > len(self.data):
-            grown = np.full(max(size, 2 * len(self.data)), self.fill, dtype=self.data.dtype)
-            grown[: len(self.data)] = self.data
-            self.data = grown
+def _same_place(old: Doc, new: Doc) -> bool:
+    """The same place in its conversation (thread and time): its links still hold."""
+    return old.thread == new.thread and (new.thread is None or old.timestamp == new.timestamp)
 
 
 class MemoryIndex:
@@ -85,6 +78,7 @@ class MemoryIndex:
         self.players: dict[str, str] = {}
         self.by_subject: dict[str, set[int]] = {}
         self.by_player: dict[str, set[int]] = {}
+        self.threads = Threads(self.docs)  # each conversation's turns, in time order
 
     # --- writing -----------------------------------------------------------------------
 
@@ -98,7 +92,7 @@ class MemoryIndex:
                 # A copy read before a moderation this index already applied (a write
                 # made from an earlier read): what the moderator decided stays.
                 doc.hidden, doc.flag, doc.moderated = old.hidden, old.flag, old.moderated
-            if old is not None and old.terms == doc.terms:
+            if old is not None and old.terms == doc.terms and _same_place(old, doc):
                 self.docs[slot] = doc
                 self._set_numbers(slot, doc)
                 if vector is not None:
@@ -175,6 +169,7 @@ class MemoryIndex:
         if vector is not None:
             self._set_vector(slot, vector)
         self.live += 1
+        self.threads.add(slot, doc)
         self.by_subject.setdefault(doc.subject, set()).add(slot)
         if doc.player is not None:
             self.by_player.setdefault(doc.player, set()).add(slot)
@@ -183,6 +178,7 @@ class MemoryIndex:
             self.players.setdefault(doc.player, doc.player)
 
     def _unlink(self, doc: Doc, slot: int) -> None:
+        self.threads.remove(slot, doc)
         for term in set(doc.terms):
             term_id = self.vocab.get(term)
             if term_id is not None:
@@ -395,4 +391,4 @@ class MemoryIndex:
         """Approximate bytes held by numpy columns, postings and vectors (not the docs)."""
         columns = sum(c.data.nbytes for c in self._columns())
         postings = sum(len(a) * 4 for a in self.post_slots) + sum(len(a) * 2 for a in self.post_tf)
-        return columns + postings + self._vectors.nbytes
+        return columns + postings + self._vectors.nbytes + self.threads.memory_bytes()

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from qai_graph.memory.recall.search import context
 from qai_graph.memory.recall.search.doc import F32, INTERACTION, OBSERVATION, PROFILE, Doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import PARTIAL_NAME, NameFinder
@@ -217,11 +218,13 @@ def rank(
         visible &= ~index.column("superseded")
     lexical = index.bm25(query.weights)
     lexical[~visible] = 0.0
+    lexical = context.lexical(index, lexical)  # a reply shares its question's words
     top = float(lexical.max()) if lexical.size else 0.0
     lexical = lexical / top if top > 0 else lexical
     semantic = index.cosine(query_vector) if query_vector is not None else None
     similar = None
     if semantic is not None:
+        semantic = context.semantic(index, semantic, visible, SEMANTIC_FLOOR)
         similar = semantic >= SEMANTIC_FLOOR
         semantic = np.clip(semantic, 0.0, None)
         semantic[~visible] = 0.0
