@@ -7,14 +7,17 @@ backfills them through ``MemoryService.backfill`` into a fresh embedded store, a
 does. Three runs, each on a store of its own:
 
 - ``observer=none``: the writes alone (no pending formation written);
-- ``observer=local``: the writes with formation on (each chunk's lines are formed right
-  after its write, while the other lanes write; what is left is drained at the end):
-  lines/s of the writes (formation included), and of everything until nothing is
+- ``observer=local``: the writes with formation on (since 2026-12-04 each line is formed
+  in its own transaction; before, right after its write; what is left is drained at the
+  end): lines/s of the writes (formation included), and of everything until nothing is
   pending, which says whether formation keeps up;
 - the same file again on the second store: every line skipped (already applied).
 
 Goal: >= 500 lines/s into the embedded store on this 2-core machine.
 Run: .venv/bin/python bench/backfill.py [--lines N] [--players N] [--sessions N]
+``--file PATH``: the lines of PATH (written there first when it does not exist), so two
+commits can be measured on the same file: ``PYTHONPATH=<other checkout> python
+bench/backfill.py --file PATH`` runs this bench on the other commit's code.
 """
 
 from __future__ import annotations
@@ -97,8 +100,21 @@ def show(name: str, report: BackfillReport, total_s: float) -> None:
     print(f"{'':28}  {report.summary()}")
 
 
-async def main(n: int, players: int, sessions: int, days: float) -> None:
+def load_lines(n: int, players: int, sessions: int, days: float, file: str | None) -> list[str]:
+    """The lines of ``file`` when it exists, else new ones (written to ``file`` if named)."""
+    if file and os.path.exists(file):
+        with open(file, encoding="utf-8") as f:
+            return f.read().splitlines()
     lines = synthetic_lines(n, players, sessions, days, seed=20)
+    if file:
+        with open(file, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+    return lines
+
+
+async def main(lines: list[str], source: str, players: int, sessions: int, days: float) -> None:
+    n = len(lines)
+    print(f"{source}: ", end="")
     print(
         f"{n} lines, {players} players, {sessions} sessions over {days:g} days; "
         f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
@@ -115,5 +131,7 @@ if __name__ == "__main__":
     parser.add_argument("--players", type=int, default=300)
     parser.add_argument("--sessions", type=int, default=400)
     parser.add_argument("--days", type=float, default=7.0)
+    parser.add_argument("--file", help="lines from this file (written there when missing)")
     args = parser.parse_args()
-    asyncio.run(main(args.lines, args.players, args.sessions, args.days))
+    lines = load_lines(args.lines, args.players, args.sessions, args.days, args.file)
+    asyncio.run(main(lines, args.file or "generated", args.players, args.sessions, args.days))

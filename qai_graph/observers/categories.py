@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from qai_graph.models import ObservationCategory
@@ -80,11 +81,22 @@ _BETWEEN = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
+def _about(name: str) -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """The patterns that name the player (lower case), compiled once per name: re's own
+    cache holds 512, which a backfill of a few hundred players cycles through."""
+    who = re.escape(name)
+    return (
+        re.compile(rf"(?:^|[\s,]){who}\s+{_BETWEEN}{{0,3}}{_LIKES}"),
+        re.compile(rf"{who}'s\s+(?:[\w']+\s+)?favou?rite\b"),
+        re.compile(rf"(?:^|\s){who}\s+never\s+\w"),
+        re.compile(rf"{who}'s\s+(?:[\w']+\s+)?(?:{_OWN_RELATIONS})\b"),
+    )
+
+
 def _preference(text: str, name: str) -> bool:
-    who = re.escape(name.lower())
-    if re.search(rf"(?:^|[\s,]){who}\s+{_BETWEEN}{{0,3}}{_LIKES}", text):
-        return True
-    return bool(re.search(rf"{who}'s\s+(?:[\w']+\s+)?favou?rite\b", text))
+    likes, favourite, _, _ = _about(name.lower())
+    return bool(likes.search(text) or favourite.search(text))
 
 
 def category(
@@ -95,9 +107,8 @@ def category(
     low = text.lower()
     if _preference(low, name):
         return ObservationCategory.PREFERENCE
-    habit = bool(_HABIT.search(low)) or bool(
-        re.search(rf"(?:^|\s){re.escape(name.lower())}\s+never\s+\w", low)
-    )
+    _, _, never, own = _about(name.lower())
+    habit = bool(_HABIT.search(low)) or bool(never.search(low))
     dated = bool(_DATED.search(low))
     recent = (
         bool(_RECENT & set(original))
@@ -107,8 +118,7 @@ def category(
     happened = bool(_PLAN.search(low)) or (verb in _LIFE_VERBS) or recent
     if dated or (happened and not habit):
         return ObservationCategory.EVENT
-    own = rf"{re.escape(name.lower())}'s\s+(?:[\w']+\s+)?(?:{_OWN_RELATIONS})\b"
-    if RELATIONS.search(low) or re.search(own, low):
+    if RELATIONS.search(low) or own.search(low):
         return ObservationCategory.SOCIAL
     if habit:
         return ObservationCategory.PATTERN

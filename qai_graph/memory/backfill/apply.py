@@ -4,8 +4,9 @@ Each player's lines are applied in time order (what depends on order is per play
 profile's times, trust's split-message check, formation's reinforcement), a few players
 at a time in transactions of up to 100 items (plan.py). Each line is its
 marker (store/backfill.py: never written twice), its interaction (unless already past
-its TTL), the moderators' queue entry when flagged, and its pending formation (unless
-flagged or private); each transaction also moves each of its players' profile once
+its TTL), the moderators' queue entry when flagged, and its formation (unless flagged or
+private: what it taught QAI, formed inline, or its pending item; forming.py); each
+transaction also moves each of its players' profile once
 (``total_interactions``, ``first_seen``/``last_seen``, the player created and counted
 when new) and one evolution counter shard by the same amounts recordInteraction would.
 So the counters always equal what was applied, and a line is applied exactly once:
@@ -13,17 +14,18 @@ So the counters always equal what was applied, and a line is applied exactly onc
 - the markers are read first, so lines applied before (an earlier run, or the same
   file twice) are skipped without a write;
 - a line applied meanwhile (a concurrent run) fails its marker's condition and cancels
-  the transaction, which is retried without it; a profile changed meanwhile is read
-  again and the transaction retried;
+  the transaction, which is retried without it; a profile or an observation changed
+  meanwhile is read again and the transaction retried;
 - a transaction whose outcome is unknown (a timeout) is checked by reading its markers
   again: the run's own id on them says it went through.
 
-Formation: a line's pending item is written in its transaction, handed to this replica's
-formation worker, and ``apply(form=True)`` drains what is left at the end; a crash in
-between leaves the pending items for the sweep or consolidation. An expired line's
-pending item is written too (formation still reads it: what it forms follows the TTL
-rules of memory/formation/beliefs.py, counted from the line's time); the interaction
-itself is not stored.
+Formation (forming.py): with the local observer, what a line taught QAI is written in
+the line's own transaction, so a crash leaves a line applied and formed, or neither.
+Otherwise its pending item is, and ``apply(form=True)`` forms those right after each
+write and drains what is left at the end; a crash in between leaves the pending items
+for the sweep or consolidation. An expired line is formed too (what it forms follows the
+TTL rules of memory/formation/beliefs.py, counted from the line's time); the
+interaction itself is not stored.
 
 Not written: the sessions' working memory (history is not a live session). A line's
 formation context is the earlier lines of its session in the file.
@@ -35,16 +37,25 @@ import asyncio
 import logging
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.base import encode_vector
 from qai_graph.errors import Conflict, StoreUnavailable
+from qai_graph.memory.backfill.forming import LineForming
 from qai_graph.memory.backfill.lines import parse_lines
-from qai_graph.memory.backfill.plan import Planned, chunks, in_order, lanes, plan_lines
+from qai_graph.memory.backfill.plan import (
+    MAX_ITEMS,
+    Planned,
+    chunks,
+    in_order,
+    lanes,
+    plan_lines,
+)
 from qai_graph.memory.backfill.report import BackfillReport
 from qai_graph.memory.evolution.tracker import EvolutionTracker
 from qai_graph.memory.formation import Formation, FormationReport
@@ -58,7 +69,6 @@ from qai_graph.store import formation as formation_store
 from qai_graph.store import interactions, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled
 from qai_graph.store.expressions import tx_put
-from qai_graph.store.formation import PendingExchange
 
 logger = logging.getLogger(__name__)
 
@@ -89,8 +99,7 @@ class Backfiller:
         self._recall = recall
         self.run = f"backfill-{uuid.uuid4().hex[:12]}"
         self._profiles: dict[str, dict[str, Any]] = {}  # player key -> profile item
-        self._inline = False  # form each chunk's lines right after its write
-        self._to_form: list[PendingExchange] = []
+        self._forming = LineForming(formation, form=False)
 
     async def apply(
         self,
@@ -118,13 +127,23 @@ class Backfiller:
 
         tick()
         before = _copy(self._formation.totals)
-        self._inline = form and self._formation.enabled
+        self._forming = forming = LineForming(self._formation, form=form)
 
         async def lane(lines: list[Planned], shard: int) -> None:
-            for chunk in chunks(lines):
-                await self._write(chunk, shard, report)
+            queue = deque(lines)
+            while queue:
+                # A transaction holds fewer than MAX_ITEMS lines: form those first.
+                window = list(islice(queue, MAX_ITEMS))
+                await forming.read(window)
+                chunk = next(iter(chunks(window)))
+                for _ in chunk:
+                    queue.popleft()
+                deferred = await self._write(chunk, shard, report)
+                queue.extendleft(reversed(deferred))
+                ahead = {x.line.key for x in islice(queue, len(deferred) + 1)}
+                forming.done_with({x.line.key for x in chunk} - ahead)
                 tick()
-                await self._form_written()
+                await forming.form_written()
 
         # Lanes of players written side by side (each player's lines stay in one lane,
         # in time order; each lane adds to a counter shard of its own: no conflicts).
@@ -141,37 +160,55 @@ class Backfiller:
 
     # --- writing ---------------------------------------------------------------------
 
-    async def _write(self, chunk: list[Planned], shard: int, report: BackfillReport) -> None:
+    async def _write(
+        self, chunk: list[Planned], shard: int, report: BackfillReport
+    ) -> list[Planned]:
+        """Apply the chunk's lines, or its first ones: the lines left for the next."""
         await self._embed(chunk)
         remaining = chunk
-        for attempt in range(ATTEMPTS):
-            if not remaining:
-                return
+        deferred: list[Planned] = []
+        attempt = 0
+        while remaining:
+            await self._forming.prepare(remaining)
             items, roles, afters, created = self._transaction(remaining, shard)
+            if len(items) > MAX_ITEMS and len(remaining) > 1:
+                # What the lines taught took more items than counted (supersessions):
+                # the first half now, the rest in the lane's next transaction.
+                self._forming.failed(remaining, forget=False)
+                half = len(remaining) // 2
+                remaining, deferred = remaining[:half], remaining[half:] + deferred
+                continue
             try:
                 await self._db.transact(items)
             except TransactionCancelled as exc:
+                self._forming.failed(remaining, forget=True)
                 remaining = await self._after_cancel(remaining, roles, exc, report)
-                continue
             except StoreUnavailable:
                 # A conflict with another writer, or a timeout (the write may have gone
                 # through): wait, then read what the table holds before trying again.
                 if attempt == ATTEMPTS - 1:
+                    self._forming.failed(remaining, forget=True)
                     raise
                 await asyncio.sleep(min(0.05 * 2**attempt, 2.0))
                 remaining = await self._recheck(remaining, created, report)
-                continue
-            self._profiles.update(afters)
-            report.players_created += created
-            self._committed(remaining, report)
-            return
-        raise Conflict(f"could not apply {len(remaining)} lines (kept conflicting); run again")
+            else:
+                self._profiles.update(afters)
+                report.players_created += created
+                self._committed(remaining, report)
+                return deferred
+            attempt += 1
+            if attempt == ATTEMPTS and remaining:
+                raise Conflict(
+                    f"could not apply {len(remaining)} lines (kept conflicting); run again"
+                )
+        return deferred
 
     def _transaction(
         self, lines: list[Planned], shard: int
     ) -> tuple[list[dict[str, Any]], list[tuple[str, str]], dict[str, dict[str, Any]], int]:
-        """The chunk's items, what each is (("line", key#id) or ("profile", key)), the
-        profiles after it, and how many players it creates."""
+        """The chunk's items, what each is (("line", key#id), ("formed", key),
+        ("profile", key) or ("evolution", "")), the profiles after it, and how many
+        players it creates."""
         now = datetime.now(UTC)
         items: list[dict[str, Any]] = []
         roles: list[tuple[str, str]] = []
@@ -192,10 +229,14 @@ class Backfiller:
                 items.append(tx_put({**interaction, **x.vector}))
                 if x.flagged:
                     items.append(flagged_interaction(x.interaction, key))
-            if x.pending is not None:
+            if x.pending is not None and x.queued:
                 shards = self._config.player_index_shards
                 items.append(tx_put(formation_store.pending_item(x.pending, shards)))
             roles += [("line", ref)] * (len(items) - len(roles))
+        for key, formed in self._forming.items(lines):
+            # What the lines taught QAI, conditional on the observations as read.
+            items += formed
+            roles += [("formed", key)] * len(formed)
         afters: dict[str, dict[str, Any]] = {}
         created = 0
         for key, group in by_player.items():
@@ -260,6 +301,8 @@ class Backfiller:
             # The last attempt went through (all or nothing), with the players it created.
             report.players_created += created
             self._committed(ours, report)
+        else:
+            self._forming.failed(lines, forget=True)
         kept = [x for x in lines if x.ref not in done]
         report.already_applied += len(lines) - len(kept) - len(ours)
         return kept
@@ -276,26 +319,8 @@ class Backfiller:
                     {**interactions.interaction_item(x.interaction, x.line.key, shards), **x.vector}
                 )
             report.flagged += x.flagged
-            if x.pending is not None:
-                report.pending_formations += 1
-                if self._inline:
-                    self._to_form.append(x.pending)
-                else:
-                    self._formation.submitted(x.pending)  # this replica's worker
-
-    async def _form_written(self) -> None:
-        """Form what the lanes wrote so far, in one batch, while the other lanes write
-        (the worker's small idle-time batches would wait behind every transaction)."""
-        if not self._to_form:
-            return
-        batch, self._to_form = self._to_form, []
-        try:
-            await self._formation.form(batch)
-        except (StoreUnavailable, Conflict) as exc:
-            # Their pending items stay in the table: the final drain forms them.
-            logger.warning(
-                "backfill: forming %d lines failed (%s); left for the drain", len(batch), exc
-            )
+            report.pending_formations += x.queued
+        self._forming.committed(lines)
 
     async def _embed(self, chunk: list[Planned]) -> None:
         """Vectors of the chunk's stored interactions, in one call (as recordInteraction

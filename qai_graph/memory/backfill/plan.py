@@ -1,5 +1,5 @@
-"""Backfill's plan: what each line becomes (its interaction, its pending formation), in
-which lanes and transactions it is written.
+"""Backfill's plan: what each line becomes (its interaction, its formation: inline or
+a pending item), in which lanes and transactions it is written.
 
 Trust sees every line in time order (a split injection across two lines is caught),
 and each session's earlier lines in the file are the context formation reads.
@@ -16,12 +16,17 @@ from typing import Any
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.backfill.lines import BackfillLine
 from qai_graph.memory.formation import Formation
+from qai_graph.memory.formation.beliefs import Sentence
 from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.models import Interaction
 from qai_graph.store import keys
 from qai_graph.store.formation import MAX_EARLIER, PendingExchange
 
 MAX_ITEMS = 100  # DynamoDB's limit of items in one transaction
+# Items one formed sentence is counted for when sizing a transaction: a new observation
+# and its guard, or a reinforced one and its guard. A sentence that also supersedes may
+# take more; the writer then splits the transaction (apply.py).
+SENTENCE_ITEMS = 2
 
 
 @dataclass
@@ -31,8 +36,12 @@ class Planned:
     line: BackfillLine
     interaction_id: str
     interaction: Interaction | None  # None: past its TTL, not stored
-    pending: PendingExchange | None
+    pending: PendingExchange | None  # the exchange formation reads (None: not formed)
     vector: dict[str, Any] = field(default_factory=dict)
+    # Formed inline (forming.py): what the exchange says, written with the line; None:
+    # not formed yet, its pending item is written instead.
+    sentences: list[Sentence] | None = None
+    observed: bool = False  # the inline formation read it (once, even when it failed)
 
     @property
     def ref(self) -> tuple[str, str]:
@@ -42,8 +51,14 @@ class Planned:
     def flagged(self) -> bool:
         return self.interaction is not None and self.interaction.flag is not None
 
+    @property
+    def queued(self) -> bool:
+        """Formed through a pending item (written in its transaction)."""
+        return self.pending is not None and self.sentences is None
+
     def item_count(self) -> int:
-        return 1 + (self.interaction is not None) + self.flagged + (self.pending is not None)
+        formed = SENTENCE_ITEMS * len(self.sentences or ())
+        return 1 + (self.interaction is not None) + self.flagged + self.queued + formed
 
 
 def plan_lines(

@@ -108,15 +108,28 @@ class PlayerBeliefs:
 
     # --- applying --------------------------------------------------------------------
 
-    def apply(self, pending: PendingExchange, sentences: Sequence[Sentence]) -> None:
-        """Apply what one exchange taught QAI, and mark the exchange finished."""
+    def apply(
+        self, pending: PendingExchange, sentences: Sequence[Sentence], *, finish: bool = True
+    ) -> None:
+        """Apply what one exchange taught QAI; ``finish``: its pending item is deleted
+        with the flush (False: formed inline, no pending item was written)."""
         at_epoch = _epoch(pending.at)
         source = ObservationSource(
             interaction_id=pending.interaction_id, line_id=pending.line_id, at=pending.at
         )
         for sentence in sentences:
             self._apply_one(pending, sentence, source, at_epoch)
-        self._finishing.append(pending)
+        if finish:
+            self._finishing.append(pending)
+
+    def rollback(self) -> None:
+        """Forget every change since the last flush (its transaction did not commit)."""
+        for observation_id, held in list(self._held.items()):
+            if held.base is None:
+                del self._held[observation_id]
+            else:
+                held.obs = held.base
+        self._finishing = []
 
     def _apply_one(
         self, pending: PendingExchange, sentence: Sentence, source: ObservationSource, at: int

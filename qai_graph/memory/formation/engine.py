@@ -21,14 +21,16 @@ import logging
 import time
 import uuid
 from collections import defaultdict, deque
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.events.hub import EventHub, EventKind, MemoryEvent
 from qai_graph.memory.formation.beliefs import Change, PlayerBeliefs, Sentence
+from qai_graph.memory.formation.inline import InlineFormation
 from qai_graph.memory.formation.reading import ExchangeReader
+from qai_graph.memory.formation.report import FormationReport
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.sessions import WorkingMemory
 from qai_graph.memory.trust.gate import TrustGate
@@ -43,23 +45,6 @@ logger = logging.getLogger(__name__)
 MAX_TRANSACTION_ITEMS = 100
 FLUSH_AT_ITEMS = 60  # a transaction holds 100 items; one exchange adds at most ~25
 ATTEMPTS = 5
-
-
-@dataclass
-class FormationReport:
-    """What one formation run did."""
-
-    exchanges: int = 0
-    stored: int = 0
-    reinforced: int = 0
-    superseded: int = 0
-    promoted: int = 0
-    skipped: int = 0  # formed sentences dropped (flagged, too short)
-
-    def add(self, other: FormationReport) -> None:
-        """Add another run's counts to this one."""
-        for name in ("exchanges", "stored", "reinforced", "superseded", "promoted", "skipped"):
-            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 class Formation:
@@ -127,6 +112,21 @@ class Formation:
             earlier=formation.earlier_turns(earlier),
             line_id=line_id,
         )
+
+    def inline(self) -> InlineFormation | None:
+        """Formation inside the caller's own transactions (formation/inline.py), or None:
+        only the local observer (pure CPU) forms inline; a model backend's slow calls
+        keep the pending-item path."""
+        if self.observer.name != "local":
+            return None
+        return InlineFormation(self._db, self._config, self._reader, self._recall, self._record)
+
+    def _record(
+        self, changes: list[tuple[Change, list[dict[str, Any]]]], report: FormationReport
+    ) -> None:
+        for change, stored in changes:
+            self._after(change, stored, report)
+        self.totals.add(report)
 
     def note_activity(self) -> None:
         """A bot request arrived: formation waits for the replica to be idle again."""
@@ -340,7 +340,7 @@ class Formation:
         return [(p, s) for p, s in remaining if p.item_key in mine]
 
     def _after(
-        self, change: Change, stored: list[dict[str, object]], report: FormationReport
+        self, change: Change, stored: Sequence[Mapping[str, Any]], report: FormationReport
     ) -> None:
         if self._recall is not None:
             for item in stored:

@@ -12,11 +12,11 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from qai_graph.embeddings.base import encode_vector
 from qai_graph.memory import validation
 from qai_graph.memory.formation.beliefs import Sentence
+from qai_graph.memory.formation.report import FormationReport
 from qai_graph.memory.recall.search.documents import MODEL_ATTRIBUTE, VECTOR_ATTRIBUTE
 from qai_graph.memory.recall.search.sync import RecallIndex
 from qai_graph.memory.sessions import WorkingMemory, turns_of
@@ -24,9 +24,6 @@ from qai_graph.memory.trust.gate import TrustGate
 from qai_graph.observers import ExchangeView, Formed, Observer, Turn
 from qai_graph.store import formation
 from qai_graph.store.formation import PendingExchange
-
-if TYPE_CHECKING:
-    from qai_graph.memory.formation.engine import FormationReport
 
 logger = logging.getLogger(__name__)
 
@@ -51,14 +48,20 @@ class ExchangeReader:
         self._trust = trust
 
     async def sentences(
-        self, pendings: Sequence[PendingExchange], report: FormationReport
+        self,
+        pendings: Sequence[PendingExchange],
+        report: FormationReport,
+        *,
+        context_given: bool = False,
     ) -> list[list[Sentence]]:
-        """What the observer forms from each exchange, checked and embedded."""
+        """What the observer forms from each exchange, checked and embedded.
+        ``context_given``: each exchange's earlier turns are all its context (backfill:
+        the earlier lines of its session in the file); the working memory is not read."""
         gate = asyncio.Semaphore(OBSERVE_CONCURRENCY)
 
         async def observe(pending: PendingExchange) -> list[Formed]:
             async with gate:
-                view = await self._view(pending)
+                view = await self._view(pending, context_given)
                 try:
                     return await self.observer.observe(view)
                 except Exception:
@@ -105,9 +108,9 @@ class ExchangeReader:
             out.append(row)
         return out
 
-    async def _view(self, pending: PendingExchange) -> ExchangeView:
+    async def _view(self, pending: PendingExchange, context_given: bool) -> ExchangeView:
         earlier = pending.earlier
-        if not earlier and pending.session_id:
+        if not earlier and pending.session_id and not context_given:
             with contextlib.suppress(Exception):
                 session = await self._working.get_session(pending.session_id)
                 if session is not None:
