@@ -99,7 +99,10 @@ class MemoryConfig(BaseSettings):
 
     # Operators: cross-replica events, logs, metrics, tracing (README: "Monitoring")
     events: Literal["table", "process"] = "table"  # process: one replica, no polling
-    event_poll_interval_s: float = Field(1.0, ge=0.05, le=60)  # idle poll, with subscribers
+    # With subscribers: the longest pause between evolution reads (0.2 s after a change,
+    # doubling while nothing moves), so another replica's first change after a quiet
+    # spell arrives within it. 3 s: ~0.35 requests/s idle in all (docs/operations.md).
+    event_poll_interval_s: float = Field(3.0, ge=0.05, le=60)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = "text"
     metrics_key: str = ""  # sha256 hex of a key that may read /metrics (besides admin keys)
