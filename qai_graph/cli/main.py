@@ -53,6 +53,14 @@ def _parser() -> argparse.ArgumentParser:
         help="a browser origin (e.g. an overlay's https://host) allowed to call the API and "
         "open subscriptions; repeatable; '*' allows any",
     )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        type=serving.forwarded_allow_ips,
+        metavar="ADDRESSES",
+        help="proxies (comma-separated addresses or networks, '*' for any) whose "
+        "X-Forwarded-For names the client for the pre-auth cap and the logs; default: "
+        "QAI_MEMORY_FORWARDED_ALLOW_IPS, else none (docs/operations.md)",
+    )
     ide = serve.add_mutually_exclusive_group()
     ide.add_argument("--graphiql", dest="graphiql", action="store_true", default=None)
     ide.add_argument("--no-graphiql", dest="graphiql", action="store_false")
