@@ -165,7 +165,7 @@ class EvolutionFeed:
     def start(self) -> None:
         """Begin reading (call from the event loop)."""
         if self._task is None:
-            self._pause = self._active  # a new baseline: the first pauses are short
+            self._pause = self._idle  # after the baseline, nothing moved yet: idle pace
             # A fresh context: the reader outlives the subscription that started it, and
             # its log lines belong to no request.
             loop = asyncio.get_running_loop()
