@@ -60,7 +60,7 @@ async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:
 
 async def idle_crossings(endpoint: str, logs: Path, subscribers: int) -> list[float]:
     """The worst case: each advance is the only write after >= 6 s of silence, so the
-    other replicas' feeds are at their idle interval (1 s) when it lands."""
+    other replicas' feeds are at their longest pause (3 s by default) when it lands."""
     env = clean_env(
         dynamodb_endpoint=endpoint,
         dynamodb_table_name=f"bench-idle-{uuid.uuid4().hex[:8]}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +91,10 @@ class MemoryConfig(BaseSettings):
     ws_init_timeout_s: float = Field(5.0, gt=0, le=300)  # connection_init must come by then
     ws_max_unauthenticated: int = Field(500, ge=1, le=100_000)  # sockets before init, total
     ws_max_unauthenticated_per_address: int = Field(20, ge=1, le=100_000)  # ... per client IP
+    # Proxies (addresses or networks, comma-separated; "*": any peer) whose X-Forwarded-For
+    # gives the client's address to the cap above and the logs. Empty: trust none, unlike
+    # uvicorn's 127.0.0.1 (a tunnel or port-forward on loopback passes clients' headers).
+    forwarded_allow_ips: str = ""
     # None: on in development mode (no keys), off when keys are configured.
     enable_introspection: bool | None = None
     graphiql: bool | None = None
@@ -99,7 +104,10 @@ class MemoryConfig(BaseSettings):
 
     # Operators: cross-replica events, logs, metrics, tracing (docs/operations.md: "Monitoring")
     events: Literal["table", "process"] = "table"  # process: one replica, no polling
-    event_poll_interval_s: float = Field(1.0, ge=0.05, le=60)  # idle poll, with subscribers
+    # With subscribers: the longest pause between evolution reads (0.2 s after a change,
+    # doubling while nothing moves), so another replica's first change after a quiet
+    # spell arrives within it. 3 s: ~0.35 requests/s idle in all (docs/operations.md).
+    event_poll_interval_s: float = Field(3.0, ge=0.05, le=60)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
     log_format: Literal["text", "json"] = "text"
     metrics_key: str = ""  # sha256 hex of a key that may read /metrics (besides admin keys)
@@ -158,6 +166,11 @@ class MemoryConfig(BaseSettings):
         if value and not _SHA256_HEX.match(value):
             raise ValueError("expected the 64 hex digits of sha256(key), as in QAI_MEMORY_API_KEYS")
         return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _forwarded_allow_ips_well_formed(cls, value: str) -> str:
+        return ",".join(trusted_proxies(value))
 
     @field_validator("api_keys")
     @classmethod
@@ -250,6 +263,25 @@ def api_key_entries(value: str) -> list[ApiKeyEntry]:
 def parse_api_keys(value: str) -> dict[str, str]:
     """``"<role>:<sha256 hex>[:<name>],..."`` as {hash: role}; ValueError naming a bad entry."""
     return {e.digest: e.role for e in api_key_entries(value)}
+
+
+def trusted_proxies(value: str) -> list[str]:
+    """``QAI_MEMORY_FORWARDED_ALLOW_IPS`` as uvicorn's ``forwarded_allow_ips`` takes it;
+    ValueError for an entry that is not an address or network (uvicorn would keep it as a
+    literal that never matches, so a typo would silently trust nobody)."""
+    entries = [part.strip() for part in value.split(",") if part.strip()]
+    if "*" in entries:
+        if len(entries) > 1:
+            raise ValueError("'*' trusts every peer: give it alone")
+        return entries
+    for entry in entries:
+        try:
+            ipaddress.ip_network(entry)  # an address is a network of one
+        except ValueError:
+            raise ValueError(
+                f"{entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/16)"
+            ) from None
+    return entries
 
 
 def describe_errors(error: ValidationError) -> list[str]:

@@ -8,6 +8,18 @@ who is calling, so unauthenticated sockets are capped per client address
 or it closes, and one that has not authenticated within ``QAI_MEMORY_WS_INIT_TIMEOUT_S``
 is closed (4408) on both subprotocols. Strawberry's default wait is 60 s on
 graphql-transport-ws and none at all on legacy graphql-ws.
+
+Memory after a flood: each handshake, accepted or refused, leaves freed heap behind
+(uvicorn's buffers, the protocol objects, their tracebacks' cycles) that glibc keeps in
+its arenas. Once no unauthenticated socket is open and at least :data:`TRIM_AFTER`
+handshakes came since the last trim, the gate collects cycles and calls ``malloc_trim``,
+so RSS returns to its baseline (``qai-graph serve`` runs under glibc's malloc for this:
+``cli/serving.py``). A flood that is mostly refused (one address over its cap, so few
+sockets are ever open at once) counts as much as one that is accepted: before, it was
+never trimmed and each such flood of 1,000 left ~10-30 MB more (bench/RESULTS.md).
+
+The address is the one uvicorn gives (``scope["client"]``): behind a proxy trusted with
+``--forwarded-allow-ips``, the client's from ``X-Forwarded-For`` (docs/operations.md).
 """
 
 from __future__ import annotations
@@ -17,6 +29,7 @@ import ctypes
 import ctypes.util
 import gc
 import logging
+import time
 from collections import Counter
 from typing import Any
 
@@ -27,22 +40,26 @@ logger = logging.getLogger("qai_graph.api")
 
 
 TRIM_AFTER = 64
-"""Sockets open at once before the heap is trimmed when the last one goes."""
+"""Handshakes (accepted or refused) since the last trim that make the next one due."""
 TRIM_DELAY_S = 1.0
-"""How long after the last one closed: their connections are gone by then."""
+"""How long after the last unauthenticated socket closed: its connection is gone by then."""
 
 
 def release_free_memory() -> None:
     """Collect the sockets' reference cycles, then glibc's malloc_trim(0): free heap
     pages go back to the OS (a no-op elsewhere)."""
+    started = time.perf_counter()
     gc.collect()
     name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    libc = ctypes.CDLL(name)
+    libc = ctypes.CDLL(name) if name is not None else None
     trim = getattr(libc, "malloc_trim", None)
     if trim is not None:
         trim(0)
+    logger.debug("heap trimmed after a burst of sockets in %.1f ms", _ms_since(started))
+
+
+def _ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
 
 
 class PreAuthTicket:
@@ -68,15 +85,15 @@ class PreAuthSlots:
         self.per_address = per_address
         self._open: Counter[str] = Counter()
         self._count = 0
-        self._peak = 0
+        self._handshakes = 0  # since the last trim, refused ones included
 
     def acquire(self, address: str) -> PreAuthTicket | None:
         """A slot for a new socket from ``address``, or None when a cap is reached."""
+        self._handshakes += 1
         if self._count >= self.total or self._open[address] >= self.per_address:
-            return None
+            return None  # a cap is reached, so a socket is open: its release trims
         self._open[address] += 1
         self._count += 1
-        self._peak = max(self._peak, self._count)
         return PreAuthTicket(self, address)
 
     def _release(self, address: str) -> None:
@@ -84,10 +101,10 @@ class PreAuthSlots:
         self._open[address] -= 1
         if self._open[address] <= 0:
             del self._open[address]
-        if self._count == 0 and self._peak >= TRIM_AFTER:
+        if self._count == 0 and self._handshakes >= TRIM_AFTER:
             # A flood is over: hand the freed heap back to the OS (glibc keeps it). Not
             # at once: the last sockets' transports and tasks are still being torn down.
-            self._peak = 0
+            self._handshakes = 0
             try:
                 asyncio.get_running_loop().call_later(TRIM_DELAY_S, release_free_memory)
             except RuntimeError:  # no loop (a unit test): now, then

@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from qai_graph.cli import serving
 from qai_graph.cli.data import add_store_commands
 from qai_graph.config import API_ROLES
 from qai_graph.failures import EXIT_CODES
@@ -119,6 +120,14 @@ def _add_serving_commands(commands: _Commands) -> None:
         metavar="ORIGIN",
         help="a browser origin (e.g. an overlay's https://host) allowed to call the API and "
         "open subscriptions; repeatable; '*' allows any (default: none)",
+    )
+    serve.add_argument(
+        "--forwarded-allow-ips",
+        type=serving.forwarded_allow_ips,
+        metavar="ADDRESSES",
+        help="proxies (comma-separated addresses or networks, '*' for any) whose "
+        "X-Forwarded-For names the client for the pre-auth cap and the logs (default: "
+        "QAI_MEMORY_FORWARDED_ALLOW_IPS, else none; docs/operations.md)",
     )
     ide = serve.add_mutually_exclusive_group()
     ide.add_argument(

@@ -12,7 +12,7 @@ from contextlib import AsyncExitStack
 from typing import Any
 
 from qai_graph.cli.hosts import is_loopback
-from qai_graph.config import MemoryConfig
+from qai_graph.config import MemoryConfig, trusted_proxies
 from qai_graph.failures import EXIT_REFUSED, Failure
 from qai_graph.logs import uvicorn_logging
 
@@ -38,7 +38,26 @@ def uvicorn_options(config: MemoryConfig) -> dict[str, Any]:
         "ws_ping_timeout": 20.0,
         # A stop drains requests in flight for at most the operation deadline (+1 s).
         "timeout_graceful_shutdown": drain_timeout(config.operation_timeout_s),
+        **proxy_options(config),
     }
+
+
+def proxy_options(config: MemoryConfig) -> dict[str, Any]:
+    """uvicorn's proxy headers, from the trusted proxies only (none by default): its
+    middleware sets each request's and WebSocket's client before the app sees it, so the
+    pre-auth cap and the access log get the client's address (docs/operations.md)."""
+    return {
+        "proxy_headers": True,
+        "forwarded_allow_ips": trusted_proxies(config.forwarded_allow_ips),
+    }
+
+
+def forwarded_allow_ips(value: str) -> str:
+    """``--forwarded-allow-ips``, checked as QAI_MEMORY_FORWARDED_ALLOW_IPS is."""
+    try:
+        return ",".join(trusted_proxies(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def serve(config: MemoryConfig, args: argparse.Namespace) -> int:
@@ -50,6 +69,10 @@ def serve(config: MemoryConfig, args: argparse.Namespace) -> int:
 
     if config.development_mode:
         logger.warning("development mode: no API keys, everything is open (loopback only)")
+    if getattr(args, "forwarded_allow_ips", None) is not None:
+        config = config.model_copy(update={"forwarded_allow_ips": args.forwarded_allow_ips})
+    if config.forwarded_allow_ips:
+        logger.info("client addresses from X-Forwarded-For of %s", config.forwarded_allow_ips)
 
     app = create_app(config, graphiql=args.graphiql, allowed_origins=args.allowed_origins)
     # uvicorn turns SIGINT/SIGTERM into a drain, then a lifespan shutdown that stops the

@@ -207,6 +207,24 @@ async def test_an_idle_index_reads_nothing_and_the_next_search_catches_up(make_s
     assert "Query" in calls
 
 
+async def test_the_index_polls_less_often_while_it_finds_nothing(make_service) -> None:  # type: ignore[no-untyped-def]
+    writer: MemoryService = await make_service()
+    reader: MemoryService = await make_service(index_poll_interval_s=0.1, index_active_s=1.6)
+    per_poll = reader.config.tier_index_shards + reader.config.player_index_shards
+    calls: list[str] = []
+    reader.recall_index.db.observers.append(lambda api, outcome, seconds: calls.append(api))
+    await reader.recall("anything at all")
+    calls.clear()
+    await asyncio.sleep(2.0)  # past the active window
+    polls = calls.count("Query") / per_poll
+    # A fixed pause polls 16 times in the 1.6 s (11 measured); tripling: at 0.1, 0.4, 1.3.
+    assert 1 <= polls <= 6, calls
+    # Backing off never makes a search staler: it catches up first.
+    await writer.store_observation("GENERAL", "Chat cheers with the qubit emote", "social")
+    result = await reader.recall("how does chat cheer")
+    assert [m.content for m in result.memories] == ["Chat cheers with the qubit emote"]
+
+
 async def test_the_index_keeps_blas_to_one_thread(memory_service: MemoryService) -> None:
     # A second BLAS thread spin-waits on the core the embedded store and requests need.
     from threadpoolctl import threadpool_info

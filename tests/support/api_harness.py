@@ -17,6 +17,7 @@ from starlette.applications import Starlette
 from websockets.asyncio.client import ClientConnection, connect
 
 from qai_graph.app import create_app
+from qai_graph.cli.serving import proxy_options
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.events.bus import InProcessEventBus
 from qai_graph.memory.service import MemoryService
@@ -108,9 +109,9 @@ async def serve(
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", port))
     port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2)
-    )
+    # Proxy headers as `qai-graph serve` sets them (trusted from config's proxies only).
+    options = {"log_level": "warning", "lifespan": "on", "timeout_graceful_shutdown": 2}
+    server = uvicorn.Server(uvicorn.Config(app, **options, **proxy_options(config)))
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:
         while not server.started:

@@ -1,11 +1,13 @@
-"""The stage gate: table reads and this replica's own events, each advance published once."""
+"""The stage gate: table reads and this replica's own events, each advance published once;
+and the pauses between the reads of a feed (and of the recall index) while nothing moves."""
 
 from __future__ import annotations
 
 from qai_graph.config import MemoryConfig
 from qai_graph.memory.events.hub import EventKind, MemoryEvent
-from qai_graph.memory.evolution.feed import StageGate
+from qai_graph.memory.evolution.feed import StageGate, next_pause
 from qai_graph.memory.evolution.rules import build_state
+from qai_graph.memory.recall.search.sync import next_pause as index_pause
 from qai_graph.models import EvolutionState
 
 CONFIG = MemoryConfig(evolution_stage_2_interactions=5, evolution_stage_3_interactions=9)
@@ -63,3 +65,16 @@ def test_after_a_reset_the_next_read_is_a_baseline_again() -> None:
     gate.observed(state(1, 0))
     gate.reset()
     assert gate.observed(state(2, 5)) == []
+
+
+def test_the_pause_between_reads_doubles_while_nothing_moves_and_resets_on_a_change() -> None:
+    pauses = [0.2]
+    for _ in range(5):
+        pauses.append(next_pause(pauses[-1], False, 0.2, 2.0))
+    assert pauses == [0.2, 0.4, 0.8, 1.6, 2.0, 2.0]
+    assert next_pause(2.0, True, 0.2, 2.0) == 0.2
+
+
+def test_the_recall_index_backs_off_faster_up_to_its_active_window() -> None:
+    assert [index_pause(p, False, 1.0, 10.0) for p in (1.0, 3.0, 9.0)] == [3, 9, 10]
+    assert index_pause(9.0, True, 1.0, 10.0) == 1.0

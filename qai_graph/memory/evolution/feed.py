@@ -3,10 +3,14 @@
 A replica hears its own mutations at once (the in-process :class:`EventHub`); what the
 other replicas did it reads from the table. While this replica has subscribers, an
 :class:`EvolutionFeed` reads the evolution partition (the one strongly consistent Query
-the ``evolution`` query makes) every ``idle_interval_s``, and every ``active_interval_s``
-for a while after anything moved, so a stage advance during chat traffic reaches every
-replica within about ``active_interval_s`` and an idle replica costs one request per
-``idle_interval_s``. Without subscribers it reads nothing.
+the ``evolution`` query makes) with an adaptive pause: ``active_interval_s`` (0.2 s) after
+a read that saw evolution move or a local evolution event, then twice the last pause
+after each read that saw nothing new, up to ``idle_interval_s``
+(``QAI_MEMORY_EVENT_POLL_INTERVAL_S``, 3 s). So while counters move (chat traffic on any
+replica) another replica's advance reaches this one's subscribers within about
+``active_interval_s``; the first change after a quiet spell within ``idle_interval_s``
+plus one Query; and an idle replica costs one request per ``idle_interval_s`` (the
+promise is <= 1 request/s; docs/operations.md). Without subscribers it reads nothing.
 
 Exactly once: the stored stage only grows, so a feed that remembers the last stage it
 published (:class:`StageGate`) publishes each advance once, whichever path saw it
@@ -33,8 +37,15 @@ logger = logging.getLogger(__name__)
 
 ACTIVE_INTERVAL_S = 0.2
 """How often a replica with subscribers reads evolution while counters are moving."""
-ACTIVE_WINDOW_S = 5.0
-"""How long after the last observed change reads stay at the active interval."""
+BACKOFF = 2.0
+"""Each read that saw nothing new multiplies the pause by this, up to the idle interval."""
+
+
+def next_pause(pause: float, moved: bool, active: float, idle: float) -> float:
+    """The pause before the next read: ``active`` after a change, else ``pause`` grown
+    by :data:`BACKOFF`, never beyond ``idle`` (0.2, 0.4, 0.8, 1.6, 3, 3, ... s)."""
+    return active if moved else min(max(pause, active) * BACKOFF, idle)
+
 
 Progress = tuple[int, int, int]
 
@@ -128,7 +139,8 @@ class EvolutionFeed:
         self._active = min(active_interval_s, self._idle)
         self._on_read = on_read
         self._task: asyncio.Task[None] | None = None
-        self._active_until = 0.0
+        self._pause = self._active
+        self._nudge = asyncio.Event()  # a local evolution event: shorten the pause now
 
     @property
     def running(self) -> bool:
@@ -145,12 +157,15 @@ class EvolutionFeed:
         passed = self.gate.local(event)
         if passed is not None:
             if passed.evolution is not None:
-                self._active_until = _now() + ACTIVE_WINDOW_S
+                # Counters move here, so probably on the other replicas too: read soon.
+                self._pause = self._active
+                self._nudge.set()
             self._publish(passed)
 
     def start(self) -> None:
         """Begin reading (call from the event loop)."""
         if self._task is None:
+            self._pause = self._idle  # after the baseline, nothing moved yet: idle pace
             # A fresh context: the reader outlives the subscription that started it, and
             # its log lines belong to no request.
             loop = asyncio.get_running_loop()
@@ -187,11 +202,20 @@ class EvolutionFeed:
             failures = 0
             self._note(True)
             events = self.gate.observed(state)
-            if events:
-                self._active_until = _now() + ACTIVE_WINDOW_S
             for event in events:
                 self._publish(event)
-            await asyncio.sleep(self._active if _now() < self._active_until else self._idle)
+            self._pause = next_pause(self._pause, bool(events), self._active, self._idle)
+            await self._rest(self._pause)
+
+    async def _rest(self, pause: float) -> None:
+        """Sleep ``pause``, or until a local event shortens it to the active interval."""
+        started = _now()
+        self._nudge.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._nudge.wait(), pause)
+        left = started + self._active - _now()
+        if left > 0:  # woken early: still at most one read per active interval
+            await asyncio.sleep(left)
 
     def _note(self, ok: bool) -> None:
         if self._on_read is not None:

@@ -4,14 +4,16 @@ Freshness, by source of change:
 - this replica's writes: applied synchronously, before the write returns
   (``observe``/``forget``), so a replica always recalls what it just stored;
 - other replicas' writes: read on demand. While the replica is answering searches
-  (one in the last ``index_active_s``, 10 s by default) a poll every
-  ``index_poll_interval_s`` (1 s) reads the memory-tier index for
-  ttl >= watermark + min(ttls) - overlap (see ``store.recall_feed``), then fetches only
-  keys it has not seen with that ttl, plus the profiles whose last-seen moved. A search
-  that finds the last poll older than twice the interval (the replica was idle) first
-  catches up itself, so no answer is staler than ~2 s. An idle replica reads nothing
-  (issue 13: 0 requests without traffic); an active one makes ``tier_index_shards`` +
-  ``player_index_shards`` Queries (5 by default) a second, concurrently, ~0.5 RRU each;
+  (one in the last ``index_active_s``, 10 s by default) a background poll reads the
+  memory-tier index for ttl >= watermark + min(ttls) - overlap (see
+  ``store.recall_feed``), then fetches only keys it has not seen with that ttl, plus the
+  profiles whose last-seen moved. Its pause is ``index_poll_interval_s`` (1 s) after a
+  search or a poll that found news, tripled after one that found none (1, 3, 9 s): the
+  10 s after the last search cost 2 polls, not 10 (docs/operations.md). A search that
+  finds the last poll older than twice the interval first catches up itself (and waits:
+  systemPrompt p50 25 -> 52 ms on the embedded store), so no answer is staler than ~2 s.
+  An idle replica reads nothing; a poll is ``tier_index_shards`` +
+  ``player_index_shards`` Queries (5 by default), concurrently, ~0.5 RRU each;
 - expiry: every read filters ttl <= now out; the poll then re-reads memories whose
   indexed ttl has just passed (a promotion elsewhere removes the ttl, and the index
   must not lose a long-term memory) and drops those still expired or gone;
@@ -70,6 +72,19 @@ logger = logging.getLogger(__name__)
 
 OVERLAP_S = 3  # re-read this much before the watermark: GSI lag (<1 s) and clock skew
 PROGRESS_EVERY = 10_000  # log the build's progress every this many items
+BACKOFF = 3.0  # a background poll that found nothing multiplies the pause by this
+
+
+def next_pause(pause: float, news: bool, base: float, longest: float) -> float:
+    """The pause before the next background poll: ``base`` after news, else grown by
+    :data:`BACKOFF` up to ``longest``."""
+    return base if news else min(pause * BACKOFF, longest)
+
+
+def _is_memory(item: Mapping[str, Any]) -> bool:
+    """A memory, or a forget or moderation marker: what the index keeps or applies."""
+    marker = moderation.is_marker(item) or recall_feed.is_forget_marker(dict(item))
+    return marker or to_doc(item) is not None
 
 
 class RecallIndex:
@@ -89,6 +104,9 @@ class RecallIndex:
         self._poll_lock = asyncio.Lock()
         self._polled_at = -math.inf  # monotonic start of the last poll that succeeded
         self._searched_at = -math.inf  # monotonic time of the last search
+        self._pause = config.index_poll_interval_s  # before the next background poll
+        self._wake = asyncio.Event()  # a search: the background poll re-plans
+        self._profile_marks: dict[str, Any] = {}  # pk -> last_seen, as the last poll read
         self.ready = False
         self.usage = RecallUsage(db)  # which observations recall returned (consolidation)
 
@@ -156,22 +174,40 @@ class RecallIndex:
                 await task
 
     async def _poll_loop(self) -> None:
+        base = self._config.index_poll_interval_s
         while True:
-            await asyncio.sleep(self._config.index_poll_interval_s)
-            if time.monotonic() - self._searched_at > self._config.index_active_s:
-                continue  # idle: nobody would see the news, so read nothing
+            now = time.monotonic()
+            if now - self._searched_at > self._config.index_active_s:
+                await self._sleep(None)  # idle: nobody would see the news, so read nothing
+                continue
+            due = self._polled_at + self._pause
+            if now < due:
+                await self._sleep(due - now)
+                continue
             try:
-                await self._poll_once(self._polled_at)
+                news = await self._poll_once(self._polled_at)
             except asyncio.CancelledError:
                 raise
             except Exception:
                 logger.warning("recall index poll failed; retrying", exc_info=True)
+                self._pause = base
+                await asyncio.sleep(base)
+                continue
+            if news is not None:  # None: a search's catch-up polled meanwhile
+                self._pause = next_pause(self._pause, news > 0, base, self._config.index_active_s)
 
-    async def _poll_once(self, seen: float) -> None:
-        """Poll unless another poll finished after ``seen`` (then that one serves)."""
+    async def _sleep(self, seconds: float | None) -> None:
+        """Sleep ``seconds`` (None: indefinitely), or until a search wakes the loop."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _poll_once(self, seen: float) -> int | None:
+        """Poll unless another poll finished after ``seen`` (it serves: None); the news."""
         async with self._poll_lock:
             if self._polled_at == seen:
-                await self.poll()
+                return await self.poll()
+            return None
 
     async def catch_up(self) -> None:
         """Before a search: mark the replica active, and poll first when the last poll
@@ -179,6 +215,8 @@ class RecallIndex:
         logged and the search answers from what the index has."""
         now = time.monotonic()
         self._searched_at = now
+        self._pause = self._config.index_poll_interval_s  # activity: poll at the base pace
+        self._wake.set()
         seen = self._polled_at
         if not self.ready or now - seen <= 2 * self._config.index_poll_interval_s:
             return
@@ -214,14 +252,16 @@ class RecallIndex:
     def observe_profile(self, profile: PlayerProfile) -> None:
         """Apply a profile this replica just wrote (others see it through the poll)."""
         key = profile.name.casefold()
+        pk = recall_feed.player_partition(key)
         self.observe(
             {
                 **profile.model_dump(mode="json"),
-                "pk": recall_feed.player_partition(key),
+                "pk": pk,
                 "sk": recall_feed.PROFILE_SK,
                 "entity_type": "PLAYER",
             }
         )
+        self._profile_marks[pk] = iso(profile.last_seen)  # as stored: the poll's re-read is no news
 
     def forget(self, player_key: str, before: float = math.inf) -> int:
         """Drop a player's memories written up to ``before`` (all by default)."""
@@ -251,7 +291,8 @@ class RecallIndex:
         self._seen_ttl.pop((pk, sk), None)
 
     async def poll(self) -> int:
-        """Apply what other replicas wrote since the watermark; returns items applied."""
+        """Apply what other replicas wrote since the watermark; returns how many writes it
+        found (memories and markers new or with a new ttl, profiles whose last-seen moved)."""
         started = time.monotonic()
         now = time.time()
         floor = int(self._watermark) - OVERLAP_S + self._min_ttl()
@@ -280,7 +321,14 @@ class RecallIndex:
         self._profile_mark = iso(datetime.fromtimestamp(now - OVERLAP_S, UTC))
         if len(self._seen_ttl) > 2 * max(self.index.live, 1000):
             self._seen_ttl = {k: v for k, v in self._seen_ttl.items() if k in self.index.slots}
-        return len(items) + len(profiles)
+        # The overlap re-reads the last poll's profiles: only a moved last-seen is news.
+        marks = {str(p.get("pk")): p.get("last_seen") for p in profiles}
+        moved = sum(1 for pk, seen in marks.items() if self._profile_marks.get(pk) != seen)
+        self._profile_marks = marks
+        # News: memories and markers written elsewhere, not expiries (nobody wrote them)
+        # nor other short-term items (sessions, formation's pending work).
+        written = sum(1 for i in items if keys.item_key(i) in fresh and _is_memory(i))
+        return written + moved
 
     def _min_ttl(self) -> int:
         return min(self._config.short_term_ttl, self._config.interaction_ttl)
