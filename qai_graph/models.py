@@ -333,6 +333,14 @@ class Memory(_Model):
     sources: list[ObservationSource] = Field(default_factory=list)
 
 
+class TimePeriod(_Model):
+    """A time a recall query named ("yesterday", "in may", "last stream"): [start, end)."""
+
+    start: datetime
+    end: datetime
+    text: str  # the query's words it was read from
+
+
 class RecallResult(_Model):
     """Result of a memory recall."""
 
@@ -340,6 +348,7 @@ class RecallResult(_Model):
     sources: list[str]
     query: str
     total_found: int
+    periods: list[TimePeriod] = Field(default_factory=list)  # the query's dates, as read
 
 
 class ConsolidationResult(_Model):

@@ -26,6 +26,7 @@ from qai_graph.memory.recall.search import documents
 from qai_graph.memory.recall.search.doc import KIND_NAMES, OBSERVATION, Doc
 from qai_graph.memory.recall.search.ranking import Hit
 from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.recall.search.when import NO_TIME
 from qai_graph.memory.trust.gate import may_see
 from qai_graph.models import (
     Memory,
@@ -34,6 +35,7 @@ from qai_graph.models import (
     PlayerContext,
     PlayerProfile,
     RecallResult,
+    TimePeriod,
 )
 from qai_graph.store import keys, partition, players
 from qai_graph.store.interactions import interaction_from_item
@@ -139,12 +141,23 @@ class Recaller:
         """The keys of the players banned now (as this replica's index knows them)."""
         return frozenset(self._index.index.banned)
 
-    async def recall(self, query: str, limit: int, player: str | None = None) -> RecallResult:
+    async def recall(
+        self,
+        query: str,
+        limit: int,
+        player: str | None = None,
+        window: tuple[float | None, float | None] = (None, None),
+    ) -> RecallResult:
         """The memories that best answer ``query``, from all live memory (the index),
-        verified against the table in one batch read; ``player`` is who is asking."""
+        verified against the table in one batch read; ``player`` is who is asking;
+        ``window``: only memories of [since, until) (epoch seconds, either open)."""
         asker = keys.player_key(player) if player else None
+        reading = self._index.read_time(query, asker)
+        since, until = window
         # A few spare hits: anything another replica deleted is dropped on verification.
-        hits, total = await self._index.search(query, limit + VERIFY_SPARE, asker)
+        hits, total = await self._index.search(
+            query, limit + VERIFY_SPARE, asker, when=reading or NO_TIME, since=since, until=until
+        )
         wanted = [(h.doc.pk, h.doc.sk) for h in hits]
         now_epoch = int(_now().timestamp())
         try:
@@ -172,7 +185,13 @@ class Recaller:
                 break
         self._index.usage.note(recalled)
         sources = sorted({_source(m) for m in memories})
-        return RecallResult(memories=memories, sources=sources, query=query, total_found=total)
+        periods = [
+            TimePeriod(start=_at(p.start), end=_at(p.end), text=p.text)
+            for p in (reading.periods if reading else ())
+        ]
+        return RecallResult(
+            memories=memories, sources=sources, query=query, total_found=total, periods=periods
+        )
 
     async def relevant(self, message: str, limit: int, player: str | None) -> list[Memory]:
         """Memories for the prompt: ranked from the index alone (no request), superseded
@@ -181,6 +200,10 @@ class Recaller:
         hits, _ = await self._index.search(message, limit, asker, current_only=True)
         self._index.usage.note((h.doc.pk, h.doc.sk) for h in hits if h.doc.kind == OBSERVATION)
         return [to_memory(h, None) for h in hits]
+
+
+def _at(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def _index_source(doc: Doc) -> list[ObservationSource]:

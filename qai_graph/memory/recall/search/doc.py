@@ -59,6 +59,10 @@ class Doc:
     # A session summary consolidation keeps (memory/consolidation/summaries.py): it tells
     # of one session, so a newer one never speaks over it (ranking's ``_supersede``).
     summary: bool = False
+    # When it began (issue 21): an observation's first sighting, a profile's first_seen;
+    # 0.0 for an interaction (a moment: ``timestamp``). Recall's periods match the span
+    # from here to ``timestamp``.
+    first: float = 0.0
 
     @property
     def superseded(self) -> bool:
