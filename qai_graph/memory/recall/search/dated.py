@@ -71,12 +71,18 @@ def with_dated(
     dated = in_periods(index, periods) & visible
     slots = np.nonzero(dated)[0]
     if slots.size > DATED_CANDIDATES:
-        order = np.lexsort((-index.column("ts")[slots], -relevance[slots]))
-        slots = slots[order[:DATED_CANDIDATES]]
-    joined = np.setdiff1d(slots.astype(np.int64, copy=False), cand)
+        # The most relevant, ties (often all of them: no word matched) to the newest; one
+        # argpartition (a lexsort of a year's memories cost ~15 ms at 100k).
+        times = index.column("ts")[slots]
+        span = max(float(times.max() - times.min()), 1.0)
+        key = relevance[slots].astype(np.float64) + 1e-6 * (times - times.min()) / span
+        slots = slots[np.argpartition(-key, DATED_CANDIDATES - 1)[:DATED_CANDIDATES]]
+    known = np.zeros(index.size, dtype=np.bool_)
+    known[cand] = True
+    joined = slots[~known[slots]].astype(np.int64, copy=False)
     if joined.size == 0:
         return cand, dated, 0
-    return np.union1d(cand, joined).astype(np.int64, copy=False), dated, int(joined.size)
+    return np.sort(np.concatenate((cand, joined))), dated, int(joined.size)
 
 
 def interaction_times(index: MemoryIndex, asker: str | None, now: float) -> list[float]:

@@ -25,7 +25,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
 from qai_graph.memory.recall.search.doc import F32, INTERACTION, OBSERVATION, Doc
 from qai_graph.memory.recall.search.index import MemoryIndex
@@ -35,30 +34,24 @@ if TYPE_CHECKING:
     from qai_graph.memory.recall.search.ranking import Hit
 
 NEAR_COPY = 0.95  # likeness below which two memories are not copies (cosine or Jaccard)
+POOL_PER_PICK = 3  # MMR picks from the best 3 * limit (at least 20) of the ranked pool
 
 
 def diversify(hits: Sequence[Hit], index: MemoryIndex, limit: int, weight: float) -> list[Hit]:
     """The ``limit`` hits MMR picks from ``hits`` (ranked best first), in picking order."""
     if weight >= 1.0 or len(hits) <= 1 or limit <= 1:
         return list(hits[:limit])
-    pool = list(hits)
+    pool = list(hits[: max(POOL_PER_PICK * limit, 20)])
+    alike = _likeness(pool, index)
+    if not alike.any():
+        return pool[:limit]  # no copies: the plain ranking
     relevance = np.asarray([h.score for h in pool], dtype=np.float32) / max(pool[0].score, 1e-9)
-    vectors = [index.vector_of(index.slots[(h.doc.pk, h.doc.sk)]) for h in pool]
-    has = np.asarray([v is not None for v in vectors], dtype=np.bool_)
-    matrix: F32 | None = None
-    if index.dim and has.any():
-        matrix = np.zeros((len(pool), index.dim), dtype=np.float32)
-        for i, vector in enumerate(vectors):
-            if vector is not None:
-                matrix[i] = vector
-    stems = [frozenset(h.doc.terms) for h in pool]
-    origins = [_origin(h.doc) for h in pool]
     successor_at = _successors(pool)
-    nearest = np.zeros(len(pool), dtype=np.float32)  # similarity to the closest picked
+    nearest = np.zeros(len(pool), dtype=np.float32)  # likeness to the closest one picked
     taken = np.zeros(len(pool), dtype=np.bool_)
     picked: list[int] = []
     while len(picked) < min(limit, len(pool)):
-        value = weight * relevance - (1 - weight) * nearest if picked else relevance.copy()
+        value = weight * relevance - (1 - weight) * nearest
         value[taken] = -np.inf
         choice = int(np.argmax(value))
         for _ in range(SUPERSEDE_CHAIN):  # its successor first, along a chain
@@ -68,28 +61,38 @@ def diversify(hits: Sequence[Hit], index: MemoryIndex, limit: int, weight: float
             choice = successor
         picked.append(choice)
         taken[choice] = True
-        np.maximum(nearest, _likeness(choice, matrix, has, stems), out=nearest)
-        if origins[choice]:
-            nearest[[i for i, o in enumerate(origins) if o & origins[choice]]] = 1.0
+        np.maximum(nearest, alike[choice], out=nearest)
     return [pool[i] for i in picked]
 
 
-def _likeness(
-    chosen: int, matrix: F32 | None, has: npt.NDArray[np.bool_], stems: Sequence[frozenset[str]]
-) -> F32:
-    """How much each pool member is a copy of the one just picked, in [0, 1]."""
-    similar = np.zeros(len(stems), dtype=np.float32)
-    lexical = np.ones(len(stems), dtype=np.bool_)
-    if matrix is not None and has[chosen]:
-        similar = (matrix @ matrix[chosen]).astype(np.float32)
-        lexical = ~has
-    mine = stems[chosen]
-    for i in np.nonzero(lexical)[0]:
-        other = stems[int(i)]
-        union = len(mine | other)
-        similar[int(i)] = len(mine & other) / union if union else 0.0
-    likeness: F32 = np.clip((similar - NEAR_COPY) / (1.0 - NEAR_COPY), 0.0, 1.0)
-    return likeness
+def _likeness(pool: Sequence[Hit], index: MemoryIndex) -> F32:
+    """How much each pair of the pool are copies, in [0, 1] (0 on the diagonal): 1 for
+    the same provenance, else cosine (Jaccard of stems without vectors) above NEAR_COPY."""
+    size = len(pool)
+    vectors = [index.vector_of(index.slots[(h.doc.pk, h.doc.sk)]) for h in pool]
+    has = np.asarray([v is not None for v in vectors], dtype=np.bool_)
+    similar = np.zeros((size, size), dtype=np.float32)
+    if has.any():
+        matrix = np.stack(
+            [v if v is not None else np.zeros(index.dim, np.float32) for v in vectors]
+        )
+        similar = (matrix @ matrix.T).astype(np.float32)
+    if not has.all():
+        stems = [frozenset(h.doc.terms) for h in pool]
+        for i in range(size):
+            for j in range(i + 1, size):
+                if not (has[i] and has[j]):
+                    union = len(stems[i] | stems[j])
+                    shared = len(stems[i] & stems[j]) / union if union else 0.0
+                    similar[i, j] = similar[j, i] = shared
+    alike: F32 = np.clip((similar - NEAR_COPY) / (1.0 - NEAR_COPY), 0.0, 1.0)
+    origins = [_origin(h.doc) for h in pool]
+    for i, mine in enumerate(origins):
+        for j in range(i + 1, size):
+            if mine & origins[j]:
+                alike[i, j] = alike[j, i] = 1.0
+    np.fill_diagonal(alike, 0.0)
+    return alike
 
 
 def _origin(doc: Doc) -> frozenset[str]:
