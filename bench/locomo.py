@@ -2,10 +2,9 @@
 
 Reads ../shared/data/locomo-dev.json (five LoCoMo conversations, CC BY-NC 4.0; evaluation
 data: read from there, never copied into the repo). For each conversation, on a table of
-its own in the embedded store, in up to three modes (``--modes``):
+its own in the embedded store, in up to three modes (``--modes``, default live,formed):
 - ``recorded``: every turn recorded through ``recordInteraction`` (as the bot would, now,
-  in turn order, session ``<conversation>-s<n>``, TTLs of ten years): recall over what was
-  recorded live, without the lines' real times;
+  in turn order, TTLs of ten years), without the lines' real times;
 - ``live``: backfilled with real times, every TTL set to ten years, so every interaction
   stays live (the baseline);
 - ``formed``: the seed's TTLs (72 h); the lines are from 2023, so every interaction is
@@ -20,6 +19,11 @@ turns were recorded as) of the top k memories. Prints found@1/5/10 per
 category for both modes, the ratio formed/live of found@5, observations per player, and
 backfill speed. A bench: it reports, it asserts nothing.
 Run: .venv/bin/python bench/locomo.py [--data PATH] [--conversations N] [--modes a,b]
+(``--modes live`` skips the formed-only mode: half the time, for ranking changes;
+``--dump FILE`` writes each question's found@1/5/10, to compare two runs question by question;
+``--set recall_diversity=1.0`` and ``--set recall_read_dates=false``: today's ranking without
+the diversification and dates. Questions are asked the day after the conversation's
+last session: recall's clock, against which "last year" is read.)
 """
 
 from __future__ import annotations
@@ -44,7 +48,6 @@ CATEGORIES = {1: "multi-hop", 2: "temporal", 3: "open-domain", 4: "single-hop"}
 KS = (1, 5, 10)
 TEN_YEARS = 10 * 365 * 24 * 3600
 TURN_SPACING_S = 30
-MODES = ("recorded", "live", "formed")
 
 
 def session_time(text: str) -> datetime:
@@ -85,19 +88,26 @@ def evidence_ids(conversation: dict[str, Any], question: dict[str, Any]) -> set[
     return found
 
 
+def asked_at(conversation: dict[str, Any]) -> datetime:
+    """When the questions are asked: the day after the last session (recall's clock, so
+    "last year" or "two weeks ago" are read as the speakers meant them)."""
+    return max(session_time(s["date_time"]) for s in conversation["sessions"]) + timedelta(days=1)
+
+
 async def run_mode(
-    endpoint: str, conversation: dict[str, Any], mode: str
+    endpoint: str, conversation: dict[str, Any], mode: str, settings: dict[str, Any]
 ) -> tuple[dict[int, list[list[bool]]], dict[str, Any]]:
-    overrides: dict[str, Any] = {}
+    overrides: dict[str, Any] = dict(settings)
     if mode in ("live", "recorded"):
-        overrides = {"interaction_ttl": TEN_YEARS, "short_term_ttl": TEN_YEARS}
+        overrides |= {"interaction_ttl": TEN_YEARS, "short_term_ttl": TEN_YEARS}
     config = MemoryConfig(
         dynamodb_endpoint=endpoint,
         dynamodb_table_name=f"qai-locomo-{mode}-{uuid.uuid4().hex[:8]}",
         max_interactions_per_player=2000,  # a LoCoMo speaker says up to ~400 lines
         **overrides,
     )
-    service = MemoryService(config)
+    moment = asked_at(conversation)
+    service = MemoryService(config, clock=lambda: moment)
     await service.initialize()
     try:
         lines = lines_of(conversation)
@@ -112,6 +122,7 @@ async def run_mode(
         await service.consolidate_memories()
         consolidate_s = time.perf_counter() - started
         results: dict[int, list[list[bool]]] = defaultdict(list)
+        asked: list[dict[str, Any]] = []
         for question in conversation["qa"]:
             category = int(question["category"])
             if category not in CATEGORIES:
@@ -123,6 +134,12 @@ async def run_mode(
                 for memory in recalled.memories
             ]
             results[category].append([any(wanted & ids for ids in ranked[:k]) for k in KS])
+            # Coverage: the share of a question's evidence turns among the top k (what
+            # diversification is for: an answer spread over several turns).
+            cover = [len(wanted & set().union(*ranked[:k])) / max(len(wanted), 1) for k in KS]
+            asked.append({"q": question["question"], "category": category,
+                          "found": results[category][-1], "evidence": len(wanted),
+                          "cover": cover})  # fmt: skip
         counts = {}
         for speaker in (conversation["speaker_a"], conversation["speaker_b"]):
             page = await service.list_observations(f"PLAYER#{speaker}", first=100)
@@ -142,6 +159,7 @@ async def run_mode(
             "consolidate_s": consolidate_s,
             "report": str(report),
             "players": counts,
+            "questions": asked,
         }
         return results, stats
     finally:
@@ -149,7 +167,8 @@ async def run_mode(
 
 
 async def record(service: MemoryService, lines: list[str], ids: dict[str, str]) -> str:
-    """Every line recorded through recordInteraction, in order; ``ids`` gets each
+    """Every line recorded through recordInteraction, in order (as the bot would, now,
+    session ``<conversation>-s<n>``: without the lines' real times); ``ids`` gets each
     interaction's id -> its line's id."""
     for raw in lines:
         line = json.loads(raw)
@@ -165,18 +184,26 @@ def rates(rows: list[list[bool]]) -> list[float]:
     return [sum(r[i] for r in rows) / len(rows) if rows else 0.0 for i in range(len(KS))]
 
 
-async def main(data: Path, conversations: int, modes: list[str]) -> None:
+async def main(
+    data: Path,
+    conversations: int,
+    modes: tuple[str, ...],
+    dump: Path | None = None,
+    settings: dict[str, Any] | None = None,
+) -> None:
     logging.basicConfig(level=logging.WARNING)
     dev = json.loads(data.read_text())["conversations"][:conversations]
     store = EmbeddedDynamo(data_dir=None)
     endpoint = await store.astart()
-    totals: dict[str, dict[int, list[list[bool]]]] = {m: defaultdict(list) for m in MODES}
+    totals: dict[str, dict[int, list[list[bool]]]] = {m: defaultdict(list) for m in modes}
+    asked: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
     try:
         for conversation in dev:
             for mode in modes:
-                results, stats = await run_mode(endpoint, conversation, mode)
+                results, stats = await run_mode(endpoint, conversation, mode, settings or {})
                 for category, rows in results.items():
                     totals[mode][category].extend(rows)
+                asked[mode] += stats["questions"]
                 per_s = stats["lines"] / stats["backfill_s"]
                 print(
                     f"conversation {conversation['id']} {mode:6}: {stats['lines']} lines "
@@ -185,41 +212,46 @@ async def main(data: Path, conversations: int, modes: list[str]) -> None:
                 )
     finally:
         await store.astop()
+    if dump is not None:
+        dump.write_text(json.dumps(asked, indent=1))
     print()
-    if "recorded" in modes:
-        print("| category | n | recorded found@1/5/10 |")
-        print("| --- | ---: | --- |")
-        rows: list[list[bool]] = []
-        for category, name in CATEGORIES.items():
-            rows.extend(totals["recorded"][category])
-            found = " / ".join(f"{x:.3f}" for x in rates(totals["recorded"][category]))
-            print(f"| {category} {name} | {len(totals['recorded'][category])} | {found} |")
-        print(f"| all 1-4 | {len(rows)} | {' / '.join(f'{x:.3f}' for x in rates(rows))} |")
-        print()
-    print("| category | n | live found@1/5/10 | formed only found@1/5/10 | formed/live @5 |")
-    print("| --- | ---: | --- | --- | ---: |")
-    every: dict[str, list[list[bool]]] = {"live": [], "formed": []}
+    print("| category | n | " + " | ".join(f"{m} found@1/5/10" for m in modes) + " |")
+    print("| --- | ---: |" + " --- |" * len(modes))
+    every: dict[str, list[list[bool]]] = {m: [] for m in modes}
     for category, name in CATEGORIES.items():
-        live, formed = totals["live"][category], totals["formed"][category]
-        every["live"].extend(live)
-        every["formed"].extend(formed)
-        lr, fr = rates(live), rates(formed)
-        ratio = fr[1] / lr[1] if lr[1] else 0.0
-        print(
-            f"| {category} {name} | {len(live)} | {' / '.join(f'{x:.3f}' for x in lr)} | "
-            f"{' / '.join(f'{x:.3f}' for x in fr)} | {ratio:.2f} |"
-        )
-    lr, fr = rates(every["live"]), rates(every["formed"])
-    print(
-        f"| all 1-4 | {len(every['live'])} | {' / '.join(f'{x:.3f}' for x in lr)} | "
-        f"{' / '.join(f'{x:.3f}' for x in fr)} | {fr[1] / lr[1] if lr[1] else 0:.2f} |"
-    )
+        cells = []
+        for mode in modes:
+            rows = totals[mode][category]
+            every[mode].extend(rows)
+            cells.append(" / ".join(f"{x:.3f}" for x in rates(rows)))
+        count = len(totals[modes[0]][category])
+        print(f"| {category} {name} | {count} | " + " | ".join(cells) + " |")
+    cells = [" / ".join(f"{x:.3f}" for x in rates(every[m])) for m in modes]
+    print(f"| all 1-4 | {len(every[modes[0]])} | " + " | ".join(cells) + " |")
+    for mode in modes:
+        spread = [q["cover"] for q in asked[mode] if q["evidence"] >= 2]
+        if spread:
+            means = " / ".join(f"{sum(c[i] for c in spread) / len(spread):.3f}" for i in range(3))
+            print(f"{mode}: evidence covered @1/5/10, {len(spread)} questions of 2+ turns: {means}")
+    if set(modes) == {"live", "formed"}:
+        live, formed = rates(every["live"])[1], rates(every["formed"])[1]
+        print(f"formed/live found@5: {formed / live if live else 0:.2f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--conversations", type=int, default=5)
-    parser.add_argument("--modes", default=",".join(MODES), help="of " + ", ".join(MODES))
+    parser.add_argument("--modes", default="live,formed", help="of recorded, live, formed")
+    parser.add_argument("--dump", type=Path, help="write each question's found@k here (JSON)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="SETTING=VALUE",
+        help="a MemoryConfig setting, e.g. recall_diversity=1.0 recall_read_dates=false",
+    )
     args = parser.parse_args()
-    asyncio.run(main(args.data, args.conversations, args.modes.split(",")))
+    chosen = dict(item.split("=", 1) for item in args.set)
+    modes = tuple(args.modes.split(","))
+    asyncio.run(main(args.data, args.conversations, modes, args.dump, chosen))

@@ -5,7 +5,9 @@ with left the code in the house issue; its figures stay in bench/RESULTS.md.)
 
 Memories are synthetic chat observations and interactions built from the dev set's
 sentences (tests/data/recall_dev.json) with names and numbers varied, so the vocabulary
-and lengths are the real ones. Run: .venv/bin/python bench/recall.py [--memories N]
+and lengths are the real ones. A query is searched as the service searches it: its time
+read (dateparser; every fourth query names one), the top k diversified (MMR).
+Run: .venv/bin/python bench/recall.py [--memories N]
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from qai_graph.memory.recall.search.documents import embed_text, to_doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
+from qai_graph.memory.recall.search.when import TimeReader
 from qai_graph.memory.service import MemoryService
 from qai_graph.emulator.embedded import EmbeddedDynamo
 
@@ -99,15 +102,27 @@ async def main(n: int, queries: int) -> None:
     finder = NameFinder(index)
     questions = [q["query"] for q in json.loads(DEV.read_text())["questions"]]
     now = time.time()
+    # As the service searches (sync.RecallIndex.search): the query's time read first, the
+    # top k diversified. Every fourth question names a time, so dateparser's cost shows.
+    reader, diversity = TimeReader(), MemoryConfig().recall_diversity
+    reader.warm_up()
+    said_when = ["yesterday", "last week", "on 3 May, 2023", "two weeks ago", "in march"]
 
-    new_times = []
+    new_times, dated_times = [], []
     for i in range(queries):
         query = questions[i % len(questions)]
+        if i % 4 == 3:
+            query = f"{query} {said_when[(i // 4) % len(said_when)]}"
         t = time.perf_counter()
-        parsed = analyse(query, index, finder)
+        reading = reader.read(query, datetime.now(UTC))
+        parsed = analyse(reading.rest if reading and reading.rest else query, index, finder)
+        if reading is not None:
+            parsed.periods = tuple((p.start, p.end) for p in reading.periods)
         qv = await embedder.embed([parsed.semantic_text])
-        rank(index, parsed, qv[0] if qv is not None else None, now, 5)
+        rank(index, parsed, qv[0] if qv is not None else None, now, 5, diversity=diversity)
         new_times.append((time.perf_counter() - t) * 1000)
+        if i % 4 == 3:
+            dated_times.append(new_times[-1])
 
     write = []
     for i in range(300):
@@ -121,6 +136,10 @@ async def main(n: int, queries: int) -> None:
 
     print(f"memories: {n} (embedding them: {embed_s:.1f} s; index build: {build_s:.1f} s)")
     print(f"recall (index) p50 {p(new_times, 0.5):.1f} ms  p95 {p(new_times, 0.95):.1f} ms")
+    print(
+        f"  of which naming a time ({len(dated_times)}): p50 {p(dated_times, 0.5):.1f} ms  "
+        f"p95 {p(dated_times, 0.95):.1f} ms"
+    )
     print(f"write cost (embed + index one memory) p50 {p(write, 0.5):.2f} ms")
     print(
         f"RSS: before {rss_before / 1e6:.0f} MB, model {rss_model / 1e6:.0f} MB, "

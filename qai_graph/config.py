@@ -142,6 +142,13 @@ class MemoryConfig(BaseSettings):
     bedrock_endpoint: str | None = None  # a stand-in endpoint (tests); unset: AWS
     bedrock_timeout_s: float = Field(3.0, gt=0, le=60)
     recall_max_query_chars: int = Field(500, ge=10, le=2000)
+    # Dates in a query ("on 31 July, 2023", "yesterday", "last stream") lift the memories
+    # of that time (docs/recall.md); off: dates are words like any other.
+    recall_read_dates: bool = True
+    # MMR's weight of relevance against coverage when picking the top k (docs/recall.md):
+    # 1.0 is the plain ranking; at 0.5 a copy (an observation and the exchange it came
+    # from, a line said twice) comes after every other memory that matched at all.
+    recall_diversity: float = Field(0.5, ge=0.0, le=1.0)
     # How often the recall index reads what other replicas wrote (its staleness bound).
     index_poll_interval_s: float = Field(1.0, gt=0, le=60)
     # It reads only while searches come: it polls for this long after the last one; the

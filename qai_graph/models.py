@@ -349,6 +349,14 @@ class Memory(_Model):
     context: list[ContextTurn] = Field(default_factory=list)
 
 
+class TimePeriod(_Model):
+    """A time a recall query named ("yesterday", "in may", "last stream"): [start, end)."""
+
+    start: datetime
+    end: datetime
+    text: str  # the query's words it was read from
+
+
 class RecallResult(_Model):
     """Result of a memory recall."""
 
@@ -356,6 +364,7 @@ class RecallResult(_Model):
     sources: list[str]
     query: str
     total_found: int
+    periods: list[TimePeriod] = Field(default_factory=list)  # the query's dates, as read
 
 
 class ConsolidationResult(_Model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 import strawberry
@@ -19,6 +20,7 @@ from qai_graph.api.connections import (
 from qai_graph.api.context import GraphQLContext
 from qai_graph.api.decorators import field
 from qai_graph.api.moderation import ModerationQuery
+from qai_graph.api.recall_types import RecallResult
 from qai_graph.api.turns import selects
 from qai_graph.api.types import (
     Evolution,
@@ -26,7 +28,6 @@ from qai_graph.api.types import (
     PatternStats,
     Player,
     PlayerContext,
-    RecallResult,
     Session,
 )
 from qai_graph.errors import InvalidInput
@@ -106,7 +107,9 @@ class Query(ModerationQuery):
     @field(
         description="Memories relevant to a query, best first, from all of QAI's live memory "
         "(observations of every subject, interactions, profiles). `player` is who is asking: "
-        "their memories are lifted. The query is 1-500 characters (INVALID_INPUT otherwise)."
+        "their memories are lifted. A date in the query ('on 31 July, 2023', 'yesterday', "
+        "'last stream') lifts the memories of that time (`periods` says how it was read). "
+        "The query is 1-500 characters (INVALID_INPUT otherwise)."
     )
     async def recall(
         self,
@@ -121,12 +124,28 @@ class Query(ModerationQuery):
                 "`context` holds (0-3); by default 1 when `context` is selected, else 0."
             ),
         ] = None,
+        since: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Only memories of this time or later (an observation's or a "
+                "profile's span need only reach it); a time without a zone is UTC."
+            ),
+        ] = None,
+        until: Annotated[
+            datetime | None,
+            strawberry.argument(
+                description="Only memories from before this time (exclusive); since must "
+                "be before it (INVALID_INPUT otherwise)."
+            ),
+        ] = None,
     ) -> RecallResult:
         """Recall memories."""
         turns = context_turns
         if turns is None:
             turns = 1 if selects(info.selected_fields, "recall", "memories", "context") else 0
-        result = await info.context.service.recall(query, limit=limit, player=player, turns=turns)
+        result = await info.context.service.recall(
+            query, limit=limit, player=player, turns=turns, since=since, until=until
+        )
         return RecallResult.from_model(result)
 
     @field(description="A conversation's working memory, or null if expired.")

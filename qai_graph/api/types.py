@@ -348,26 +348,6 @@ class Memory:
         )
 
 
-@strawberry.type(description="The memories recalled for a query, best first.")
-class RecallResult:
-    """Result of a recall."""
-
-    memories: list[Memory]
-    sources: list[str]
-    query: str
-    total_found: int
-
-    @classmethod
-    def from_model(cls, item: models.RecallResult) -> RecallResult:
-        """Map a recall result."""
-        return cls(
-            memories=[Memory.from_model(m) for m in item.memories],
-            sources=list(item.sources),
-            query=item.query,
-            total_found=item.total_found,
-        )
-
-
 @strawberry.type(description="What one consolidation run did.")
 class ConsolidationResult(SameFields):
     """Result of one consolidation run."""

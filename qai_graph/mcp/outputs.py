@@ -8,7 +8,7 @@ tool arguments are.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
@@ -26,6 +26,21 @@ from qai_graph.models import (
 )
 
 _QUOTE = 120
+
+
+def _on(moment: datetime | None, *, time: bool = False) -> str:
+    """`` (2023-07-31)``, or `` (2023-07-31 14:03)`` with ``time``: when a memory happened."""
+    if moment is None:
+        return ""
+    return f" ({moment.astimezone(UTC).strftime('%Y-%m-%d %H:%M' if time else '%Y-%m-%d')})"
+
+
+def _span(period: PeriodOutput) -> str:
+    """A period as dates: "2023-07-31", or "2023-07-01 to 2023-07-31" (end exclusive)."""
+    first = period.start.astimezone(UTC)
+    last = (period.end - timedelta(seconds=1)).astimezone(UTC)
+    days = [first.strftime("%Y-%m-%d"), last.strftime("%Y-%m-%d")]
+    return days[0] if days[0] == days[1] else f"{days[0]} to {days[1]}"
 
 
 def _short(text: str, limit: int = _QUOTE) -> str:
@@ -87,6 +102,19 @@ class RecalledMemory(BaseModel):
     context: list[TurnOutput] = Field(
         default_factory=list, description="an exchange's turns around it in its conversation"
     )
+    at: datetime | None = Field(
+        None,
+        description="when it happened: an exchange's time, an observation's latest sighting, "
+        "a profile's last visit",
+    )
+
+
+class PeriodOutput(BaseModel):
+    """A time the query named, as recall read it: memories of [start, end) were lifted."""
+
+    start: datetime
+    end: datetime
+    text: str = Field(description="the query's words it was read from")
 
 
 def withheld(flag: str | None, private: bool, hidden: bool = False) -> str | None:
@@ -108,6 +136,9 @@ class RecallOutput(BaseModel):
     query: str
     memories: list[RecalledMemory]
     total_found: int
+    periods: list[PeriodOutput] = Field(
+        default_factory=list, description="the times the query named (lifted, not filtered)"
+    )
 
     @classmethod
     def of(cls, result: RecallResult) -> RecallOutput:
@@ -123,10 +154,12 @@ class RecallOutput(BaseModel):
                     sources=SourceOutput.all(m.sources),
                     superseded=bool(m.data.get("superseded_by")),
                     context=TurnOutput.all(m.context),
+                    at=m.timestamp,
                 )
                 for m in result.memories
             ],
             total_found=result.total_found,
+            periods=[PeriodOutput.model_validate(p.model_dump()) for p in result.periods],
         )
 
     def text(self) -> str:
@@ -136,11 +169,13 @@ class RecallOutput(BaseModel):
         lines = [f"{len(self.memories)} memories for {_short(self.query, 60)!r}:"]
         for m in self.memories:
             lines.append(
-                f"- [{m.subject}]{' (superseded)' if m.superseded else ''} {_short(m.content)}"
+                f"- [{m.subject}]{_on(m.at)}{' (superseded)' if m.superseded else ''} "
+                f"{_short(m.content)}"
             )
             before = next((t for t in m.context if t.position == -1), None)
             if before is not None:
                 lines.append(f"  (just before, {before.player}: {_short(before.text, 80)})")
+        lines += [f"(read {p.text!r} as {_span(p)})" for p in self.periods]
         return "\n".join(lines)
 
 
@@ -257,10 +292,14 @@ class PlayerOutput(BaseModel):
         if self.play_style:
             lines.append(f"Play style: {self.play_style}.")
         lines += [
-            f"- {'noticed in chat' if o.formed_by else 'observed'}: {_short(o.content)}"
+            f"- {'noticed in chat' if o.formed_by else 'observed'}{_on(o.timestamp)}: "
+            f"{_short(o.content)}"
             for o in self.observations[:5]
         ]
-        lines += [f"- they said: {_short(i.message)}" for i in self.recent_interactions[:3]]
+        lines += [
+            f"- they said{_on(i.timestamp, time=True)}: {_short(i.message)}"
+            for i in self.recent_interactions[:3]
+        ]
         return "\n".join(lines)
 
 

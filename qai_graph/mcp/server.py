@@ -22,6 +22,7 @@ import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Annotated, TypeVar
 
 from mcp.server.mcpserver import MCPServer
@@ -161,13 +162,29 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
                 description="Turns said before and after each recalled exchange to include.",
             ),
         ] = 1,
+        since: Annotated[
+            datetime | None,
+            Field(description="Only memories of this time or later (ISO 8601; no zone: UTC)."),
+        ] = None,
+        until: Annotated[
+            datetime | None,
+            Field(description="Only memories from before this time (ISO 8601, exclusive)."),
+        ] = None,
     ) -> Annotated[CallToolResult, RecallOutput]:
         """Search QAI's memory (observations, players, past exchanges) for what is relevant
-        to a query, best first, each exchange with the turns around it. Use before
-        answering a question about the past."""
+        to a query, best first, each with its date and each exchange with the turns around
+        it. Use before answering a question about the past; a date in the query
+        ("yesterday", "on 31 July, 2023") lifts that time."""
 
         async def act(memory: MemoryService) -> CallToolResult:
-            found = await memory.recall(query, limit=limit, player=player, turns=context_turns)
+            found = await memory.recall(
+                query,
+                limit=limit,
+                player=player,
+                turns=context_turns,
+                since=since,
+                until=until,
+            )
             out = RecallOutput.of(found)
             return _ok(out, out.text())
 

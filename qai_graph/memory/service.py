@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from qai_graph.config import MemoryConfig
@@ -63,7 +64,10 @@ class MemoryService(Lifecycle, Maintenance):
         endpoint: str | None = None,
         embedder: Embedder | None = None,
         observer: Observer | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
+        """``clock`` is what "now" is when recall reads a query's dates ("yesterday"):
+        tests and backfilled benchmarks set it; writes keep the wall clock."""
         self.config = config or MemoryConfig()
         self.store = DynamoClient(self.config, endpoint)
         self.events = EventHub()
@@ -73,6 +77,8 @@ class MemoryService(Lifecycle, Maintenance):
         self.recall_index = RecallIndex(
             DynamoClient(self.config, endpoint), self.config, self.embedder
         )
+        if clock is not None:
+            self.recall_index.clock = clock
         self.working = WorkingMemory(self.store, self.config)
         self.trust = TrustGate.from_config(self.config)
         self.observations = Observations(
@@ -257,16 +263,20 @@ class MemoryService(Lifecycle, Maintenance):
         limit: int = 5,
         player: str | None = None,
         turns: int = 0,
+        since: datetime | None = None,
+        until: datetime | None = None,
     ) -> RecallResult:
         """Memories relevant to ``query`` from all live memory, best first; ``player`` is
         who is asking (their memories are lifted); ``turns``: how many turns before and
-        after each interaction its ``context`` holds (0-3)."""
+        after each interaction its ``context`` holds (0-3); ``since``/``until``: only
+        memories of that time (an observation's or a profile's span need only meet it)."""
         validation.text(query, "query", self.config.recall_max_query_chars)
         validation.page_size(limit, "limit")
         validation.context_turns(turns)
+        window = validation.window(since, until)
         if player is not None:
             keys.clean_display_name(player)
-        return await self._recaller.recall(query, limit, player, turns)
+        return await self._recaller.recall(query, limit, player, window, turns)
 
     async def recall_about_player(
         self,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -100,3 +101,16 @@ def context_turns(value: int, field: str = "contextTurns") -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CONTEXT_TURNS:
         raise InvalidInput(f"{field} must be between 0 and {MAX_CONTEXT_TURNS}", field=field)
     return value
+
+
+def window(since: datetime | None, until: datetime | None) -> tuple[float | None, float | None]:
+    """``since``/``until`` as epoch seconds (a time without a zone is UTC); since < until."""
+    bounds = [None if t is None else _aware(t).timestamp() for t in (since, until)]
+    start, end = bounds
+    if start is not None and end is not None and start >= end:
+        raise InvalidInput("since must be before until", field="since")
+    return start, end
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

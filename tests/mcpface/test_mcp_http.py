@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -107,6 +108,33 @@ async def test_calls_each_tool_and_retries_count_once(mcp_server: ServeProcess) 
         memories: Any = recalled.structured_content
         assert any("bell states" in m["content"] for m in memories["memories"])
         assert await _total_interactions(client) == before + 1
+
+
+async def test_recall_answers_carry_dates_and_take_since_and_until(
+    mcp_server: ServeProcess,
+) -> None:
+    name = _name("Cy")
+    async with http_client(mcp_server.mcp_url, KEYS["writer"]) as client:
+        await client.call_tool(
+            "qai_record_interaction",
+            {"player": name, "message": "teleporting qubits rocks", "response": "It does."},
+        )
+        query = {"query": f"{name} teleporting qubits today", "player": name}
+        recalled = await client.call_tool("qai_memory_recall", query)
+        assert not recalled.is_error, recalled.content
+        out: Any = recalled.structured_content
+        mine = next(m for m in out["memories"] if m["content"] == "teleporting qubits rocks")
+        day = datetime.fromisoformat(mine["at"]).astimezone(UTC).strftime("%Y-%m-%d")
+        text = recalled.content[0].text  # type: ignore[union-attr]
+        assert f"({day}) teleporting qubits rocks" in text
+        assert [p["text"] for p in out["periods"]] == ["today"]
+        assert "(read 'today' as " in text
+        later = await client.call_tool("qai_memory_recall", {**query, "since": "2999-01-01"})
+        assert later.structured_content["memories"] == []  # type: ignore[index]
+        bad = await client.call_tool(
+            "qai_memory_recall", {**query, "since": "2030-01-02", "until": "2030-01-01"}
+        )
+        assert bad.is_error and code_of(bad) == INVALID
 
 
 async def test_prompt_and_resources_carry_the_memory(mcp_server: ServeProcess) -> None:

@@ -131,7 +131,7 @@ def test_memory_section_follows_seed_layout() -> None:
         "- First met: 2025-01-02",
         "- We have interacted 12 times",
         "- Their play style: speed_focused",
-        "- I observed: “Jim solves fast” (confirmed)",
+        "- I observed (2025-06-01): “Jim solves fast” (confirmed)",
         "",
         "Recent conversation:",
         "- They said (twitch, 2025-06-01 11:59): “hello”",
@@ -217,7 +217,7 @@ PRIORITY = ["promoted", "sure", "newest", "older", "hunch", "related"]
 
 # Each budget is one character short of the next fact (sizes measured on this fixture).
 @pytest.mark.parametrize(
-    ("budget", "kept"), [(123, 0), (144, 1), (237, 2), (307, 3), (329, 4), (372, 5), (1000, 6)]
+    ("budget", "kept"), [(136, 0), (170, 1), (263, 2), (333, 3), (368, 4), (411, 5), (1000, 6)]
 )
 def test_priority_order_under_growing_budgets(budget: int, kept: int) -> None:
     ctx = context(
@@ -416,3 +416,23 @@ def test_format_for_twitch(response: str, max_length: int, expected: str) -> Non
 def test_format_for_twitch_never_exceeds_limit(max_length: int) -> None:
     for response in ["x" * 500, "Hi. " * 100, "!" * 300, "a. b? c! " * 40]:
         assert len(format_for_twitch(response, max_length)) <= max(max_length, 0)
+
+
+def test_every_related_memory_says_when_it_happened() -> None:
+    said = datetime(2025, 5, 30, 9, 15, tzinfo=UTC)
+    memories = [
+        Memory(type="observation", kind="observation", subject="PLAYER#bo", player="Bo",
+               content="Bo cools the cryostat with tea", score=0.9, timestamp=said),
+        Memory(type="player_profile", kind="profile", subject="PLAYER#cy", player="Cy",
+               content="Player Cy: met 3 times", score=0.8, timestamp=said),
+        Memory(type="interaction", kind="interaction", subject="PLAYER#bo", player="Bo",
+               content="is the fridge cold", message="is the fridge cold", score=0.7,
+               timestamp=said, channel="twitch"),
+    ]  # fmt: skip
+    section = build_memory_section(context(), memories, relevant_first=True)
+    lines = section.split("### Relevant to what they said\n")[1].splitlines()
+    assert lines[:3] == [
+        "- Observation about Bo (2025-05-30): “Bo cools the cryostat with tea”",
+        "- Player (last seen 2025-05-30): “Player Cy: met 3 times”",
+        "- Bo said (twitch, 2025-05-30 09:15): “is the fridge cold”",
+    ]

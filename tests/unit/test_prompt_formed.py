@@ -65,7 +65,8 @@ def test_a_formed_observation_is_what_qai_noticed_in_chat() -> None:
     ctx = context([formed("Jim adopted a puppy"), observation("Jim asks why")])  # type: ignore[list-item]
     lines = build_memory_section(ctx).splitlines()
     assert "- I noticed in chat (2025-05-30): “Jim adopted a puppy”" in lines
-    assert "- I observed: “Jim asks why”" in lines  # written by a client: as before
+    # written by a client: as before, with the day it was made (every memory says when)
+    assert "- I observed (2025-06-01): “Jim asks why”" in lines
 
 
 def test_a_moment_an_observation_already_says_is_said_once() -> None:

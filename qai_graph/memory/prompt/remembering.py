@@ -7,7 +7,9 @@ then the observations. An observation QAI formed by itself from chat reads "I no
 chat (<date>)": it is QAI's own conclusion from what players said, so it is quoted
 inside the data section like the chat it came from, never as an instruction. Memorable
 moments come from chat too, and are quoted the same way. A superseded observation (one
-a newer observation replaced) is in no section.
+a newer observation replaced) is in no section. Every memory line says when it happened
+(an exchange its time, an observation its latest sighting, a profile its last visit), so
+the model can answer "when" and tell last week from last year.
 """
 
 from __future__ import annotations
@@ -168,8 +170,13 @@ def _moment_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
 def _noticed(sources: Sequence[ObservationSource], fallback: datetime | None) -> str:
     """`` (2026-12-01)``: when the newest exchange an observation was formed from was said."""
     moments = [s.at for s in sources if s.at is not None]
-    when = max(moments) if moments else fallback
-    return f" ({when.astimezone(UTC).strftime('%Y-%m-%d')})" if when is not None else ""
+    day = _day(max(moments) if moments else fallback)
+    return f" ({day})" if day else ""
+
+
+def _day(when: datetime | None) -> str:
+    """``2026-12-01``: the day a memory happened, as every memory line says it."""
+    return when.astimezone(UTC).strftime("%Y-%m-%d") if when is not None else ""
 
 
 def _formed(memory: Memory) -> bool:
@@ -193,7 +200,8 @@ def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
             when = _noticed(obs.sources, obs.timestamp)
             line = f"- I noticed in chat{when}: {quote(obs.content)}{suffix}"
         else:
-            line = f"- I observed: {quote(obs.content)}{suffix}"
+            when = _noticed([], obs.last_reinforced or obs.timestamp)
+            line = f"- I observed{when}: {quote(obs.content)}{suffix}"
         priority = (tier, -obs.confidence, -obs.timestamp.timestamp())
         facts.append(_Fact(priority, _ABOUT, (3, index), (line,)))
         keys.append(key)
@@ -286,7 +294,9 @@ def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
     if _formed(memory):
         when = _noticed(memory.sources, memory.timestamp)
         return f"- I noticed in chat{about}{when}{marked}: {quote(memory.content)}"
-    return f"- {label}{about}{marked}: {quote(memory.content)}"
+    day = _day(memory.timestamp)  # every memory says when it happened (issue 21)
+    when = f" ({'last seen ' if memory.type == 'player_profile' else ''}{day})" if day else ""
+    return f"- {label}{about}{when}{marked}: {quote(memory.content)}"
 
 
 def _superseded(memory: Memory | Mapping[str, Any]) -> bool:

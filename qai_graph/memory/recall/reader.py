@@ -33,6 +33,7 @@ from qai_graph.memory.recall.search import documents
 from qai_graph.memory.recall.search.doc import INTERACTION, KIND_NAMES, OBSERVATION, Doc
 from qai_graph.memory.recall.search.ranking import Hit
 from qai_graph.memory.recall.search.sync import RecallIndex
+from qai_graph.memory.recall.search.when import NO_TIME
 from qai_graph.memory.trust.gate import may_see
 from qai_graph.models import (
     ContextTurn,
@@ -42,6 +43,7 @@ from qai_graph.models import (
     PlayerContext,
     PlayerProfile,
     RecallResult,
+    TimePeriod,
 )
 from qai_graph.store import keys, partition, players
 from qai_graph.store.interactions import interaction_from_item
@@ -148,14 +150,24 @@ class Recaller:
         return frozenset(self._index.index.banned)
 
     async def recall(
-        self, query: str, limit: int, player: str | None = None, turns: int = 0
+        self,
+        query: str,
+        limit: int,
+        player: str | None = None,
+        window: tuple[float | None, float | None] = (None, None),
+        turns: int = 0,
     ) -> RecallResult:
         """The memories that best answer ``query``, from all live memory (the index),
         verified against the table in one batch read; ``player`` is who is asking;
+        ``window``: only memories of [since, until) (epoch seconds, either open);
         ``turns``: how many turns before and after each interaction go in its context."""
         asker = keys.player_key(player) if player else None
+        reading = self._index.read_time(query, asker)
+        since, until = window
         # A few spare hits: anything another replica deleted is dropped on verification.
-        hits, total = await self._index.search(query, limit + VERIFY_SPARE, asker)
+        hits, total = await self._index.search(
+            query, limit + VERIFY_SPARE, asker, when=reading or NO_TIME, since=since, until=until
+        )
         near = self._around(hits, asker, turns, turns)
         wanted = [(h.doc.pk, h.doc.sk) for h in hits]
         wanted += [(d.pk, d.sk) for turns_of in near.values() for _, d in turns_of]
@@ -188,7 +200,13 @@ class Recaller:
                 break
         self._index.usage.note(recalled)
         sources = sorted({_source(m) for m in memories})
-        return RecallResult(memories=memories, sources=sources, query=query, total_found=total)
+        periods = [
+            TimePeriod(start=_at(p.start), end=_at(p.end), text=p.text)
+            for p in (reading.periods if reading else ())
+        ]
+        return RecallResult(
+            memories=memories, sources=sources, query=query, total_found=total, periods=periods
+        )
 
     async def relevant(self, message: str, limit: int, player: str | None) -> list[Memory]:
         """Memories for the prompt: ranked from the index alone (no request), superseded
@@ -237,6 +255,10 @@ class Recaller:
             if item is not None and is_live(item, now_epoch) and may_see(item, asker):
                 kept.append(context.from_item(position, item))
         return context.renumbered(kept)
+
+
+def _at(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC)
 
 
 def _index_source(doc: Doc) -> list[ObservationSource]:

@@ -62,6 +62,10 @@ class Doc:
     # Interactions: the conversation it was said in (``threads``: its session, else its
     # channel's day), interned so a thread's docs share one string.
     thread: str | None = None
+    # When it began (issue 21): an observation's first sighting, a profile's first_seen;
+    # 0.0 for an interaction (a moment: ``timestamp``). Recall's periods match the span
+    # from here to ``timestamp``.
+    first: float = 0.0
 
     @property
     def superseded(self) -> bool:

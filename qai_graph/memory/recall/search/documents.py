@@ -143,6 +143,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             source=newest_source(item),
             superseded_by=item.get("superseded_by") or None,
             summary=bool(item.get("summary_key")),
+            first=_epoch(item.get("timestamp")),
         )
     if kind == INTERACTION:
         message = str(item.get("message", ""))
@@ -193,6 +194,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
         display=item.get("name"),
         banned=bool(item.get("banned", False)),
         moderated=int(item.get("moderation_version", 0)),
+        first=_epoch(item.get("first_seen")),
     )
 
 

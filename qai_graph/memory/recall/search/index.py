@@ -59,6 +59,7 @@ class MemoryIndex:
         self._alive = _Grow(np.bool_, False)
         self._kind = _Grow(np.int8)
         self._ts = _Grow(np.float64)
+        self._first = _Grow(np.float64)  # when it began (see Doc.first): spans [first, ts]
         self._ttl = _Grow(np.float64, NO_TTL)
         self._confidence = _Grow(np.float32)
         self._evidence = _Grow(np.float32)
@@ -199,6 +200,7 @@ class MemoryIndex:
     def _set_numbers(self, slot: int, doc: Doc) -> None:
         self._kind.data[slot] = doc.kind
         self._ts.data[slot] = doc.timestamp
+        self._first.data[slot] = min(doc.first or doc.timestamp, doc.timestamp)
         self._ttl.data[slot] = doc.ttl
         self._confidence.data[slot] = doc.confidence
         self._evidence.data[slot] = doc.evidence
@@ -221,6 +223,7 @@ class MemoryIndex:
             self._alive,
             self._kind,
             self._ts,
+            self._first,
             self._ttl,
             self._confidence,
             self._evidence,

@@ -14,7 +14,9 @@ candidate of the query. Secondary signals then order what is relevant:
   newer supersedes what it contradicts: "now gets CNOT right" over "struggles with CNOT");
 - an observation formation marked superseded (``superseded_by``) keeps half its score
   and never ranks above the observation that superseded it, which joins the candidates
-  (see ``succession``); the prompt's memories (``current_only``) leave it out.
+  (see ``succession``); the prompt's memories (``current_only``) leave it out;
+- a date in the query lifts the memories of its period, ``since``/``until`` filter (see
+  ``dated``); the top k is then picked for coverage, not near-copies (see ``diverse``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ import numpy as np
 import numpy.typing as npt
 
 from qai_graph.memory.recall.search import context
+from qai_graph.memory.recall.search.dated import DATE_BOOST, in_window, with_dated
+from qai_graph.memory.recall.search.diverse import diversify
 from qai_graph.memory.recall.search.doc import F32, INTERACTION, OBSERVATION, PROFILE, Doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import PARTIAL_NAME, NameFinder
@@ -145,6 +149,7 @@ class Query:
     cues: set[str] = field(default_factory=set)
     matched: set[str] = field(default_factory=set)  # stems of the query itself
     semantic_text: str = ""
+    periods: tuple[tuple[float, float], ...] = ()  # [start, end) the query's dates name
 
 
 @dataclass
@@ -208,14 +213,20 @@ def rank(
     asker: str | None = None,
     *,
     current_only: bool = False,
+    since: float | None = None,
+    until: float | None = None,
+    diversity: float = 1.0,
 ) -> tuple[list[Hit], int]:
     """The best ``limit`` visible memories for ``query``, and how many matched at all;
-    ``current_only`` leaves superseded observations out (the prompt's memories)."""
+    ``current_only`` leaves superseded observations out (the prompt's memories);
+    ``since``/``until``: memories of [since, until) only; ``diversity``: see ``diverse``."""
     if limit <= 0 or index.size == 0:
         return [], 0
     visible = index.visible(now, asker)
     if current_only:
         visible &= ~index.column("superseded")
+    if since is not None or until is not None:
+        visible &= in_window(index, since, until)
     lexical = index.bm25(query.weights)
     lexical[~visible] = 0.0
     lexical = context.lexical(index, lexical)  # a reply shares its question's words
@@ -258,6 +269,8 @@ def rank(
     matched = int(np.count_nonzero(eligible))
     if named:
         matched += len(set(named) - set(matched_slots.tolist()))
+    cand, dated, joined = with_dated(index, query.periods, visible, relevance, cand)
+    matched += joined
     if cand.size == 0:
         return [], 0
     cand, successions, pulled = with_successors(index, cand, visible)
@@ -266,6 +279,8 @@ def rank(
     if boosts:
         score += _lookup(boosts, cand)
     score += _intent(index, query, cand)
+    if dated is not None:
+        score += DATE_BOOST * dated[cand]
     score += _secondary(index, now, cand)
     demote_superseded(index, cand, score, successions)
     count = min(max(POOL, limit), cand.size)
@@ -279,7 +294,7 @@ def rank(
     if successions:
         below_successors(hits)
     hits.sort(key=lambda h: (-h.score, -h.doc.timestamp))
-    return hits[:limit], matched
+    return diversify(hits, index, limit, diversity), matched
 
 
 def _lookup(values: dict[int, float], cand: npt.NDArray[np.int64]) -> F32:

@@ -33,6 +33,10 @@ Freshness, by source of change:
 
 The index's client also carries recall usage counts (``usage``: ``memory.recall.usage``),
 background writes like the poll's reads; ``stop`` writes what is pending.
+
+Time (issue 21): ``read_time`` reads a query's dates (``when``) against ``clock`` (the
+service's: tests and backfilled benchmarks set it) and resolves "last stream" from the
+asker's interactions in the index; ``search`` ranks with them and without their words.
 """
 
 from __future__ import annotations
@@ -43,6 +47,7 @@ import logging
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +55,7 @@ from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # n
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.base import Embedder, encode_vector
+from qai_graph.memory.recall.search.dated import interaction_times
 from qai_graph.memory.recall.search.doc import PROFILE
 from qai_graph.memory.recall.search.documents import (
     MODEL_ATTRIBUTE,
@@ -62,6 +68,7 @@ from qai_graph.memory.recall.search.documents import (
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
+from qai_graph.memory.recall.search.when import TimeReader, TimeReading, session_periods
 from qai_graph.memory.recall.usage import RecallUsage
 from qai_graph.models import PlayerProfile
 from qai_graph.store import keys, moderation, recall_feed
@@ -109,6 +116,8 @@ class RecallIndex:
         self._profile_marks: dict[str, Any] = {}  # pk -> last_seen, as the last poll read
         self.ready = False
         self.usage = RecallUsage(db)  # which observations recall returned (consolidation)
+        self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # what "now" is
+        self.times = TimeReader()
 
     @property
     def db(self) -> DynamoClient:
@@ -129,6 +138,8 @@ class RecallIndex:
         # embedded store (and this process's requests) need. With one thread, systemPrompt
         # with a message went from 1.30-1.39x to 1.23-1.27x the prompt without (100k).
         threadpool_limits(limits=1, user_api="blas")
+        if self._config.recall_read_dates:  # dateparser's import and first parse: ~0.3 s
+            await asyncio.to_thread(self.times.warm_up)
         await self._db.open()
 
     async def close(self) -> None:
@@ -384,17 +395,54 @@ class RecallIndex:
 
     # --- search ------------------------------------------------------------------------
 
+    def read_time(self, query: str, asker: str | None = None) -> TimeReading | None:
+        """The periods ``query`` speaks of, "last stream" resolved from the interactions
+        of ``asker`` (a key; everyone's without one); None when it names no time."""
+        if not self._config.recall_read_dates:
+            return None
+        now = self.clock()
+        reading = self.times.read(query, now)
+        if reading is None or not reading.sessions:
+            return reading
+        moment = now.timestamp()
+        said = interaction_times(self.index, asker, moment)
+        found = session_periods(said, moment, self._config.session_ttl, reading.sessions)
+        return replace(reading, periods=reading.periods + tuple(found))
+
     async def search(
-        self, query: str, limit: int, asker: str | None = None, *, current_only: bool = False
+        self,
+        query: str,
+        limit: int,
+        asker: str | None = None,
+        *,
+        current_only: bool = False,
+        when: TimeReading | None = None,
+        since: float | None = None,
+        until: float | None = None,
     ) -> tuple[list[Hit], int]:
         """The best ``limit`` live memories for ``query`` (asker: who is asking, a key),
-        and how many memories matched at all; ``current_only``: no superseded ones."""
+        and how many memories matched at all; ``current_only``: no superseded ones;
+        ``when``: the query's time as ``read_time`` read it (read here when None);
+        ``since``/``until``: only memories of [since, until) (epoch seconds)."""
         await self.catch_up()
-        parsed = analyse(query, self.index, self._names)
+        reading = self.read_time(query, asker) if when is None else when
+        text = reading.rest if reading is not None and reading.rest else query
+        parsed = analyse(text, self.index, self._names)
+        if reading is not None:
+            parsed.periods = tuple((p.start, p.end) for p in reading.periods)
         vector = None
         if self.index.dim:
             vectors = await self.embedder.embed([parsed.semantic_text])
             vector = vectors[0] if vectors is not None else None
         return rank(
-            self.index, parsed, vector, time.time(), limit, asker, current_only=current_only
+            self.index,
+            parsed,
+            vector,
+            time.time(),
+            limit,
+            asker,
+            current_only=current_only,
+            since=since,
+            until=until,
+            diversity=self._config.recall_diversity,
         )
