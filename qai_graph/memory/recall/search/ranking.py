@@ -29,6 +29,14 @@ import numpy as np
 import numpy.typing as npt
 
 from qai_graph.memory.recall.search import context
+from qai_graph.memory.recall.search.cues import (
+    CHANGE_MARKERS,
+    CURRENT_CUES,
+    GENERAL_CUES,
+    INTERACTION_CUES,
+    SELF_CUES,
+    WHO_CUES,
+)
 from qai_graph.memory.recall.search.dated import DATE_BOOST, in_window, with_dated
 from qai_graph.memory.recall.search.diverse import diversify
 from qai_graph.memory.recall.search.doc import F32, INTERACTION, OBSERVATION, PROFILE, Doc
@@ -73,71 +81,6 @@ TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subj
 SUBJECT_SCAN = 500
 CANDIDATES = 2000  # most relevant memories the secondary signals may reorder
 POOL = 60  # candidates ordered in full after the vectorised pass
-
-INTERACTION_CUES = frozenset(
-    [
-        "ask",
-        "asked",
-        "asking",
-        "asks",
-        "say",
-        "said",
-        "says",
-        "saying",
-        "tell",
-        "told",
-        "telling",
-        "mention",
-        "mentioned",
-        "talk",
-        "talked",
-        "answer",
-        "answered",
-        "reply",
-        "replied",
-        "question",
-        "questions",
-        "explain",
-        "explained",
-    ]
-)
-GENERAL_CUES = frozenset(
-    [
-        "chat",
-        "people",
-        "everyone",
-        "everybody",
-        "community",
-        "usually",
-        "common",
-        "commonly",
-        "most",
-        "often",
-        "viewers",
-        "folks",
-        "players",
-        "typically",
-        "generally",
-        "always",
-        "game",
-        "mods",
-        "stream",
-        "we",
-        "us",
-        "our",
-    ]
-)
-WHO_CUES = frozenset(
-    ["who", "whos", "anyone", "anybody", "someone", "somebody", "which", "chatter", "viewer"]
-)
-SELF_CUES = frozenset(["i", "me", "my", "mine", "myself", "im", "ive"])
-# "does X still ...", "X anymore?": the asker wants the current state, so an observation
-# that records a change ("now ...", "no longer ...") outranks what it replaced, even in
-# other words ("uses H properly now" for "still thinks hadamard is a not gate").
-CURRENT_CUES = frozenset(["still", "anymore", "nowadays", "currently", "lately", "now", "ever"])
-CHANGE_MARKERS = frozenset(
-    ["now", "nowadays", "anymore", "longer", "finally", "stopped", "switched", "lately"]
-)
 
 
 @dataclass

@@ -46,7 +46,7 @@ import contextlib
 import logging
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -54,20 +54,16 @@ from typing import Any
 from threadpoolctl import threadpool_limits  # type: ignore[import-untyped]  # no type hints
 
 from qai_graph.config import MemoryConfig
-from qai_graph.embeddings.base import Embedder, encode_vector
+from qai_graph.embeddings.base import Embedder
 from qai_graph.memory.recall.search.dated import interaction_times
-from qai_graph.memory.recall.search.doc import PROFILE
 from qai_graph.memory.recall.search.documents import (
-    MODEL_ATTRIBUTE,
-    VECTOR_ATTRIBUTE,
-    embed_text,
-    kind_of,
     stored_vector,
     to_doc,
 )
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import Hit, analyse, rank
+from qai_graph.memory.recall.search.vectors import VectorUpkeep
 from qai_graph.memory.recall.search.when import TimeReader, TimeReading, session_periods
 from qai_graph.memory.recall.usage import RecallUsage
 from qai_graph.models import PlayerProfile
@@ -94,7 +90,7 @@ def _is_memory(item: Mapping[str, Any]) -> bool:
     return marker or to_doc(item) is not None
 
 
-class RecallIndex:
+class RecallIndex(VectorUpkeep):
     """One replica's index of all live memory, and the embedder that feeds it."""
 
     def __init__(self, db: DynamoClient, config: MemoryConfig, embedder: Embedder) -> None:
@@ -343,55 +339,6 @@ class RecallIndex:
 
     def _min_ttl(self) -> int:
         return min(self._config.short_term_ttl, self._config.interaction_ttl)
-
-    # --- vectors -----------------------------------------------------------------------
-
-    async def vector_attributes(self, text: str) -> dict[str, Any]:
-        """The attributes that store ``text``'s vector on an item ({} without one)."""
-        vectors = await self.embedder.embed([text]) if text.strip() else None
-        if vectors is None:
-            return {}
-        return {VECTOR_ATTRIBUTE: encode_vector(vectors[0]), MODEL_ATTRIBUTE: self.model}
-
-    async def vectors_for(self, items: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Vector attributes for many items (reindex), in order; {} where none."""
-        texts = [embed_text(i) for i in items]
-        vectors = await self.embedder.embed(texts) if texts else None
-        if vectors is None:
-            return [{} for _ in items]
-        return [
-            {VECTOR_ATTRIBUTE: encode_vector(v), MODEL_ATTRIBUTE: self.model}
-            if text.strip() and kind_of(item) != PROFILE
-            else {}
-            for item, text, v in zip(items, texts, vectors, strict=True)
-        ]
-
-    async def reindex(
-        self, progress: Callable[[int, int], None] | None = None, batch: int = 64
-    ) -> tuple[int, int]:
-        """Give every memory without a vector of this model one; idempotent.
-
-        Returns (memories seen, vectors written). ``progress(seen, written)`` is called
-        after each batch (the CLI draws a bar with it)."""
-        if not self.index.dim:
-            return 0, 0
-        seen = written = 0
-        async for page in recall_feed.scan_memories(self._db):
-            todo = [
-                i for i in page if kind_of(i) != PROFILE and i.get(MODEL_ATTRIBUTE) != self.model
-            ]
-            seen += len(page)
-            for start in range(0, len(todo), batch):
-                chunk = todo[start : start + batch]
-                for item, attributes in zip(chunk, await self.vectors_for(chunk), strict=True):
-                    if attributes and await recall_feed.set_vector(
-                        self._db, *keys.item_key(item), attributes
-                    ):
-                        self.observe({**item, **attributes})
-                        written += 1
-            if progress is not None:
-                progress(seen, written)
-        return seen, written
 
     # --- search ------------------------------------------------------------------------
 
