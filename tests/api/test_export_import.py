@@ -48,6 +48,7 @@ async def _readme_answers(config: MemoryConfig) -> dict[str, Any]:
         "Prompt": {"player": "QuantumJim", "session": "stream-1", "game": {"world": [3, 1]}},
         "Dashboard": {"after": None},
         "Recall": {"q": "why before how", "who": "QuantumJim"},
+        "RecallWithContext": {"q": "why before how"},  # docs/recall-context.md
         "Flagged": {},  # the moderators' queue (Security, Moderation)
     }
     answers = {}
