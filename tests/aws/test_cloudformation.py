@@ -152,7 +152,13 @@ def _deploy(endpoint: str, table: str) -> tuple[dict[str, str], Any]:
     client("s3").create_bucket(Bucket=bucket)
     client("s3").put_object(Bucket=bucket, Key="qai-graph-lambda.zip", Body=_code_zip())
     cfn = client("cloudformation")
-    parameters = {"TableName": table, "CodeBucket": bucket, "Bedrock": "true"}
+    # A table-shaping setting away from its default: the function must carry it.
+    parameters = {
+        "TableName": table,
+        "CodeBucket": bucket,
+        "Bedrock": "true",
+        "TierIndexShards": "2",
+    }
     cfn.create_stack(
         StackName=stack,
         TemplateBody=TEMPLATE.read_text(),
@@ -185,7 +191,7 @@ def _run_handler(function: dict[str, Any], endpoint: str) -> dict[str, Any]:
     """The deployed function's handler in a process of its own, with its environment and
     the emulator's endpoint: its counts, and the distributions it imported."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("QAI_MEMORY_")}
-    env.update(function["Environment"]["Variables"])
+    env.update({k: str(v) for k, v in function["Environment"]["Variables"].items()})
     env.update(QAI_MEMORY_DYNAMODB_ENDPOINT=endpoint, PYTHONPATH=str(ROOT))
     module, name = function["Handler"].rsplit(".", 1)
     program = f"""
@@ -239,6 +245,10 @@ async def test_the_stack_deploys_and_the_service_and_consolidation_run_on_it(
     function_arn = outputs["ConsolidationFunctionArn"]
     function = client("lambda").get_function_configuration(FunctionName=function_arn)
     assert function["Role"] == outputs["ConsolidationRoleArn"]
+    settings = function["Environment"]["Variables"]
+    # (moto keeps a Number parameter's type; Lambda itself hands over strings)
+    assert str(settings["QAI_MEMORY_TIER_INDEX_SHARDS"]) == "2"
+    assert str(settings["QAI_MEMORY_SHORT_TERM_TTL"]) == "259200"  # the service's default
     events = client("events")
     (rule,) = events.list_rule_names_by_target(TargetArn=function_arn)["RuleNames"]
     schedule = events.describe_rule(Name=rule)
@@ -255,6 +265,7 @@ async def test_the_stack_deploys_and_the_service_and_consolidation_run_on_it(
         dynamodb_table_name=outputs["TableName"],
         dynamodb_region=outputs["Region"],
         observer="none",
+        tier_index_shards=2,  # as the stack gave the function (the service must match)
     )
     async with MemoryService(config) as service:
         await service.record_interaction(
