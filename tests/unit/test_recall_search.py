@@ -12,6 +12,7 @@ from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder, name_parts
 from qai_graph.memory.recall.search.ranking import analyse, rank
 from qai_graph.memory.recall.search.text import expansions, mentions, terms
+from tests.support.index import build_index as build
 
 NOW = time.time()
 DAY = 86400.0
@@ -34,15 +35,6 @@ def profile(name: str, **more: Any) -> dict[str, Any]:
         "pk": f"PLAYER#{name.casefold()}", "sk": "PROFILE", "entity_type": "PLAYER",
         "name": name, "first_seen": when, "last_seen": when, "total_interactions": 3, **more,
     }  # fmt: skip
-
-
-def build(*items: dict[str, Any]) -> MemoryIndex:
-    index = MemoryIndex(0)
-    for item in items:
-        doc = to_doc(item)
-        assert doc is not None
-        index.upsert(doc)
-    return index
 
 
 def top(index: MemoryIndex, query: str, asker: str | None = None) -> list[str]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import numpy as np
 import pytest
 
-from qai_graph.memory.recall.search.documents import to_doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
 from qai_graph.memory.recall.search.when import TimeReader, session_periods
+from tests.support.index import build_index as build
 
 # A Sunday noon: "last week" is the calendar week of Monday 7 to Sunday 13 August.
 NOW = datetime(2023, 8, 20, 12, 0, tzinfo=UTC)
@@ -130,20 +129,6 @@ def interaction(ident: str, message: str, when: datetime, player: str = "ada") -
         "interaction_id": ident, "player": player, "message": message,
         "timestamp": when.isoformat(),
     }  # fmt: skip
-
-
-def build(*items: dict[str, Any], vectors: dict[str, list[float]] | None = None) -> MemoryIndex:
-    dim = len(next(iter(vectors.values()))) if vectors else 0
-    index = MemoryIndex(dim)
-    for item in items:
-        doc = to_doc(item)
-        assert doc is not None
-        vector = None
-        if vectors and doc.ident in vectors:
-            raw = np.asarray(vectors[doc.ident], dtype=np.float32)
-            vector = raw / np.linalg.norm(raw)
-        index.upsert(doc, vector)
-    return index
 
 
 def top(index: MemoryIndex, query: str, limit: int = 3, **options: Any) -> list[str]:

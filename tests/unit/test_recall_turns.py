@@ -14,6 +14,7 @@ from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
 from qai_graph.memory.recall.turns import around
+from tests.support.index import build_index as build
 
 NOW = time.time()
 
@@ -28,15 +29,6 @@ def turn(
         "channel": "twitch", "message": message, "timestamp": when, "session_id": session,
         "ttl": int(NOW + 86400), **more,
     }  # fmt: skip
-
-
-def build(*items: dict[str, Any]) -> MemoryIndex:
-    index = MemoryIndex(0)
-    for item in items:
-        doc = to_doc(item)
-        assert doc is not None
-        index.upsert(doc)
-    return index
 
 
 def slot(index: MemoryIndex, player: str, ident: str) -> int:
