@@ -15,10 +15,12 @@ when something needs them::
 
 from __future__ import annotations
 
+import functools
+import html
 from pathlib import Path
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -52,8 +54,16 @@ def _page(path: Path) -> Response:
 
 
 async def index(request: Request) -> Response:
-    """What the service serves, with a first query: a newcomer's `GET /` is not a 404."""
-    return _page(STATIC / "index.html")
+    """What the service serves, with a first query: a newcomer's `GET /` is not a 404.
+    The query names this service's own address, as the browser reached it."""
+    base = html.escape(str(request.base_url).rstrip("/"))
+    page = _index_template().replace("{base}", base)
+    return HTMLResponse(page, headers=PAGE_HEADERS)
+
+
+@functools.cache
+def _index_template() -> str:
+    return (STATIC / "index.html").read_text(encoding="utf-8")
 
 
 async def index_css(request: Request) -> Response:

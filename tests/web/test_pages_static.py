@@ -139,5 +139,6 @@ async def test_the_index_lists_what_the_service_serves(settings: dict[str, objec
     assert answer.headers["content-security-policy"].startswith("default-src 'self'")
     for path in ("/graphql", "/dashboard", "/overlay", "/mcp", "/metrics", "/healthz"):
         assert f">{path}<" in answer.text or f"<code>{path}</code>" in answer.text, path
+    assert "curl -s http://127.0.0.1/graphql" in answer.text  # the address it was asked on
     style = await get(config, "/static/index.css")
     assert style.status_code == 200 and style.headers["content-type"].startswith("text/css")
