@@ -27,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import ctypes.util
+import functools
 import gc
 import logging
 import time
@@ -50,12 +51,17 @@ def release_free_memory() -> None:
     pages go back to the OS (a no-op elsewhere)."""
     started = time.perf_counter()
     gc.collect()
-    name = ctypes.util.find_library("c")
-    libc = ctypes.CDLL(name) if name is not None else None
-    trim = getattr(libc, "malloc_trim", None)
+    trim = _malloc_trim()
     if trim is not None:
         trim(0)
     logger.debug("heap trimmed after a burst of sockets in %.1f ms", _ms_since(started))
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's malloc_trim, or None; looked up once (find_library runs ldconfig)."""
+    name = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(name), "malloc_trim", None) if name is not None else None
 
 
 def _ms_since(started: float) -> float:
