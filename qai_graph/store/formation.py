@@ -142,6 +142,20 @@ async def claim(
     return True
 
 
+async def release(db: DynamoClient, pending: PendingExchange, owner: str) -> bool:
+    """Give back a claim of ``owner``'s (a replica closing mid-run), so the next sweep
+    need not wait out the lease; False when the work is gone or no longer ours."""
+    pk, sk = pending.item_key
+    expr = Expr()
+    update = f"REMOVE {expr.name('lease_by')}, {expr.name('lease_until')}"
+    condition = f"attribute_exists(pk) AND {expr.name('lease_by')} = {expr.value(owner)}"
+    try:
+        await db.update(pk, sk, update, expr, condition=condition)
+    except ConditionFailed:
+        return False
+    return True
+
+
 async def oldest_pending(
     db: DynamoClient, shards: int, limit: int, before: str | None = None
 ) -> list[PendingExchange]:

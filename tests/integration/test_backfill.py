@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from qai_graph import MemoryService
+from qai_graph.memory.formation.engine import Formation
 from qai_graph.models import Observation
 from tests.integration.conftest import ServiceFactory
 
@@ -192,6 +193,40 @@ async def test_a_crash_between_write_and_formation_is_picked_up(
         await asyncio.sleep(0.05)
     assert await survivor.pending_formations() == 0
     [obs] = await formed(survivor, "Ada")
+    assert [s.line_id for s in obs.sources] == ["m2"]
+
+
+async def test_a_replica_closing_mid_run_gives_its_claims_back(
+    make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = await make_service(formation_idle_s=60, formation_max_delay_s=3600)
+    writer.formation.note_activity()
+    await writer.backfill(history(), form=False)
+    await writer.close()
+
+    # The next replica's start-up sweep claims the work and is still forming it (a slow
+    # model) when it is closed, as in a deploy's restart.
+    async def forming_forever(self: Formation, batch: object) -> None:
+        await asyncio.Event().wait()
+
+    monkeypatch.setattr(Formation, "form", forming_forever)
+    closing = await make_service()
+    for _ in range(200):
+        if len(closing.formation._leased) == 4:
+            break
+        await asyncio.sleep(0.05)
+    assert len(closing.formation._leased) == 4
+    await closing.close()
+    monkeypatch.undo()
+
+    # Its leases (60 s) went back with it: the successor forms the work at once.
+    successor = await make_service()
+    for _ in range(200):  # 10 s
+        if await successor.pending_formations() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await successor.pending_formations() == 0
+    [obs] = await formed(successor, "Ada")
     assert [s.line_id for s in obs.sources] == ["m2"]
 
 

@@ -74,6 +74,7 @@ class Formation:
         self._task: asyncio.Task[None] | None = None
         self._run_lock = asyncio.Lock()
         self._inflight: set[tuple[str, str]] = set()  # taken from the queue, being formed
+        self._leased: dict[tuple[str, str], PendingExchange] = {}  # claimed, not yet formed
         self.totals = FormationReport()
         self._reader = ExchangeReader(observer, working, recall, trust)
 
@@ -145,13 +146,26 @@ class Formation:
             self._task = asyncio.create_task(self._work(time.time()), name="qai-formation")
 
     async def close(self) -> None:
-        """Stop the worker (pending work stays in the table) and close the observer."""
+        """Stop the worker (pending work stays in the table), give back what it had
+        claimed, and close the observer."""
         if self._task is not None:
             self._task.cancel()
             with contextlib.suppress(BaseException):
                 await self._task
             self._task = None
+        await self._release_leases()
         await self.observer.close()
+
+    async def _release_leases(self) -> None:
+        # A restart (a deploy) should not leave its claimed work waiting out the lease
+        # before another replica, or the next start, may form it. Best effort: a crash
+        # cannot do this, and the lease's expiry covers it.
+        leased, self._leased = list(self._leased.values()), {}
+        for pending in leased:
+            try:
+                await formation.release(self._db, pending, self.owner)
+            except Exception:
+                logger.warning("could not release formation lease on %s", pending.item_key)
 
     async def drain(self) -> FormationReport:
         """Form everything pending now: this replica's queue, then the table's leftovers
@@ -166,7 +180,7 @@ class Formation:
             taken = await self._claim_leftovers(before=None, limit=100)
             if not taken:
                 break
-            report.add(await self.form(taken))
+            report.add(await self._form_claimed(taken))
         return report
 
     async def _work(self, started: float) -> None:
@@ -233,7 +247,15 @@ class Formation:
             taken = await self._claim_leftovers(before=before, limit=self._config.formation_batch)
             if not taken:
                 return
-            await self.form(taken)
+            await self._form_claimed(taken)
+
+    async def _form_claimed(self, taken: list[PendingExchange]) -> FormationReport:
+        report = await self.form(taken)
+        # Formed, or no longer ours. A run cut short (cancelled by close) keeps its claims
+        # here for close to give back.
+        for pending in taken:
+            self._leased.pop(pending.item_key, None)
+        return report
 
     async def _claim_leftovers(self, before: str | None, limit: int) -> list[PendingExchange]:
         queued = {p.item_key for _, p in self._queue} | self._inflight
@@ -248,6 +270,7 @@ class Formation:
             if await formation.claim(
                 self._db, pending, self.owner, now, self._config.formation_lease_s
             ):
+                self._leased[pending.item_key] = pending
                 taken.append(pending)
         return taken
 
