@@ -103,3 +103,25 @@ def test_a_newer_session_summary_never_speaks_over_the_one_asked_about() -> None
         index.upsert(doc, vector)
     assert ranked(index, "when did ada go to the support group")[0] == "may"
     assert ranked(index, "how did the adoption interviews go for ada")[0] == "oct"
+
+
+def test_a_newer_observation_that_does_not_match_the_question_is_not_lifted() -> None:
+    # Observations of one player read alike (her name in each: static vectors meet
+    # SAME_TOPIC_COSINE), so the newer-observation lift put every newer one of hers, matched
+    # or not, just above the one the question found (seen on LoCoMo: 25 of a speaker's
+    # observations sharing no word and no meaning with the question outranked her turns).
+    index = MemoryIndex(4)
+    alike = np.array([0.6, 0.8, 0.0, 0.0], dtype=np.float32)
+    nearly = np.array([0.64, 0.768, 0.0, 0.0], dtype=np.float32)
+    nearly /= np.linalg.norm(nearly)
+    query = np.array([0.0, 0.0, 1.0, 0.0], dtype=np.float32)
+    for item, vector in (
+        (observation("found", ADA, "Ada is keen on counseling work", 30), alike),
+        (observation("newer", ADA, "Ada loves the yellow autumn leaves", 2), nearly),
+    ):
+        doc = to_doc(item)
+        assert doc is not None
+        index.upsert(doc, vector)
+    parsed = analyse("what counseling work interests ada", index, NameFinder(index))
+    hits, _ = rank(index, parsed, query, NOW, 5)
+    assert [h.doc.ident for h in hits][0] == "found"

@@ -11,7 +11,8 @@ candidate of the query. Secondary signals then order what is relevant:
   "who ..." a player's observation, "does chat/people ..." a GENERAL or PATTERN memory;
 - recency, confidence, evidence and promotion break near-ties;
 - a newer observation about the same subject and topic ranks above an older one (the
-  newer supersedes what it contradicts: "now gets CNOT right" over "struggles with CNOT");
+  newer supersedes what it contradicts: "now gets CNOT right" over "struggles with CNOT"),
+  when it matches the question itself;
 - an observation formation marked superseded (``superseded_by``) keeps half its score
   and never ranks above the observation that superseded it, which joins the candidates
   (see ``succession``); the prompt's memories (``current_only``) leave it out;
@@ -77,6 +78,7 @@ CONFIDENCE_WEIGHT = 0.03
 EVIDENCE_WEIGHT = 0.02
 PROMOTED_WEIGHT = 0.02
 SAME_TOPIC_COSINE = 0.75
+MATCH_SEMANTIC = 0.5  # of the best cosine: a newer observation this close matches the query
 TOPIC_HOLDERS = 3  # a topic word held by at most this many memories of the subject
 SUBJECT_SCAN = 500
 CANDIDATES = 2000  # most relevant memories the secondary signals may reorder
@@ -324,8 +326,13 @@ def _supersede(
                 if newer.score >= target:
                     continue
                 update = (newer.doc.pk, newer.doc.sk) in updates and older.lexical > 0
-                if update or _same_topic(older.doc, newer.doc, index, query):
+                if update or (_matches(newer) and _same_topic(older.doc, newer.doc, index, query)):
                     newer.score = target
+
+
+def _matches(hit: Hit) -> bool:
+    """The hit answers the query on its own: shares a word with it, or is close in meaning."""
+    return hit.lexical > 0 or hit.semantic >= MATCH_SEMANTIC
 
 
 def _same_topic(a: Doc, b: Doc, index: MemoryIndex, query: Query) -> bool:
