@@ -12,6 +12,12 @@ from tests.support.imports import ENCODER, SERVING, among, imported_by
 HEAVY = (*SERVING, *ENCODER, "qai_graph.memory.service", "aioboto3", "numpy")
 
 
+def test_version_imports_neither_the_service_nor_pydantic() -> None:
+    modules = imported_by(["--version"])
+    assert "qai_graph.cli.parser" in modules  # what it did import was listed
+    assert among(modules, (*HEAVY, "pydantic", "qai_graph.config")) == []
+
+
 @pytest.mark.parametrize("command", ["export", "import", "create-table"])
 def test_a_data_commands_help_imports_no_service(command: str) -> None:
     modules = imported_by([command, "--help"])
