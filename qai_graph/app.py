@@ -9,7 +9,10 @@
   /graphql, MCP at /mcp, the pages), adds /metrics, /healthz and /readyz, and owns every
   resource through its lifespan: the service, the event bus, the MCP session manager.
 
-Faces never import each other or the store; they meet here.
+Faces never import each other or the store; they meet here. Each is imported by the
+function that needs it, not by this module: the data commands (``open_backup``) load no
+web stack, GraphQL, MCP or recall encoder (bench/RESULTS.md, "2026-12-04 late: CLI
+start-up"; tests/unit/test_cli_startup.py).
 """
 
 from __future__ import annotations
@@ -20,28 +23,18 @@ import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import TYPE_CHECKING
 
-from starlette.applications import Starlette
-from starlette.middleware import Middleware
-from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
-from qai_graph.api.limits import BodySizeLimit
-from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
-from qai_graph.api.mount import graphql_routes, graphql_view
-from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
-from qai_graph.api.view import KEEP_ALIVE_S
 from qai_graph.config import MemoryConfig
-from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.failures import describe
-from qai_graph.mcp.http import McpHttpApp
-from qai_graph.memory.backup import Backup
-from qai_graph.memory.events.replicas import make_event_bus
-from qai_graph.memory.service import MemoryService
-from qai_graph.web import graphiql_page, web_routes
+
+if TYPE_CHECKING:
+    from starlette.applications import Starlette
+    from starlette.routing import Route
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+    from qai_graph.memory.backup import Backup
+    from qai_graph.memory.service import MemoryService
 
 logger = logging.getLogger("qai_graph.api")
 __all__ = ["create_app", "open_backup", "open_memory", "open_service", "uses_embedded_store"]
@@ -61,6 +54,8 @@ async def start_store(
     """The endpoint to use: the embedded store's (started; ``stack`` stops it) or config's."""
     if not uses_embedded_store(config):
         return config.dynamodb_endpoint
+    from qai_graph.emulator.embedded import EmbeddedDynamo
+
     store = EmbeddedDynamo(
         config.data_dir,
         snapshot_interval_s=config.snapshot_interval_s,
@@ -80,6 +75,8 @@ async def open_service(
     config: MemoryConfig, stack: AsyncExitStack, *, store_timing: StoreTiming | None = None
 ) -> MemoryService:
     """Start the embedded store if needed, then an initialised service; ``stack`` closes both."""
+    from qai_graph.memory.service import MemoryService
+
     endpoint = await start_store(config, stack, store_timing)
     service = MemoryService(config, endpoint=endpoint)
     # Closed whether or not the start completes: a failed one (access denied, say) must
@@ -93,6 +90,8 @@ async def open_backup(config: MemoryConfig, stack: AsyncExitStack) -> Backup:
     """Start the embedded store if needed, then open the table alone; ``stack`` closes
     both. No service start: no recall index build (a full-table Scan), no embedding
     model, no trust classifier; nothing is asked of the table yet."""
+    from qai_graph.memory.backup import Backup
+
     endpoint = await start_store(config, stack)
     backup = Backup(config, endpoint)
     stack.push_async_callback(backup.close)
@@ -108,7 +107,7 @@ async def open_memory(config: MemoryConfig | None = None) -> AsyncIterator[Memor
         yield await open_service(config or MemoryConfig(), stack)
 
 
-Lifespan = Callable[[Starlette], AbstractAsyncContextManager[None]]
+Lifespan = Callable[["Starlette"], AbstractAsyncContextManager[None]]
 
 
 def _noting_startup_failure(lifespan: Lifespan) -> Lifespan:
@@ -151,23 +150,30 @@ class StartupFailureLine:
         await self.app(scope, receive, quiet)
 
 
-async def healthz(request: Request) -> JSONResponse:
-    """The process is up."""
-    return JSONResponse({"status": "ok"})
+def _probes() -> list[Route]:
+    """/healthz and /readyz."""
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
 
+    async def healthz(request: Request) -> JSONResponse:
+        """The process is up."""
+        return JSONResponse({"status": "ok"})
 
-async def readyz(request: Request) -> JSONResponse:
-    """The table answers within the store timeout; 503 otherwise (load balancers stop
-    sending traffic, and a probe never hangs on botocore's retries)."""
-    service: MemoryService | None = getattr(request.app.state, "service", None)
-    if service is not None:
-        try:
-            async with asyncio.timeout(service.config.dynamodb_timeout_s):
-                if await service.ready():
-                    return JSONResponse({"status": "ready"})
-        except TimeoutError:
-            logger.warning("readiness check timed out")
-    return JSONResponse({"status": "unavailable"}, status_code=503)
+    async def readyz(request: Request) -> JSONResponse:
+        """The table answers within the store timeout; 503 otherwise (load balancers
+        stop sending traffic, and a probe never hangs on botocore's retries)."""
+        service: MemoryService | None = getattr(request.app.state, "service", None)
+        if service is not None:
+            try:
+                async with asyncio.timeout(service.config.dynamodb_timeout_s):
+                    if await service.ready():
+                        return JSONResponse({"status": "ready"})
+            except TimeoutError:
+                logger.warning("readiness check timed out")
+        return JSONResponse({"status": "unavailable"}, status_code=503)
+
+    return [Route("/healthz", healthz), Route("/readyz", readyz)]
 
 
 def create_app(
@@ -175,7 +181,7 @@ def create_app(
     *,
     service: MemoryService | None = None,
     graphiql: bool | None = None,
-    keep_alive_s: float = KEEP_ALIVE_S,
+    keep_alive_s: float | None = None,
     allowed_origins: Sequence[str] = (),
 ) -> Starlette:
     """The ASGI app. A given ``service`` is used as is (its owner initialises and closes it).
@@ -184,10 +190,24 @@ def create_app(
     true; by default only in development mode (no API keys) and not against AWS
     (``use_aws``). API keys, limits and introspection come from ``config``. WebSocket
     clients get a keep-alive message (``ping`` on graphql-transport-ws, ``ka`` on
-    graphql-ws) every ``keep_alive_s`` seconds.
+    graphql-ws) every ``keep_alive_s`` seconds (None: ``api.view.KEEP_ALIVE_S``).
     Browser pages on ``allowed_origins`` (``"*"``: any) may call it over HTTP (CORS) and
     open subscriptions; other origins' WebSocket handshakes are refused.
     """
+    from starlette.applications import Starlette
+    from starlette.middleware import Middleware
+    from starlette.middleware.cors import CORSMiddleware
+    from starlette.routing import Route
+
+    from qai_graph.api.limits import BodySizeLimit
+    from qai_graph.api.metrics import Metrics, RequestTelemetry, metrics_endpoint
+    from qai_graph.api.mount import graphql_routes, graphql_view
+    from qai_graph.api.shutdown import OpenWebSockets, TrackWebSockets
+    from qai_graph.api.view import KEEP_ALIVE_S
+    from qai_graph.mcp.http import McpHttpApp
+    from qai_graph.memory.events.replicas import make_event_bus
+    from qai_graph.web import graphiql_page, web_routes
+
     if graphiql is None:
         graphiql = config.graphiql
     show_ide = (config.development_mode and not config.use_aws) if graphiql is None else graphiql
@@ -196,7 +216,7 @@ def create_app(
         config,
         metrics,
         show_ide=show_ide,
-        keep_alive_s=keep_alive_s,
+        keep_alive_s=KEEP_ALIVE_S if keep_alive_s is None else keep_alive_s,
         allowed_origins=allowed_origins,
     )
     # /mcp: the MCP face, behind the same keys (qai_graph.security); its session manager
@@ -249,8 +269,7 @@ def create_app(
     app = Starlette(
         routes=[
             *graphql_routes(view),
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
+            *_probes(),
             Route("/mcp", mcp_app),
             Route("/metrics", metrics_endpoint(config, metrics), methods=["GET"]),
             *web_routes(graphiql=show_ide, pages=config.pages_enabled),

@@ -11,6 +11,8 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from qai_graph.roles import API_ROLES
+
 
 class MemoryConfig(BaseSettings):
     """Settings for QAI's memory; ``QAI_MEMORY_<FIELD>`` overrides each field."""
@@ -221,8 +223,6 @@ class MemoryConfig(BaseSettings):
         return value
 
 
-API_ROLES = ("reader", "writer", "moderator", "admin")
-"""Roles in increasing power: each can do everything the ones before it can."""
 _SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
 _KEY_NAME = re.compile(r"^[A-Za-z0-9._@-]{1,64}$")
 

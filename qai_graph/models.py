@@ -374,7 +374,9 @@ class ConsolidationResult(_Model):
     memories_pruned: int = 0
     players_updated: int = 0
     interactions_trimmed: int = 0
-    observations_trimmed: int = 0
+    observations_trimmed: int = 0  # merged into another or dropped
+    summaries_written: int = 0  # session summaries written, rewritten or removed
+    observations_merged: int = 0  # merged into another (part of observations_trimmed)
     duration_ms: int = 0
     started_at: datetime | None = None
 

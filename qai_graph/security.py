@@ -19,7 +19,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from qai_graph.config import API_ROLES, api_key_entries
+from qai_graph.config import api_key_entries
+from qai_graph.roles import API_ROLES
 
 READER, WRITER, MODERATOR, ADMIN = API_ROLES
 _RANK = {role: rank for rank, role in enumerate(API_ROLES)}

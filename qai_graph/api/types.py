@@ -356,7 +356,18 @@ class ConsolidationResult(SameFields):
     memories_pruned: int
     players_updated: int
     interactions_trimmed: int
-    observations_trimmed: int
+    observations_trimmed: int = strawberry.field(
+        description="Observations merged into another or dropped to keep each player within "
+        "the cap (maxObservationsPerPlayer)."
+    )
+    summaries_written: int = strawberry.field(
+        description="Session summaries written: created, rewritten because what their "
+        "session's observations say changed, or removed when nothing is left to summarise."
+    )
+    observations_merged: int = strawberry.field(
+        description="Observations merged into a related one (their evidence and sources kept "
+        "there) rather than dropped; counted in observationsTrimmed too."
+    )
     duration_ms: int
     started_at: datetime | None
 

@@ -10,18 +10,19 @@ load. Failures are raised; ``main.py`` tells them in one line with their exit st
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from collections.abc import Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qai_graph.cli.hosts import is_loopback
-from qai_graph.config import MemoryConfig
 from qai_graph.errors import InvalidInput
 from qai_graph.failures import EXIT_BAD_INPUT, EXIT_REFUSED
+
+if TYPE_CHECKING:  # imported when a command runs: --help needs no pydantic
+    from qai_graph.config import MemoryConfig
 
 STORE_COMMANDS = ("emulator", "create-table", "export", "import", "backfill")
 BAD_LINES_SHOWN = 20
@@ -85,6 +86,8 @@ def add_store_commands(commands: Any) -> None:
 
 def run_store_command(config: MemoryConfig, args: argparse.Namespace) -> int:
     """Run a data command; returns the exit status."""
+    import asyncio
+
     if args.command == "emulator":
         return _emulator(config, args)
     if args.command == "create-table":

@@ -10,7 +10,6 @@ traceback first. Anything of no known kind is told in one line too, with status 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import logging
 import sys
@@ -18,15 +17,16 @@ import traceback
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from pathlib import Path
-
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
 
 from qai_graph.cli import serving
 from qai_graph.cli.data import STORE_COMMANDS, run_store_command
 from qai_graph.cli.parser import build_parser
-from qai_graph.config import MemoryConfig, describe_errors
 from qai_graph.failures import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_UNEXPECTED, describe
 from qai_graph.logs import configure_logging
+
+if TYPE_CHECKING:
+    from qai_graph.config import MemoryConfig
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -88,9 +88,15 @@ def _api_key(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit status."""
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(argv)  # --version and --help end here
     if args.command == "serve" and argv is None:  # a process of its own, not a caller's
         serving.serve_with_system_allocator()
+    # Only what a command needs is imported, after its arguments are read: pydantic (for
+    # the configuration) here, the service, a face or the recall encoder by the command.
+    from pydantic import ValidationError
+
+    from qai_graph.config import MemoryConfig, describe_errors
+
     try:
         config: MemoryConfig | None = MemoryConfig()
     except ValidationError as exc:
@@ -137,6 +143,8 @@ def report(command: str, exc: BaseException, *, debug: bool) -> int:
 
 def _run(config: MemoryConfig, args: argparse.Namespace) -> int:
     """Run a command that needs the configuration; returns the exit status."""
+    import asyncio
+
     if args.command in STORE_COMMANDS:
         return run_store_command(config, args)
     if args.command == "serve":

@@ -15,8 +15,8 @@ from typing import Any
 
 from qai_graph.cli import serving
 from qai_graph.cli.data import add_store_commands
-from qai_graph.config import API_ROLES
 from qai_graph.failures import EXIT_CODES
+from qai_graph.roles import API_ROLES
 from qai_graph.version import __version__
 
 WIDTH = 78  # descriptions are wrapped here: the formatter keeps the epilog's lines as written

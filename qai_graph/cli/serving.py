@@ -9,12 +9,14 @@ import os
 import sys
 import traceback
 from contextlib import AsyncExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qai_graph.cli.hosts import is_loopback
-from qai_graph.config import MemoryConfig, trusted_proxies
 from qai_graph.failures import EXIT_REFUSED, Failure
 from qai_graph.logs import uvicorn_logging
+
+if TYPE_CHECKING:  # imported when a command runs: --version and --help need no pydantic
+    from qai_graph.config import MemoryConfig
 
 logger = logging.getLogger("qai_graph.cli")
 
@@ -46,6 +48,8 @@ def proxy_options(config: MemoryConfig) -> dict[str, Any]:
     """uvicorn's proxy headers, from the trusted proxies only (none by default): its
     middleware sets each request's and WebSocket's client before the app sees it, so the
     pre-auth cap and the access log get the client's address (docs/operations.md)."""
+    from qai_graph.config import trusted_proxies
+
     return {
         "proxy_headers": True,
         "forwarded_allow_ips": trusted_proxies(config.forwarded_allow_ips),
@@ -54,6 +58,8 @@ def proxy_options(config: MemoryConfig) -> dict[str, Any]:
 
 def forwarded_allow_ips(value: str) -> str:
     """``--forwarded-allow-ips``, checked as QAI_MEMORY_FORWARDED_ALLOW_IPS is."""
+    from qai_graph.config import trusted_proxies
+
     try:
         return ",".join(trusted_proxies(value))
     except ValueError as exc:

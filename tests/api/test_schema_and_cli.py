@@ -45,6 +45,7 @@ def test_create_table_and_consolidate_commands(
     assert cli.main(["consolidate"]) == 0
     counts = json.loads(capsys.readouterr().out)
     assert counts["interactions_trimmed"] == 0 and counts["memories_pruned"] == 0
+    assert counts["summaries_written"] == 0 and counts["observations_merged"] == 0
 
 
 def test_invalid_configuration_stops_start_up_naming_the_variable(

@@ -20,6 +20,7 @@ from qai_graph import cli
 from qai_graph.failures import EXIT_CONFLICT, EXIT_STORE_UNREACHABLE
 from qai_graph.memory.service import MemoryService
 from qai_graph.store.transfer import FORMAT, VERSION
+from tests.support.imports import ENCODER, SERVING, among, imported_by
 from tests.support.server import MODULE, clean_env, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -136,3 +137,12 @@ def test_nothing_but_the_line_reaches_stderr(tmp_path: Path) -> None:
         "QAI_MEMORY_DYNAMODB_ENDPOINT (or QAI_MEMORY_USE_AWS and the region), and that the "
         "store is running (qai-graph emulator)."
     ]
+
+
+def test_export_imports_no_face_and_no_encoder(table: str, tmp_path: Path) -> None:
+    """A data command opens the table alone: no GraphQL, web stack, MCP or recall encoder
+    is even imported (they cost ~1.5 s before it could start)."""
+    assert cli.main(["create-table"]) == 0
+    modules = imported_by(["export", "--out", str(tmp_path / "dump.jsonl")])
+    assert "qai_graph.memory.backup" in modules  # it did its work
+    assert among(modules, (*SERVING, *ENCODER, "qai_graph.memory.service")) == []

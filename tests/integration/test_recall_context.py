@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from qai_graph import MemoryService
+from qai_graph.memory.trust.neutralize import DATA_CLOSE, DATA_OPEN
 from qai_graph.models import Actor, Channel, MemoryKind, MemoryRef
 
 ServiceFactory = Callable[..., Awaitable[MemoryService]]
@@ -15,6 +16,7 @@ MODERATOR = Actor(name="mo", role="moderator")
 QUESTION = "did you go to the dinosaur museum?"
 REPLY = "Yes! We went last weekend"
 ASKED = "anyone been at the dinosaur museum?"  # no word of the reply itself
+ABOUT_BOTH = "did alice go to the dinosaur museum last weekend"  # the words of both
 
 
 async def conversation(service: MemoryService, *, private: bool = False) -> tuple[str, str]:
@@ -67,6 +69,24 @@ async def test_the_prompt_quotes_the_line_a_reply_answers(memory_service: Memory
     asked = next(n for n, line in enumerate(lines) if QUESTION in line)
     at = next(n for n, line in enumerate(lines) if REPLY in line)
     assert asked < at and lines[at + 1] == "  - said right after Bob's line above"
+
+
+async def test_a_line_quoted_as_context_is_not_listed_again(
+    memory_service: MemoryService,
+) -> None:
+    await conversation(memory_service)
+    # The reply ranks first and the question it answers is recalled too, below it.
+    recalled = await memory_service.recall(ABOUT_BOTH, limit=5, player="carol", turns=1)
+    assert [m.message for m in recalled.memories[:2]] == [REPLY, QUESTION]
+    prompt = await memory_service.build_system_prompt(player="Carol", message=ABOUT_BOTH)
+    section = prompt.split("## What I Remember", 1)[1]
+    assert section.count(QUESTION) == 1, section
+    lines = section.splitlines()
+    at = next(n for n, line in enumerate(lines) if REPLY in line)
+    # Said once, as the reply's context: attributed, dated, quoted inside the data section.
+    assert lines[at + 1].startswith("  - just before, Bob said (twitch, 20")
+    assert lines[at + 1].endswith(f": \u201c{QUESTION}\u201d")
+    assert prompt.index(DATA_OPEN) < prompt.index(QUESTION) < prompt.index(DATA_CLOSE)
 
 
 async def test_a_private_question_is_in_no_one_elses_context(

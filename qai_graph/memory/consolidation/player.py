@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -39,8 +39,10 @@ class PlayerOutcome:
     interactions_trimmed: int = 0
     observations_trimmed: int = 0  # merged into another or dropped
     promoted: int = 0
-    summaries: int = 0
-    merged: int = 0
+    # The sessions whose summary was written (put or deleted): one count per summary,
+    # though a merge can make the step write it twice.
+    summaries: set[str] = field(default_factory=set)
+    merged: int = 0  # observations merged into another (absorbed), not merges
     learned: bool = False
 
     @property
@@ -96,7 +98,7 @@ class PlayerStep:
             # Merged texts replace their members' sentences in the summaries now, so the
             # next run finds every summary as it would write it.
             after = [i for i in found if not is_live(i, self._epoch)] + live
-            outcome.summaries += (await self._summarise(pk, display, after))[0]
+            outcome.summaries |= (await self._summarise(pk, display, after))[0]
         return outcome
 
     async def _observations_of(self, pk: str) -> list[Item]:
@@ -140,14 +142,14 @@ class PlayerStep:
 
     async def _summarise(
         self, pk: str, display: str, found: list[Item]
-    ) -> tuple[int, frozenset[str]]:
-        """Write the player's session summaries; returns how many were written and the
-        ids of the observations they hold."""
+    ) -> tuple[set[str], frozenset[str]]:
+        """Write the player's session summaries; returns the sessions whose summary was
+        written and the ids of the observations the summaries hold."""
         plans = summaries.plan(pk, display, found, self._epoch, self._config.session_ttl)
-        written = 0
+        written: set[str] = set()
         for plan in plans:
             if await self._apply_summary(plan, found):
-                written += 1
+                written.add(plan.group)
         held: set[str] = set()
         for item in found:
             for part in item.get("summary_parts") or []:
@@ -340,7 +342,7 @@ class PlayerStep:
             except TransactionCancelled:
                 return done, False
             done += 1
-            outcome.merged += 1
+            outcome.merged += len(absorbed)
             outcome.observations_trimmed += len(absorbed)
             merged = {k: v for k, v in {**kept, **sets}.items() if k not in removes}
             gone = {str(i["sk"]) for i in absorbed}

@@ -86,6 +86,8 @@ class Consolidator:
             players_updated=sum(1 for o in outcomes if o.updated),
             interactions_trimmed=sum(o.interactions_trimmed for o in outcomes),
             observations_trimmed=sum(o.observations_trimmed for o in outcomes),
+            summaries_written=sum(len(o.summaries) for o in outcomes),
+            observations_merged=sum(o.merged for o in outcomes),
             duration_ms=int((time.monotonic() - clock) * 1000),
             started_at=started,
         )
@@ -106,8 +108,8 @@ class Consolidator:
             result.players_updated,
             result.interactions_trimmed,
             result.observations_trimmed,
-            sum(o.summaries for o in outcomes),
-            sum(o.merged for o in outcomes),
+            result.summaries_written,
+            result.observations_merged,
             sum(1 for o in outcomes if o.learned),
             result.duration_ms,
         )

@@ -20,7 +20,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from qai_graph.memory.content import normalise_content
-from qai_graph.memory.prompt.quoting import NAME_LIMIT, clean_text, is_finite_number, quote
+from qai_graph.memory.prompt.quoting import (
+    NAME_LIMIT,
+    QUOTE_LIMIT,
+    clean_text,
+    is_finite_number,
+    quote,
+)
 from qai_graph.memory.recall.search.documents import times
 from qai_graph.models import Memory, MemoryTier, ObservationSource, PlayerContext
 
@@ -249,33 +255,52 @@ def _related_facts(
     tier = 1.5 if first else 7
     facts: list[_Fact] = []
     above: set[str] = set()  # what the memories ranked (so read) before this one say
-    for rank, (_, _, line, memory) in enumerate(items[:MAX_RELATED]):
+    # A line quoted as a higher memory's context is said once: not again as a memory of
+    # its own further down (quoted whole, with its attribution, as its own line would be).
+    recalled = {normalise_content(str(_field(memory, "content"))) for *_, memory in items}
+    quoted: set[str] = set()
+    for _, _, line, memory in items:
+        key = normalise_content(str(_field(memory, "content")))
+        if key in quoted:
+            continue
+        if len(above) == MAX_RELATED:
+            break
+        rank = len(above)
         facts.append(_Fact((tier, rank), _RELATED, (rank,), (line,)))
-        before = _answered(memory, above)
+        before = _answered(memory, above, recalled)
         if before is not None:  # the line it answers, when space allows: after the memory
-            facts.append(_Fact((tier, rank, 1), _RELATED, (rank, 1), (before,)))
-        above.add(normalise_content(str(_field(memory, "content"))))
+            text, said = before
+            facts.append(_Fact((tier, rank, 1), _RELATED, (rank, 1), (text,)))
+            quoted.add(said)
+        above.add(key)
+    # Later sections skip what was quoted here too: it is read (so kept) before them.
+    seen |= quoted
     return facts
 
 
-def _answered(memory: Memory | Mapping[str, Any], above: set[str]) -> str | None:
-    """The turn just before a recalled interaction, as a line under it: quoted, or a
-    pointer when it is one of the memories above (None: no such turn)."""
+def _answered(
+    memory: Memory | Mapping[str, Any], above: set[str], recalled: set[str]
+) -> tuple[str, str] | None:
+    """The turn just before a recalled interaction as a line under it, and what it says
+    (normalised): quoted, or a pointer when it is one of the memories above (None: no
+    such turn). A turn that is also a recalled memory is quoted whole, as its own line."""
     if not isinstance(memory, Memory) or memory.type != "interaction":
         return None
     turn = next((t for t in memory.context if t.position == -1), None)
     if turn is None:
         return None
     who = clean_text(turn.player, NAME_LIMIT) or "Someone"
-    if normalise_content(turn.message) in above:  # kept: what ranks higher is kept first
-        return f"  - said right after {who}'s line above"
+    key = normalise_content(turn.message)
+    if key in above:  # kept: what ranks higher is kept first
+        return f"  - said right after {who}'s line above", key
     said = attribution(turn.channel, turn.timestamp, turn.flag)
     if turn.private:
         said = said[:-1] + "; private)" if said else " (private)"
-    line = f"  - just before, {who} said{said}: {quote(turn.message, CONTEXT_QUOTE_LIMIT)}"
+    limit = QUOTE_LIMIT if key in recalled else CONTEXT_QUOTE_LIMIT
+    line = f"  - just before, {who} said{said}: {quote(turn.message, limit)}"
     if turn.response:
-        line += f"; I replied: {quote(turn.response, CONTEXT_QUOTE_LIMIT)}"
-    return line
+        line += f"; I replied: {quote(turn.response, limit)}"
+    return line, key
 
 
 def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
