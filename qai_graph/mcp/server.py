@@ -166,7 +166,10 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
         ] = 1,
         since: Annotated[
             datetime | None,
-            Field(description="Only memories of this time or later (ISO 8601; no zone: UTC)."),
+            Field(
+                description="Only memories of this time or later (ISO 8601; without an "
+                "offset: the streamer's time zone, QAI_MEMORY_TIMEZONE)."
+            ),
         ] = None,
         until: Annotated[
             datetime | None,
