@@ -191,7 +191,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
                 until=until,
             )
             out = RecallOutput.of(found)
-            return _ok(out, out.text())
+            return _ok(out, out.text(memory.config.zone))
 
         return await run(act)
 
@@ -203,7 +203,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         async def act(memory: MemoryService) -> CallToolResult:
             out = PlayerOutput.of(await memory.recall_about_player(name))
-            return _ok(out, out.text())
+            return _ok(out, out.text(memory.config.zone))
 
         return await run(act)
 
