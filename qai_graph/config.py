@@ -5,8 +5,10 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from pathlib import Path
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -147,6 +149,9 @@ class MemoryConfig(BaseSettings):
     # Dates in a query ("on 31 July, 2023", "yesterday", "last stream") lift the memories
     # of that time (docs/recall.md); off: dates are words like any other.
     recall_read_dates: bool = True
+    # The streamer's time zone (an IANA name): "yesterday" in a query is their yesterday,
+    # and the dates QAI and agents read are their dates; stored times stay UTC.
+    timezone: str = "UTC"
     # MMR's weight of relevance against coverage when picking the top k (docs/recall.md):
     # 1.0 is the plain ranking; at 0.5 a copy (an observation and the exchange it came
     # from, a line said twice) comes after every other memory that matched at all.
@@ -167,6 +172,18 @@ class MemoryConfig(BaseSettings):
             data.setdefault("player_index_shards", data["index_shards"])
             data.setdefault("tier_index_shards", data["index_shards"])
         return data
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone_is_known(cls, value: str) -> str:
+        value = value.strip()
+        named_zone(value)
+        return value
+
+    @property
+    def zone(self) -> tzinfo:
+        """``timezone`` as a tzinfo (zoneinfo keeps each zone it loads)."""
+        return named_zone(self.timezone)
 
     @field_validator("metrics_key")
     @classmethod
@@ -289,6 +306,21 @@ def trusted_proxies(value: str) -> list[str]:
                 f"{entry!r} is not an IP address or network (e.g. 10.0.0.5 or 10.0.0.0/16)"
             ) from None
     return entries
+
+
+def named_zone(name: str) -> tzinfo:
+    """The IANA time zone ``name`` ("Europe/Berlin"); ValueError naming it when this
+    machine has no such zone. "UTC" needs no time zone data (a slim image may have none)."""
+    if name == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{name!r} is not a time zone this machine knows: give an IANA name such as "
+            "Europe/Berlin or America/Los_Angeles (names are case-sensitive; the data "
+            "comes from the OS's /usr/share/zoneinfo, or the tzdata package)"
+        ) from None
 
 
 def describe_errors(error: ValidationError) -> list[str]:

@@ -128,7 +128,8 @@ class Query(ModerationQuery):
             datetime | None,
             strawberry.argument(
                 description="Only memories of this time or later (an observation's or a "
-                "profile's span need only reach it); a time without a zone is UTC."
+                "profile's span need only reach it); a time without an offset is the "
+                "streamer's (QAI_MEMORY_TIMEZONE, UTC by default)."
             ),
         ] = None,
         until: Annotated[

@@ -166,7 +166,10 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
         ] = 1,
         since: Annotated[
             datetime | None,
-            Field(description="Only memories of this time or later (ISO 8601; no zone: UTC)."),
+            Field(
+                description="Only memories of this time or later (ISO 8601; without an "
+                "offset: the streamer's time zone, QAI_MEMORY_TIMEZONE)."
+            ),
         ] = None,
         until: Annotated[
             datetime | None,
@@ -188,7 +191,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
                 until=until,
             )
             out = RecallOutput.of(found)
-            return _ok(out, out.text())
+            return _ok(out, out.text(memory.config.zone))
 
         return await run(act)
 
@@ -200,7 +203,7 @@ def build_server(service: ServiceProvider, *, deadline_s: float = 10.0) -> MCPSe
 
         async def act(memory: MemoryService) -> CallToolResult:
             out = PlayerOutput.of(await memory.recall_about_player(name))
-            return _ok(out, out.text())
+            return _ok(out, out.text(memory.config.zone))
 
         return await run(act)
 

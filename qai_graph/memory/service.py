@@ -269,11 +269,12 @@ class MemoryService(Lifecycle, Maintenance):
         """Memories relevant to ``query`` from all live memory, best first; ``player`` is
         who is asking (their memories are lifted); ``turns``: how many turns before and
         after each interaction its ``context`` holds (0-3); ``since``/``until``: only
-        memories of that time (an observation's or a profile's span need only meet it)."""
+        memories of that time (an observation's or a profile's span need only meet it; a
+        time without an offset is the streamer's, ``config.timezone``)."""
         validation.text(query, "query", self.config.recall_max_query_chars)
         validation.page_size(limit, "limit")
         validation.context_turns(turns)
-        window = validation.window(since, until)
+        window = validation.window(since, until, self.config.zone)
         if player is not None:
             keys.clean_display_name(player)
         return await self._recaller.recall(query, limit, player, window, turns)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from enum import Enum
 from typing import Any, TypeVar
 
@@ -103,14 +103,17 @@ def context_turns(value: int, field: str = "contextTurns") -> int:
     return value
 
 
-def window(since: datetime | None, until: datetime | None) -> tuple[float | None, float | None]:
-    """``since``/``until`` as epoch seconds (a time without a zone is UTC); since < until."""
-    bounds = [None if t is None else _aware(t).timestamp() for t in (since, until)]
+def window(
+    since: datetime | None, until: datetime | None, zone: tzinfo = UTC
+) -> tuple[float | None, float | None]:
+    """``since``/``until`` as epoch seconds; since < until. A time with an offset is that
+    moment; a time without one is a wall-clock time in ``zone`` (the streamer's)."""
+    bounds = [None if t is None else _aware(t, zone).timestamp() for t in (since, until)]
     start, end = bounds
     if start is not None and end is not None and start >= end:
         raise InvalidInput("since must be before until", field="since")
     return start, end
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+def _aware(moment: datetime, zone: tzinfo) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)

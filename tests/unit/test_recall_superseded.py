@@ -124,4 +124,4 @@ def test_a_newer_observation_that_does_not_match_the_question_is_not_lifted() ->
         index.upsert(doc, vector)
     parsed = analyse("what counseling work interests ada", index, NameFinder(index))
     hits, _ = rank(index, parsed, query, NOW, 5)
-    assert [h.doc.ident for h in hits][0] == "found"
+    assert hits[0].doc.ident == "found"

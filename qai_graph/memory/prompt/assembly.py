@@ -97,6 +97,7 @@ class PromptAssembler:
             session=session,
             persona=self.persona or load_persona(self._config.persona_file),
             memory_budget_chars=self._config.prompt_memory_budget_chars,
+            zone=self._config.zone,
         )
 
 

@@ -12,6 +12,7 @@ quote, no delimiter, bounded, so chat can neither forge a section nor close the 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, tzinfo
 from typing import Any
 
 from qai_graph.memory.content import normalise_content
@@ -50,12 +51,14 @@ def build_qai_system_prompt(
     persona: Persona | None = None,
     memory_budget_chars: int = 1500,
     relevant_first: bool = False,
+    zone: tzinfo = UTC,
 ) -> str:
     """The complete system prompt for QAI at its current stage, with memories injected.
 
     ``relevant_first``: the memories were chosen for what the player just said, so they
     outrank everything but who the player is. Exchanges already quoted under "This
-    Conversation" are not repeated under "What I Remember"."""
+    Conversation" are not repeated under "What I Remember". ``zone``: the streamer's,
+    the one memories' dates are said in."""
     persona = persona or load_persona()
     parts = [persona.for_stage(evolution.stage).render()]
     guidelines = [*persona.guidelines, DATA_GUIDELINE]
@@ -72,6 +75,7 @@ def build_qai_system_prompt(
                 budget_chars=memory_budget_chars,
                 relevant_first=relevant_first,
                 in_session=in_session,
+                zone=zone,
             )
         )
     if session is not None:

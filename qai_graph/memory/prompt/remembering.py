@@ -9,16 +9,18 @@ inside the data section like the chat it came from, never as an instruction. Mem
 moments come from chat too, and are quoted the same way. A superseded observation (one
 a newer observation replaced) is in no section. Every memory line says when it happened
 (an exchange its time, an observation its latest sighting, a profile its last visit), so
-the model can answer "when" and tell last week from last year.
+the model can answer "when" and tell last week from last year; dates are the streamer's
+(``zone``: ``QAI_MEMORY_TIMEZONE``, ``memory.localtime``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+from qai_graph.memory import localtime
 from qai_graph.memory.content import normalise_content
 from qai_graph.memory.prompt.quoting import (
     NAME_LIMIT,
@@ -69,12 +71,14 @@ def build_memory_section(
     budget_chars: int = 1500,
     relevant_first: bool = False,
     in_session: set[str] | None = None,
+    zone: tzinfo = UTC,
 ) -> str:
     """The "What I Remember" section, never longer than ``budget_chars`` ("" if empty).
 
     ``relevant_first``: ``relevant_memories`` answer what was just said, so they come
     right after who the player is. ``in_session``: normalised messages already shown
-    under "This Conversation", left out of "Recent conversation"."""
+    under "This Conversation", left out of "Recent conversation". ``zone``: the one the
+    lines' dates are said in."""
     headers: dict[int, str] = {
         _CONVERSATION: "\nRecent conversation:",
         _RELATED: "\n### Related Memories",
@@ -90,16 +94,16 @@ def build_memory_section(
     if relevant_first:
         headers[_RELATED] = "\n### Relevant to what they said"
         known_contents |= skip  # an exchange already under "This Conversation"
-        facts += _related_facts(relevant_memories or (), known_contents, first=True)
+        facts += _related_facts(relevant_memories or (), known_contents, zone, first=True)
         skip |= known_contents
     if player_context is not None:
         headers[_ABOUT] = "\n### About " + clean_text(player_context.profile.name, NAME_LIMIT)
-        facts += _profile_facts(player_context)
-        facts += _observation_facts(player_context, known_contents)
+        facts += _profile_facts(player_context, zone)
+        facts += _observation_facts(player_context, known_contents, zone)
         facts += _moment_facts(player_context, known_contents)
-        facts += _exchange_facts(player_context, skip)
+        facts += _exchange_facts(player_context, zone, skip)
     if not relevant_first:
-        facts += _related_facts(relevant_memories or (), known_contents)
+        facts += _related_facts(relevant_memories or (), known_contents, zone)
     return _fit(facts, headers, budget_chars)
 
 
@@ -122,13 +126,13 @@ def _is_profile_of(memory: Memory | Mapping[str, Any], ctx: PlayerContext) -> bo
     )
 
 
-def _profile_facts(ctx: PlayerContext) -> list[_Fact]:
+def _profile_facts(ctx: PlayerContext, zone: tzinfo) -> list[_Fact]:
     profile = ctx.profile
     if not ctx.known or profile.total_interactions == 0:
         identity: tuple[str, ...] = ("- We have not met before",)
     else:
         identity = (
-            f"- First met: {profile.first_seen.strftime('%Y-%m-%d')}",
+            f"- First met: {localtime.day(profile.first_seen, zone)}",
             f"- We have interacted {times(profile.total_interactions)}",
         )
     facts = [_Fact((0,), _ABOUT, (0,), identity)]
@@ -173,16 +177,11 @@ def _moment_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
     return facts
 
 
-def _noticed(sources: Sequence[ObservationSource], fallback: datetime | None) -> str:
+def _noticed(sources: Sequence[ObservationSource], fallback: datetime | None, zone: tzinfo) -> str:
     """`` (2026-12-01)``: when the newest exchange an observation was formed from was said."""
     moments = [s.at for s in sources if s.at is not None]
-    day = _day(max(moments) if moments else fallback)
+    day = localtime.day(max(moments) if moments else fallback, zone)
     return f" ({day})" if day else ""
-
-
-def _day(when: datetime | None) -> str:
-    """``2026-12-01``: the day a memory happened, as every memory line says it."""
-    return when.astimezone(UTC).strftime("%Y-%m-%d") if when is not None else ""
 
 
 def _formed(memory: Memory) -> bool:
@@ -190,7 +189,7 @@ def _formed(memory: Memory) -> bool:
     return memory.type == "observation" and bool(memory.sources or memory.data.get("formed_by"))
 
 
-def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
+def _observation_facts(ctx: PlayerContext, said: set[str], zone: tzinfo) -> list[_Fact]:
     facts, keys, unique = [], [], set()
     for index, obs in enumerate(ctx.observations):
         key = normalise_content(obs.content)
@@ -203,10 +202,10 @@ def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
         tier = 2 if settled else 3 if obs.confidence >= HIGH_CONFIDENCE else 6
         suffix = " (confirmed)" if settled else ""
         if obs.formed_by or obs.sources:  # QAI's own conclusion from chat
-            when = _noticed(obs.sources, obs.timestamp)
+            when = _noticed(obs.sources, obs.timestamp, zone)
             line = f"- I noticed in chat{when}: {quote(obs.content)}{suffix}"
         else:
-            when = _noticed([], obs.last_reinforced or obs.timestamp)
+            when = _noticed([], obs.last_reinforced or obs.timestamp, zone)
             line = f"- I observed{when}: {quote(obs.content)}{suffix}"
         priority = (tier, -obs.confidence, -obs.timestamp.timestamp())
         facts.append(_Fact(priority, _ABOUT, (3, index), (line,)))
@@ -217,14 +216,14 @@ def _observation_facts(ctx: PlayerContext, said: set[str]) -> list[_Fact]:
     return [fact for fact, _ in kept]
 
 
-def _exchange_facts(ctx: PlayerContext, skip: set[str] | None = None) -> list[_Fact]:
+def _exchange_facts(ctx: PlayerContext, zone: tzinfo, skip: set[str] | None = None) -> list[_Fact]:
     # Sorted here because stores return newest-first while the seed assumed oldest-first.
     newest_first = sorted(ctx.recent_interactions, key=lambda i: i.timestamp, reverse=True)
     if skip:  # said once is enough: under "This Conversation" or among the relevant
         newest_first = [i for i in newest_first if normalise_content(i.message) not in skip]
     facts = []
     for age, interaction in enumerate(newest_first[:MAX_EXCHANGES]):
-        said = attribution(interaction.channel, interaction.timestamp, interaction.flag)
+        said = attribution(interaction.channel, interaction.timestamp, interaction.flag, zone)
         if interaction.private:
             said = said[:-1] + "; private)" if said else " (private)"
         lines = [f"- They said{said}: {quote(interaction.message)}"]
@@ -236,7 +235,11 @@ def _exchange_facts(ctx: PlayerContext, skip: set[str] | None = None) -> list[_F
 
 
 def _related_facts(
-    memories: Sequence[Memory | Mapping[str, Any]], seen: set[str], *, first: bool = False
+    memories: Sequence[Memory | Mapping[str, Any]],
+    seen: set[str],
+    zone: tzinfo,
+    *,
+    first: bool = False,
 ) -> list[_Fact]:
     items: list[tuple[float, str, str, Memory | Mapping[str, Any]]] = []
     for memory in memories:
@@ -249,7 +252,7 @@ def _related_facts(
             continue
         seen.add(key)
         ranking = score if is_finite_number(score) else 0.0
-        items.append((ranking, label, _related_line(memory, label), memory))
+        items.append((ranking, label, _related_line(memory, label, zone), memory))
     items.sort(key=lambda item: -item[0])  # stable: equal scores keep the caller's order
     # Chosen for the message: right after who the player is (tier 1.5); else last (7).
     tier = 1.5 if first else 7
@@ -267,7 +270,7 @@ def _related_facts(
             break
         rank = len(above)
         facts.append(_Fact((tier, rank), _RELATED, (rank,), (line,)))
-        before = _answered(memory, above, recalled)
+        before = _answered(memory, above, recalled, zone)
         if before is not None:  # the line it answers, when space allows: after the memory
             text, said = before
             facts.append(_Fact((tier, rank, 1), _RELATED, (rank, 1), (text,)))
@@ -279,7 +282,7 @@ def _related_facts(
 
 
 def _answered(
-    memory: Memory | Mapping[str, Any], above: set[str], recalled: set[str]
+    memory: Memory | Mapping[str, Any], above: set[str], recalled: set[str], zone: tzinfo
 ) -> tuple[str, str] | None:
     """The turn just before a recalled interaction as a line under it, and what it says
     (normalised): quoted, or a pointer when it is one of the memories above (None: no
@@ -293,7 +296,7 @@ def _answered(
     key = normalise_content(turn.message)
     if key in above:  # kept: what ranks higher is kept first
         return f"  - said right after {who}'s line above", key
-    said = attribution(turn.channel, turn.timestamp, turn.flag)
+    said = attribution(turn.channel, turn.timestamp, turn.flag, zone)
     if turn.private:
         said = said[:-1] + "; private)" if said else " (private)"
     limit = QUOTE_LIMIT if key in recalled else CONTEXT_QUOTE_LIMIT
@@ -303,13 +306,13 @@ def _answered(
     return line, key
 
 
-def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
+def _related_line(memory: Memory | Mapping[str, Any], label: str, zone: tzinfo) -> str:
     """One line for a related memory; recall's memories say whom they are about."""
     if not isinstance(memory, Memory):
         return f"- {label}: {quote(str(memory.get('content')))}"
     who = clean_text(memory.player, NAME_LIMIT) if memory.player else ""
     if memory.type == "interaction":
-        said = attribution(memory.channel, memory.timestamp, memory.flag)
+        said = attribution(memory.channel, memory.timestamp, memory.flag, zone)
         line = f"- {who or 'Someone'} said{said}: {quote(memory.message or memory.content)}"
         if memory.response:
             line += f"; I replied: {quote(memory.response)}"
@@ -317,9 +320,9 @@ def _related_line(memory: Memory | Mapping[str, Any], label: str) -> str:
     about = f" about {who}" if who and memory.type == "observation" else ""
     marked = f" ({flag_note(memory.flag)})" if memory.flag else ""
     if _formed(memory):
-        when = _noticed(memory.sources, memory.timestamp)
+        when = _noticed(memory.sources, memory.timestamp, zone)
         return f"- I noticed in chat{about}{when}{marked}: {quote(memory.content)}"
-    day = _day(memory.timestamp)  # every memory says when it happened (issue 21)
+    day = localtime.day(memory.timestamp, zone)  # every memory says when it happened (issue 21)
     when = f" ({'last seen ' if memory.type == 'player_profile' else ''}{day})" if day else ""
     return f"- {label}{about}{when}{marked}: {quote(memory.content)}"
 
@@ -332,14 +335,16 @@ def _superseded(memory: Memory | Mapping[str, Any]) -> bool:
     return isinstance(data, Mapping) and bool(data.get("superseded_by"))
 
 
-def attribution(channel: object, when: datetime | None, flag: str | None = None) -> str:
-    """`` (twitch, 2026-12-01 14:03)``: where and when a memory was said, and its flag
-    when it has one (only its own player is ever shown a flagged memory)."""
+def attribution(
+    channel: object, when: datetime | None, flag: str | None = None, zone: tzinfo = UTC
+) -> str:
+    """`` (twitch, 2026-12-01 14:03)``: where and when (in ``zone``) a memory was said, and
+    its flag when it has one (only its own player is ever shown a flagged memory)."""
     parts = []
     if channel:
         parts.append(clean_text(str(getattr(channel, "value", channel)), NAME_LIMIT))
     if when is not None:
-        parts.append(when.astimezone(UTC).strftime("%Y-%m-%d %H:%M"))
+        parts.append(localtime.minute(when, zone))
     if flag:
         parts.append(flag_note(flag))
     return f" ({', '.join(parts)})" if parts else ""

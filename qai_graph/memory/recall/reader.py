@@ -23,11 +23,12 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from qai_graph.config import MemoryConfig
 from qai_graph.errors import StoreUnavailable
+from qai_graph.memory import localtime
 from qai_graph.memory.recall import turns as context
 from qai_graph.memory.recall.search import documents
 from qai_graph.memory.recall.search.doc import INTERACTION, KIND_NAMES, OBSERVATION, Doc
@@ -63,11 +64,13 @@ def context_order(obs: Observation) -> tuple[bool, float, float]:
     return (not obs.promoted, -obs.confidence, -obs.timestamp.timestamp())
 
 
-def player_summary(profile: PlayerProfile, observations: list[Observation], known: bool) -> str:
-    """A one-line summary for dashboards and prompts."""
+def player_summary(
+    profile: PlayerProfile, observations: list[Observation], known: bool, zone: tzinfo = UTC
+) -> str:
+    """A one-line summary for dashboards and prompts (its date the day in ``zone``)."""
     if not known:
         return "Not met before"
-    since = profile.first_seen.strftime("%Y-%m-%d")
+    since = localtime.day(profile.first_seen, zone)
     parts = [f"Met {documents.times(profile.total_interactions)} since {since}"]
     if profile.play_style:
         parts.append(f"Play style: {profile.play_style}")
@@ -141,7 +144,7 @@ class Recaller:
             profile=profile,
             recent_interactions=found_interactions,
             observations=found_observations,
-            summary=player_summary(profile, found_observations, known),
+            summary=player_summary(profile, found_observations, known, self._config.zone),
             known=known,
         )
 

@@ -113,7 +113,7 @@ class RecallIndex(VectorUpkeep):
         self.ready = False
         self.usage = RecallUsage(db)  # which observations recall returned (consolidation)
         self.clock: Callable[[], datetime] = lambda: datetime.now(UTC)  # what "now" is
-        self.times = TimeReader()
+        self.times = TimeReader(config.zone)  # the streamer's zone: their "yesterday"
 
     @property
     def db(self) -> DynamoClient:

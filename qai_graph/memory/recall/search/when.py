@@ -20,11 +20,15 @@ their times: ``session_periods``), "last weekend" and "this weekend", "the other
 (the week before today); "past"/"previous week" and "a few" / "a couple of" days are
 rewritten into words dateparser reads.
 
-Each expression becomes a half-open period [start, end) in epoch seconds, UTC:
-- a day, or a part of one ("last night"): that calendar day; "3 hours ago": an hour
-  either side;
+Each expression is read in the streamer's time zone (``QAI_MEMORY_TIMEZONE``: dateparser
+is given ``now`` as a wall-clock time there, and answers in wall-clock times there), and
+becomes a half-open period [start, end) in epoch seconds, its bounds local midnights
+converted to UTC:
+- a day, or a part of one ("last night"): that calendar day (23 or 25 hours on a DST
+  change); "3 hours ago": an hour either side;
 - "last week", "this week": the calendar week (Monday first); "two weeks ago": the seven
   days around that day; months and years likewise (calendar, or a window around "ago").
+So "yesterday" asked at 00:30 in Berlin is the Berlin day before (22:00 to 22:00 UTC in summer).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import calendar
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from typing import Any
 
 _DAY = 86_400.0
@@ -113,9 +117,10 @@ NO_TIME = TimeReading()  # read, and no time found (``RecallIndex.search`` reads
 
 
 class TimeReader:
-    """Reads time expressions with dateparser (imported on first use: ~0.2 s)."""
+    """Reads time expressions with dateparser (imported on first use: ~0.2 s), in ``zone``."""
 
-    def __init__(self) -> None:
+    def __init__(self, zone: tzinfo = UTC) -> None:
+        self.zone = zone
         self._parser_class: Any = None
         self._parsers: dict[datetime, Any] = {}
 
@@ -124,8 +129,9 @@ class TimeReader:
         self.read("what did we say on 3 May 2023 and two weeks ago", datetime.now(UTC))
 
     def _parser(self, now: datetime) -> Any:
-        """A DateDataParser reading against ``now`` (to the minute: one per minute, kept)."""
-        base = now.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)
+        """A DateDataParser reading against ``now`` (to the minute: one per minute, kept),
+        given as the wall clock of ``zone``: dateparser's answers are wall-clock times there."""
+        base = self._local(now).replace(second=0, microsecond=0)
         parser = self._parsers.get(base)
         if parser is None:
             if self._parser_class is None:
@@ -148,7 +154,8 @@ class TimeReader:
             ("previous" if m.group("previous") else "current", m.group(0))
             for m in _SESSION.finditer(text)
         )
-        own = [(m.group(0), _own_period(m, now)) for m in _OWN_DAYS.finditer(text)]
+        today = self._local(now).replace(hour=0, minute=0, second=0, microsecond=0)
+        own = [(m.group(0), _own_period(m, today, self.zone)) for m in _OWN_DAYS.finditer(text)]
         spans = _spans(text)
         if not sessions and not own and not spans:
             return None
@@ -157,7 +164,7 @@ class TimeReader:
             said = text[start:end]
             parsed = self._parse(said, now)
             if parsed is not None:
-                found.append((_period(parsed[0], parsed[1], said), said, absolute))
+                found.append((_period(*parsed, said, self.zone), said, absolute))
         used = [words for _, words in sessions] + [words for words, _ in own]
         used += [words for _, words, _ in found]
         if any(absolute for _, _, absolute in found):
@@ -173,15 +180,20 @@ class TimeReader:
             rest = rest.replace(words, " ")
         return TimeReading(tuple(periods), _SPACES.sub(" ", rest).strip(), sessions)
 
+    def _local(self, now: datetime) -> datetime:
+        """``now`` as a naive wall-clock time in ``zone``."""
+        return now.astimezone(self.zone).replace(tzinfo=None)
+
     def _parse(self, words: str, now: datetime) -> tuple[datetime, str] | None:
-        """dateparser's date and grain for one anchored span (its prepositions dropped)."""
+        """dateparser's date (a wall-clock time in ``zone``, naive) and grain for one
+        anchored span (its prepositions dropped)."""
         plain = _LEADING.sub("", words) or words
         for pattern, replacement in _REWRITES:
             plain = pattern.sub(replacement, plain)
         data = self._parser(now).get_date_data(plain)
         if data.date_obj is None:
             return None
-        return data.date_obj.replace(tzinfo=UTC), data.period or "day"
+        return data.date_obj.replace(tzinfo=None), data.period or "day"
 
 
 def _spans(text: str) -> list[tuple[int, int, bool]]:
@@ -199,46 +211,57 @@ def _spans(text: str) -> list[tuple[int, int, bool]]:
     return [(start, end, absolute) for start, end, absolute in spans]
 
 
-def _period(when: datetime, grain: str, words: str) -> Period:
-    """The period a parsed date stands for, at dateparser's grain."""
+def _period(when: datetime, grain: str, words: str, zone: tzinfo) -> Period:
+    """The period a parsed date (naive, the wall clock of ``zone``) stands for, at
+    dateparser's grain; calendar bounds are midnights in ``zone``."""
     ago = bool(re.search(r"\bago\b", words, re.IGNORECASE))
     day = when.replace(hour=0, minute=0, second=0, microsecond=0)
     if grain == "time":
-        return _around(when, 3600.0, words)
+        return _around(when, 3600.0, words, zone)
     if grain == "week":
         if ago:
-            return _around(when, 3.5 * _DAY, words)
+            return _around(when, 3.5 * _DAY, words, zone)
         monday = day - timedelta(days=day.weekday())
-        return Period(monday.timestamp(), (monday + timedelta(days=7)).timestamp(), words)
+        return _local_period(monday, monday + timedelta(days=7), words, zone)
     if grain == "month":
         if ago:
-            return _around(when, 15 * _DAY, words)
+            return _around(when, 15 * _DAY, words, zone)
         first = day.replace(day=1)
         days = calendar.monthrange(first.year, first.month)[1]
-        return Period(first.timestamp(), (first + timedelta(days=days)).timestamp(), words)
+        return _local_period(first, first + timedelta(days=days), words, zone)
     if grain == "year":
         if ago:
-            return _around(when, 183 * _DAY, words)
+            return _around(when, 183 * _DAY, words, zone)
         first = day.replace(month=1, day=1)
-        return Period(first.timestamp(), first.replace(year=first.year + 1).timestamp(), words)
-    return Period(day.timestamp(), day.timestamp() + _DAY, words)  # day, part_of_day
+        return _local_period(first, first.replace(year=first.year + 1), words, zone)
+    return _local_period(day, day + timedelta(days=1), words, zone)  # day, part_of_day
 
 
-def _around(when: datetime, half: float, words: str) -> Period:
-    moment = when.timestamp()
+def _epoch(wall: datetime, zone: tzinfo) -> float:
+    """A naive wall-clock time in ``zone`` as epoch seconds (a time a DST change skips or
+    repeats: the offset before the change, zoneinfo's ``fold=0``)."""
+    return wall.replace(tzinfo=zone).timestamp()
+
+
+def _local_period(start: datetime, end: datetime, words: str, zone: tzinfo) -> Period:
+    return Period(_epoch(start, zone), _epoch(end, zone), words)
+
+
+def _around(when: datetime, half: float, words: str, zone: tzinfo) -> Period:
+    moment = _epoch(when, zone)
     return Period(moment - half, moment + half, words)
 
 
-def _own_period(match: re.Match[str], now: datetime) -> Period:
-    """ "last weekend", "this weekend" (Saturday and Sunday), "the other day"."""
-    today = now.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+def _own_period(match: re.Match[str], today: datetime, zone: tzinfo) -> Period:
+    """ "last weekend", "this weekend" (Saturday and Sunday), "the other day"; ``today``:
+    the local midnight that began today (naive, the wall clock of ``zone``)."""
     words = match.group(0)
     if match.group("other"):
-        return Period((today - timedelta(days=7)).timestamp(), today.timestamp(), words)
+        return _local_period(today - timedelta(days=7), today, words, zone)
     saturday = today - timedelta(days=(today.weekday() - 5) % 7)  # the latest Saturday
     if words.split()[0].casefold() != "this" and today.weekday() >= 5:
         saturday -= timedelta(days=7)  # "last weekend" said on a weekend: the one before
-    return Period(saturday.timestamp(), (saturday + timedelta(days=2)).timestamp(), words)
+    return _local_period(saturday, saturday + timedelta(days=2), words, zone)
 
 
 def session_periods(
