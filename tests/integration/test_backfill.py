@@ -230,6 +230,24 @@ async def test_a_replica_closing_mid_run_gives_its_claims_back(
     assert [s.line_id for s in obs.sources] == ["m2"]
 
 
+async def test_the_same_words_again_after_their_ttl_in_one_batch_form_one_observation(
+    make_service: ServiceFactory,
+) -> None:
+    # Replayed history with the seed's TTLs: the first line's observation is past its
+    # ttl when the second says the same, both in one transaction, which can hold one
+    # dedup guard only (this crashed the whole backfill: ValidationException).
+    service = await make_service()
+    report = await service.backfill(
+        [
+            line(ago(days=30), "Ada", "i just adopted a puppy!!", id="p1"),
+            line(ago(days=20), "Ada", "I just adopted a puppy!", id="p2"),  # not a repeat
+        ]
+    )
+    assert report.applied == 2
+    # One observation, reinforced by the second line (both past their ttl: not listed).
+    assert report.formation.stored == 1
+
+
 async def test_two_runs_at_once_apply_each_line_once(make_service: ServiceFactory) -> None:
     a, b = await make_service(), await make_service()
     lines = [

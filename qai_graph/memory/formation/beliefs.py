@@ -138,7 +138,10 @@ class PlayerBeliefs:
         twin = self._guarded(dedup_sk)
         if twin is not None:
             # The same words are already stored with a live guard: that one, or nothing.
-            if twin.competes_at(at):
+            # One formed in this batch and not yet written is that one too, whenever it
+            # was said: a transaction can put one guard only (a replayed history says
+            # the same thing again after the first one's ttl).
+            if twin.competes_at(at) or twin.base is None:
                 self._reinforce(twin, source, pending.at)
             return
         known = [
@@ -158,9 +161,10 @@ class PlayerBeliefs:
             )
 
     def _guarded(self, dedup_sk: str) -> Held | None:
+        """The observation holding this content's guard: live, or new in this batch."""
         for held in self._held.values():
             if held.dedup_sk == dedup_sk and (
-                held.obs.ttl is None or held.obs.ttl >= self._now_epoch
+                held.obs.ttl is None or held.obs.ttl >= self._now_epoch or held.base is None
             ):
                 return held
         return None
