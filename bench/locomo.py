@@ -17,7 +17,8 @@ limit=10)``. A question is found at k when one of its evidence turns is among th
 provenance (``Memory.sources``' line ids; in ``recorded`` mode, the interaction ids the
 turns were recorded as) of the top k memories. Prints found@1/5/10 per
 category for both modes, the ratio formed/live of found@5, observations per player, and
-backfill speed. A bench: it reports, it asserts nothing.
+backfill speed, and recall's p50/p95 (in process; ``--http`` asks every question again through
+GraphQL over HTTP and times that). A bench: it reports, it asserts nothing.
 Run: .venv/bin/python bench/locomo.py [--data PATH] [--conversations N] [--modes a,b]
 (``--modes live`` skips the formed-only mode: half the time, for ranking changes;
 ``--dump FILE`` writes each question's found@1/5/10, to compare two runs question by question;
@@ -95,7 +96,11 @@ def asked_at(conversation: dict[str, Any]) -> datetime:
 
 
 async def run_mode(
-    endpoint: str, conversation: dict[str, Any], mode: str, settings: dict[str, Any]
+    endpoint: str,
+    conversation: dict[str, Any],
+    mode: str,
+    settings: dict[str, Any],
+    http: bool = False,
 ) -> tuple[dict[int, list[list[bool]]], dict[str, Any]]:
     overrides: dict[str, Any] = dict(settings)
     if mode in ("live", "recorded"):
@@ -123,12 +128,15 @@ async def run_mode(
         consolidate_s = time.perf_counter() - started
         results: dict[int, list[list[bool]]] = defaultdict(list)
         asked: list[dict[str, Any]] = []
+        took_ms: list[float] = []
         for question in conversation["qa"]:
             category = int(question["category"])
             if category not in CATEGORIES:
                 continue
             wanted = evidence_ids(conversation, question)
+            began = time.perf_counter()
             recalled = await service.recall(question["question"][:500], limit=10)
+            took_ms.append((time.perf_counter() - began) * 1000)
             ranked = [
                 {s.line_id or recorded.get(s.interaction_id or "") for s in memory.sources}
                 for memory in recalled.memories
@@ -153,7 +161,10 @@ async def run_mode(
                 "observations": len(items),
                 "long_term": sum(1 for o in items if o.memory_tier.value == "LONG_TERM"),
             }
+        http_ms = await over_http(service, conversation) if http else []
         stats = {
+            "took_ms": took_ms,
+            "http_ms": http_ms,
             "lines": len(lines),
             "backfill_s": backfill_s,
             "consolidate_s": consolidate_s,
@@ -164,6 +175,49 @@ async def run_mode(
         return results, stats
     finally:
         await service.close()
+
+
+RECALL_QUERY = """query ($q: String!) {
+  recall(query: $q, limit: 10) { totalFound memories { id content timestamp sources { lineId } } }
+}"""
+
+
+async def over_http(service: MemoryService, conversation: dict[str, Any]) -> list[float]:
+    """Every question's ``recall`` again, through GraphQL over HTTP (uvicorn serving the
+    app on this service, a client on the same event loop): the milliseconds of each."""
+    import httpx
+    import uvicorn
+
+    from qai_graph.app import create_app
+
+    app = create_app(service.config, service=service)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
+    serving = asyncio.create_task(server.serve())
+    while not server.started:
+        await asyncio.sleep(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    took: list[float] = []
+    try:
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
+            for question in conversation["qa"]:
+                if int(question["category"]) not in CATEGORIES:
+                    continue
+                body = {"query": RECALL_QUERY, "variables": {"q": question["question"][:500]}}
+                began = time.perf_counter()
+                answer = await client.post("/graphql", json=body)
+                took.append((time.perf_counter() - began) * 1000)
+                answer.raise_for_status()
+                if answer.json().get("errors"):
+                    raise RuntimeError(answer.json()["errors"])
+    finally:
+        server.should_exit = True
+        await serving
+    return took
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 async def record(service: MemoryService, lines: list[str], ids: dict[str, str]) -> str:
@@ -190,6 +244,7 @@ async def main(
     modes: tuple[str, ...],
     dump: Path | None = None,
     settings: dict[str, Any] | None = None,
+    http: bool = False,
 ) -> None:
     logging.basicConfig(level=logging.WARNING)
     dev = json.loads(data.read_text())["conversations"][:conversations]
@@ -197,10 +252,13 @@ async def main(
     endpoint = await store.astart()
     totals: dict[str, dict[int, list[list[bool]]]] = {m: defaultdict(list) for m in modes}
     asked: dict[str, list[dict[str, Any]]] = {m: [] for m in modes}
+    latency: dict[str, dict[str, list[float]]] = {m: {"took_ms": [], "http_ms": []} for m in modes}
     try:
         for conversation in dev:
             for mode in modes:
-                results, stats = await run_mode(endpoint, conversation, mode, settings or {})
+                results, stats = await run_mode(endpoint, conversation, mode, settings or {}, http)
+                for kind in ("took_ms", "http_ms"):
+                    latency[mode][kind] += stats[kind]
                 for category, rows in results.items():
                     totals[mode][category].extend(rows)
                 asked[mode] += stats["questions"]
@@ -233,6 +291,14 @@ async def main(
         if spread:
             means = " / ".join(f"{sum(c[i] for c in spread) / len(spread):.3f}" for i in range(3))
             print(f"{mode}: evidence covered @1/5/10, {len(spread)} questions of 2+ turns: {means}")
+    for mode in modes:
+        for kind, where in (("took_ms", "in process"), ("http_ms", "over HTTP")):
+            values = latency[mode][kind]
+            if values:
+                print(
+                    f"{mode}: recall {where}, {len(values)} questions: "
+                    f"p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms"
+                )
     if set(modes) == {"live", "formed"}:
         live, formed = rates(every["live"])[1], rates(every["formed"])[1]
         print(f"formed/live found@5: {formed / live if live else 0:.2f}")
@@ -243,6 +309,9 @@ if __name__ == "__main__":
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--conversations", type=int, default=5)
     parser.add_argument("--modes", default="live,formed", help="of recorded, live, formed")
+    parser.add_argument(
+        "--http", action="store_true", help="ask every question again over HTTP (latency)"
+    )
     parser.add_argument("--dump", type=Path, help="write each question's found@k here (JSON)")
     parser.add_argument(
         "--set",
@@ -254,4 +323,4 @@ if __name__ == "__main__":
     args = parser.parse_args()
     chosen = dict(item.split("=", 1) for item in args.set)
     modes = tuple(args.modes.split(","))
-    asyncio.run(main(args.data, args.conversations, modes, args.dump, chosen))
+    asyncio.run(main(args.data, args.conversations, modes, args.dump, chosen, args.http))
