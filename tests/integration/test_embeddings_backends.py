@@ -103,3 +103,51 @@ def test_vectors_are_stored_as_float16_bytes() -> None:
     back = decode_vector(data, DIM)
     assert back is not None and np.allclose(back, vector, atol=1e-3)
     assert decode_vector(data, 128) is None
+
+
+def test_local_tokenizer_without_its_cache_gives_the_same_ids() -> None:
+    from tokenizers import Tokenizer
+
+    from qai_graph.embeddings.local import _load, uncache
+
+    shipped = _load(128).tokenizer.to_str()
+    cached, uncached = Tokenizer.from_str(shipped), Tokenizer.from_str(shipped)
+    uncache(uncached)
+    texts = ["chat celebrates a perfect run", "how does chat celebrate", "gg wp @someone"] * 2
+    ids = [[e.ids for e in t.encode_batch(texts)] for t in (cached, uncached)]
+    assert ids[0] == ids[1] and len(ids[0][0]) > 3
+
+
+UNIQUE_TEXTS = r"""
+import psutil, random
+from qai_graph.embeddings.local import _load
+model = _load(128)
+if __import__("sys").argv[1] == "cached":
+    model.tokenizer.model._resize_cache(10_000)  # the tokenizers default
+rng = random.Random(3)
+words = [f"word{i}" for i in range(5000)]
+texts = [" ".join(rng.choices(words, k=12)) for _ in range(12_000)]
+model.embed(texts[:64])
+before = psutil.Process().memory_info().rss
+for start in range(0, len(texts), 1000):
+    model.embed(texts[start : start + 1000])
+print((psutil.Process().memory_info().rss - before) / 1e6)
+"""
+
+
+def test_embedding_unique_texts_does_not_grow_the_heap() -> None:
+    """A chat line is rarely embedded twice: the tokenizer's whole-text cache only grew
+    the heap (tens of MB at 10,000 entries; it keeps texts under 256 characters, so these
+    are short). Shown to bite with the cache back on."""
+    import subprocess
+    import sys
+
+    grown = {}
+    for mode in ("cached", "uncached"):
+        done = subprocess.run(
+            [sys.executable, "-c", UNIQUE_TEXTS, mode], capture_output=True, text=True, timeout=120
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        grown[mode] = float(done.stdout.strip().splitlines()[-1])
+    assert grown["cached"] > 20, grown
+    assert grown["uncached"] < 8, grown

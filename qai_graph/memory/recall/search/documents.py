@@ -59,6 +59,11 @@ def _ttl(item: Mapping[str, Any]) -> float:
     return NO_TTL if ttl is None else float(ttl)
 
 
+def _shared(name: Any) -> str | None:
+    """A display name, interned: every line a player says carries the same one."""
+    return sys.intern(name) if isinstance(name, str) else None
+
+
 def kind_of(item: Mapping[str, Any]) -> int | None:
     """Which kind of memory an item is, or None for every other item."""
     entity = item.get("entity_type")
@@ -119,10 +124,14 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
     if kind is None or primary is None:
         return None
     pk, sk = primary
+    # A partition's docs share one pk and one player key (a player has many memories).
+    pk = sys.intern(pk)
     player = keys.player_key_or_none(pk)
+    player = sys.intern(player) if player is not None else None
     if kind == OBSERVATION:
         content = str(item.get("content", ""))
-        seen = _epoch(item.get("last_reinforced")) or _epoch(item.get("timestamp"))
+        written = _epoch(item.get("timestamp"))
+        seen = _epoch(item.get("last_reinforced")) or written
         return Doc(
             pk,
             sk,
@@ -143,7 +152,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             source=newest_source(item),
             superseded_by=item.get("superseded_by") or None,
             summary=bool(item.get("summary_key")),
-            first=_epoch(item.get("timestamp")),
+            first=written,
         )
     if kind == INTERACTION:
         message = str(item.get("message", ""))
@@ -167,7 +176,7 @@ def to_doc(item: Mapping[str, Any]) -> Doc | None:
             1,
             False,
             tuple(terms(message) * 2 + terms(reply_text)),
-            display=item.get("player"),
+            display=_shared(item.get("player")),
             private=bool(item.get("private", False)),
             channel=item.get("channel"),
             **_trust(item),

@@ -75,10 +75,11 @@ class MemoryIndex:
         self.live = 0
         self._dead = 0
         self._total_length = 0.0
-        # player key -> display name, and slots of each subject (for name boosts)
+        # player key -> display name, and slots of each subject (for name boosts). A
+        # player's memories are their partition's (``Doc.player`` is read from the pk),
+        # so the slots of a player are ``by_subject[PLAYER#<key>]``: no second set.
         self.players: dict[str, str] = {}
         self.by_subject: dict[str, set[int]] = {}
-        self.by_player: dict[str, set[int]] = {}
         self.threads = Threads(self.docs)  # each conversation's turns, in time order
 
     # --- writing -----------------------------------------------------------------------
@@ -173,7 +174,6 @@ class MemoryIndex:
         self.threads.add(slot, doc)
         self.by_subject.setdefault(doc.subject, set()).add(slot)
         if doc.player is not None:
-            self.by_player.setdefault(doc.player, set()).add(slot)
             if doc.display and (doc.kind == PROFILE or doc.player not in self.players):
                 self.players[doc.player] = doc.display
             self.players.setdefault(doc.player, doc.player)
@@ -189,13 +189,8 @@ class MemoryIndex:
             subject.discard(slot)
             if not subject:
                 del self.by_subject[doc.subject]
-        if doc.player is not None:
-            slots = self.by_player.get(doc.player)
-            if slots is not None:
-                slots.discard(slot)
-                if not slots:
-                    del self.by_player[doc.player]
-                    self.players.pop(doc.player, None)
+                if doc.player is not None:
+                    self.players.pop(doc.player, None)  # their last memory went
 
     def _set_numbers(self, slot: int, doc: Doc) -> None:
         self._kind.data[slot] = doc.kind
@@ -262,12 +257,12 @@ class MemoryIndex:
         n = self.size
         live = self._alive.data[:n] & (self._ttl.data[:n] > now) & ~self._hidden.data[:n]
         mask: npt.NDArray[np.bool_] = live & ~self._restricted.data[:n]
-        own = self.by_player.get(asker) if asker else None
+        own = self._of_player(asker) if asker else None
         if own:
             slots = np.fromiter(own, dtype=np.int64, count=len(own))
             mask[slots] = live[slots]
         for player in self.banned:
-            theirs = self.by_player.get(player)
+            theirs = self._of_player(player)
             if theirs:
                 mask[np.fromiter(theirs, dtype=np.int64, count=len(theirs))] = False
         return mask
@@ -373,11 +368,14 @@ class MemoryIndex:
 
     def slots_of(self, keys: Iterable[str], *, players: bool) -> set[int]:
         """Slots of the given player keys (``players``) or subjects."""
-        table = self.by_player if players else self.by_subject
         found: set[int] = set()
         for key in keys:
-            found |= table.get(key, set())
+            found |= (self._of_player(key) if players else self.by_subject.get(key)) or set()
         return found
+
+    def _of_player(self, player: str) -> set[int] | None:
+        """The slots of a player's memories (their partition's), or None."""
+        return self.by_subject.get(keys.player_partition(player))
 
     def general_subjects(self) -> list[str]:
         """Subjects that are not players: GENERAL and each PATTERN#<id>."""
