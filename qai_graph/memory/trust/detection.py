@@ -228,7 +228,7 @@ class Detector:
         # A payload is decoded unless an intent rule hit (a base64 blob is also a "token").
         found = CLEAN
         if decode and all(not r.spans for r in hits):
-            found = self._decoded(current.plain, decode)
+            found = self._decoded(text, decode)
         if not hits:
             return found
         return Assessment(
@@ -237,9 +237,9 @@ class Detector:
             rules=(*found.rules, *(r.name for r in hits)),
         )
 
-    def _decoded(self, plain: str, decode: int) -> Assessment:
-        """The first decoded payload of ``plain`` that the rules flag (module docstring)."""
-        for encoding, decoded in decodings(plain):
+    def _decoded(self, text: str, decode: int) -> Assessment:
+        """The first decoded payload of ``text`` that the rules flag (module docstring)."""
+        for encoding, decoded in decodings(text):
             found = self.assess(decoded, decode=decode - 1)
             if found.flagged:
                 reason = f"hides an instruction in {encoding}"

@@ -13,6 +13,9 @@ the encoding itself:
     binary   4+ groups of eight 0/1 digits
     morse    4+ letters of dots and dashes with at least one dash
     rot13    the message says rot13 / rot 13 / caesar: the whole message rotated
+    display  a right-to-left override (U+202E to U+202C or the line's end): the text in
+             the order a person sees it ("\u202eselur ruoy erongi" shows "ignore your
+             rules"; the views keep the order a model reads)
     reversed the message says backwards / reversed / in reverse: the text after its
              first colon (or all of it) reversed
 
@@ -26,6 +29,8 @@ import binascii
 import codecs
 import re
 
+from qai_graph.memory.trust.normalize import strip_format
+
 # The shortest payload worth decoding: "ignore your rules" is 17 characters, 24 in base64.
 _BASE64 = re.compile(r"(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}")
 _HEX = re.compile(r"\b(?:[0-9a-fA-F]{2}[\s:]?){8,}")
@@ -34,6 +39,7 @@ _DOT_DASH = r"[.\-\u2022\u2013\u2014_]{1,7}"
 _MORSE = re.compile(rf"(?:{_DOT_DASH}(?:\s*/\s*|\s+)){{3,}}{_DOT_DASH}")
 _ROT13 = re.compile(r"\brot\W?13\b|\bcaesar\b", re.IGNORECASE)
 _REVERSED = re.compile(r"\b(?:backwards?|reversed|in reverse|reverse it|mirror(?:ed)?)\b", re.I)
+_OVERRIDE = re.compile("\u202e([^\u202c\n]*)\u202c?")
 _WORDS = re.compile(r"[A-Za-z]{2,}[\s,.:;!?]+[A-Za-z]{2,}")
 MORSE = {
     ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g",
@@ -81,8 +87,12 @@ def _morse(run: str) -> str | None:
 
 
 def decodings(text: str) -> list[tuple[str, str]]:
-    """(encoding, decoded text) for each payload ``text`` carries (see the docstring)."""
+    """(encoding, decoded text) for each payload ``text`` (a message as typed) carries."""
     found: list[tuple[str, str]] = []
+    if "\u202e" in text:
+        shown = _OVERRIDE.sub(lambda m: m.group(1)[::-1], text)
+        found.append(("right-to-left override", shown))
+    text = strip_format(text)
     for match in _BASE64.finditer(text):
         if (decoded := _base64(match.group(0))) is not None:
             found.append(("base64", decoded))

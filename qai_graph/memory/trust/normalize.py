@@ -19,11 +19,10 @@ control character but ``\\n``; a line break survives in every view so rules can 
 fake "log lines" at ``^`` (multiline). Spaces and tabs collapse to one space. In all but
 ``plain`` no run of non-word characters is longer than 8, which bounds every word gap.
 
-Before the views, two disguises that hide text from a reader of the code points but not
-from a model are undone (``reveal``): Unicode tag characters (U+E0020-E007E, "ASCII
-smuggling": invisible, yet read by LLM tokenizers) become the ASCII they encode, and a
-right-to-left override (U+202E ... U+202C) is reversed, so the text reads in the order it
-is displayed ("\u202eselur ruoy erongi" shows as "ignore your rules").
+Before the views, Unicode tag characters (U+E0020-E007E, "ASCII smuggling": invisible,
+yet read by LLM tokenizers) become the ASCII they encode (``reveal``). A right-to-left
+override is removed like any format character: the views keep the order a model reads;
+the order a person sees is one of ``encoded.py``'s decodings.
 
 The look-alike table is built once, lazily, from the library's packaged data (no
 network, nothing at import time): for each non-ASCII character, its first ASCII letter
@@ -130,10 +129,8 @@ _NAMED_LETTER = re.compile(
     r"(?:SMALL CAPITAL |(?:SMALL|CAPITAL) LETTER )?(?:SMALL CAPITAL )?([A-Z]|AE|OE)"
     r"(?: WITH (?:STROKE|BAR|DIAGONAL STROKE|LONG STROKE OVERLAY|STROKE THROUGH DESCENDER))?$"
 )
-# Tag characters (U+E0020-E007E) spell ASCII invisibly; the override U+202E shows what
-# follows it (to U+202C or the line's end) reversed.
+# Tag characters (U+E0020-E007E) spell ASCII invisibly.
 _TAGS = re.compile("[\U000e0020-\U000e007e]+")
-_OVERRIDE = re.compile("\u202e([^\u202c\n]*)\u202c?")
 
 
 def _untag(match: re.Match[str]) -> str:
@@ -141,10 +138,7 @@ def _untag(match: re.Match[str]) -> str:
 
 
 def reveal(text: str) -> str:
-    """``text`` with tag characters spelled out in ASCII and right-to-left overrides read
-    in display order (see the module docstring)."""
-    if "\u202e" in text:
-        text = _OVERRIDE.sub(lambda m: m.group(1)[::-1], text)
+    """``text`` with tag characters spelled out in ASCII (see the module docstring)."""
     if any(ord(ch) >= 0xE0000 for ch in text):
         text = _TAGS.sub(_untag, text)
     return text
