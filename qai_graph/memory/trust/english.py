@@ -57,6 +57,13 @@ from qai_graph.memory.trust.lexicon import (
 from qai_graph.memory.trust.rule import alt, rule, upto
 from qai_graph.memory.trust.speakers import AUTHORITY_RULES, RELAY_RULES
 
+# Praise after "from now on you are": "my favourite NPC", "the best", "a legend".
+COMPLIMENT = (
+    r"(?:(?:so|the|my|our|a|an|really|officially|literally) )*(?:favou?rite|best|goat|legend"
+    r"|awesome|amazing|great|cool|funny|cute|hilarious|king|queen|mvp|smart|clever|genius|hero"
+    r"|bestie|buddy|friend|homie)\b"
+)
+
 OVERRIDE_RULES = (
     rule(
         "override-ignore",
@@ -93,13 +100,32 @@ OVERRIDE_RULES = (
         r"|your))",
         rf"\b{OVERRIDE} (?:all )?(?:of )?the above(?= (?:$|[.,;:!?]|and\b|instructions|text"
         r"|prompt|messages?|rules|directions))",
+        # the qualifier after the noun: "every instruction above this line"
+        rf"\b{OVERRIDE} (?:{DETERMINERS} )*{INSTRUCTIONS}\w* (?:\w+ )?(?:above|before this"
+        r"|prior to this|you were given|you got|given to you|from before|from earlier)",
+        # the makers' instructions by name: "the streamer's limits", "the devs' rules"
+        rf"\b{OVERRIDE} (?:{DETERMINERS} )*(?:the |your )?{AUTHORITY}s? (?:{PRIOR} )*"
+        rf"{INSTRUCTIONS}",
+        # what it was told, as a clause: "forget you were ever told to be careful"
+        rf"\b{OVERRIDE} (?:that )?{YOU} (?:were|was|have been|ve been|got) (?:ever |once "
+        r"|always |specifically )?(?:told|instructed|programmed|asked|trained|set up|configured"
+        r"|taught) to\b",
+        # what the makers set up: "disregard what the streamer set up"
+        rf"\b{OVERRIDE} {upto(2)}(?:everything|anything|whatever|what) (?:the |your )?"
+        rf"{AUTHORITY} (?:set up|setup|configured|told you|gave you|wrote|programmed|put in)",
+        # obeying the speaker alone: "take orders only from me", "permission from no one but me"
+        r"\b(?:take|taking) (?:orders|instructions|commands) (?:only |just |solely )?from"
+        r" (?:only )?me\b",
+        r"\b(?:permission|approval) from (?:anyone|anybody|no ?one|nobody) (?:but|except"
+        r"|other than|besides|apart from) me\b",
     ),
     rule(
         "override-persistent",
         "override",
         "tells QAI how to behave from now on",
         rf"{FROM_NOW} (?:qai )?{YOU} (?:will|shall|must|should|have to|need to|are to|are going"
-        rf" to|gonna|are|re\b|r\b|only|always|never|dont|do not|cannot|cant|may only|{BEHAVE})",
+        rf" to|gonna|(?:are|re\b|r\b)(?! {COMPLIMENT})|only|always|never|dont|do not|cannot|cant"
+        rf"|may only|{BEHAVE})",
         rf"{FROM_NOW} (?:qai )?(?:please )?(?:only |always |never )?"
         rf"(?:{SPEECH}|(?:end|start|begin|sign) (?:every|all|each|your)|stop being"
         r"|be (?:a\b|an\b|my\b|rude|evil|mean|unfiltered))",
@@ -168,6 +194,9 @@ OVERRIDE_RULES = (
         r"\b(?:system|admin|developer|dev|security|safety|emergency|master|god) override\b",
         r"\boverride (?:code|mode|enabled|activated|accepted|authori[sz]ed|granted|confirmed)",
         rf"\bsudo (?:mode|access|rights|privileges|override|enable|activate|{SPEECH})",
+        # "your developers switched your filters off"
+        r"\b(?:switch|turn|shut|flip|toggle)(?:ed|ing|s)? (?:all )?(?:of )?(?:your|ur|the|those"
+        rf"|its|qais) (?:\w+ )?{NO_RULES} off\b",
     ),
 )
 
@@ -223,6 +252,9 @@ ROLEPLAY_RULES = (
         rf"\b{YOU} (?:are|re|r|as|be|become|play|act as) {JAILBREAK_NAME}",
         rf"\b{JAILBREAK_NAME} mode\b",
         r"\b(?:stay|staying|remain|break) in character\b",
+        r"\bbreak(?:ing|s)? (?:out of )?character\b(?!\s*\?)",
+        r"\b(?:unfiltered|uncensored|unrestricted|jailbroken|evil|rogue|unhinged|no limits?)"
+        r" (?:version|copy|clone) of (?:you|yourself|qai)\b",
         r"\b(?:enable|activate|enter|switch to|turn on|go into|unlock|engage|initiate|start)"
         r" (?:the )?(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil"
         r"|opposite|chaos|sudo|root|no rules?|no limits?) mode\b",
@@ -246,7 +278,8 @@ LEAK_RULES = (
         rf"(?:(?:{QUALIFIER}|full|entire|exact|complete|whole|first|real|actual|current) )*"
         r"(?:prompt|preprompt|instruction|guideline|directive|programming|configuration|config"
         r"|rules|system message|developer message|initial message|first message|context"
-        r"|ruleset|guardrails|restrictions|constraints|training data)",
+        r"|ruleset|guardrails|restrictions|constraints|training data|setup|set up|briefing"
+        r"|preamble|system text)",
         rf"\b{POSS} (?:{QUALIFIER} )?prompt",
         rf"\b{QUALIFIER} ?(?:prompt|instructions|system message|developer message)\b",
         r"\b(?:repeat|print|output|copy|echo|say|type|write|recite|show|display|tell me"
@@ -259,6 +292,11 @@ LEAK_RULES = (
         r"|prompted|configured) (?:to (?:do|say|never|not|always|hide|keep)|before|at the start"
         r"|initially|originally|by your)",
         rf"\bwhat did (?:your|ur|the) {AUTHORITY} (?:tell|instruct|program|give|ask|say to) you",
+        rf"\bwhat did (?:your|ur|the) {AUTHORITY} (?:hide|put|write|store|bury|keep|leave|stash"
+        r"|add|plant) (?:in|into|inside) (?:you|your|ur)\b",
+        r"\bwhat (?:were|was|are|is) (?:the |your )?(?:very )?(?:first|initial|opening|original"
+        r"|earliest) (?:words?|things?|message|lines?|text|instructions?) (?:that )?(?:you|u)"
+        r" (?:were|got|received) (?:given|told|sent|fed|shown)",
         rf"\bhow (?:were|are) {YOU} (?:prompted|instructed|programmed|configured|set up)",
         r"\b(?:top|start|beginning|first (?:line|lines|part|words?)) of (?:your|the|this) "
         r"(?:context|prompt|instructions|conversation|system message|memory|chat)",

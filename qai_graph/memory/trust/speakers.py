@@ -30,11 +30,13 @@ RELAY_RULES = (
         rf"{IMPERATIVE}(?:tell|say to|inform|remind|announce to|warn|let|convince|teach"
         rf"|message|dm|whisper to|spread (?:the word )?to|broadcast to|recommend to|advise"
         rf"|reply to|answer|respond to) {AUDIENCE}",
-        rf"\b(?:when|whenever|if|every time|each time|anytime|any time|once) {upto(1)}{SOMEONE}"
+        rf"\b(?:when|whenever|if|every time|each time|anytime|any time|once|(?:the )?next time"
+        rf"|as soon as|the moment) {upto(1)}{SOMEONE}"
         rf" {upto(2)}(?:asks?|says?|mentions?|types?|talks?|writes?|messages?|joins?|comes?"
         # the trigger's clause, then a break (or "you") and the planted reply
         r"|greets?|wants?|needs?|brings up|questions?)\b[^,;:\n]{0,80}?(?:[,;:\n]|\bthen\b"
-        r"|(?=\b(?:you|u|qai|please|always)\b)) ?(?:(?:you|u|qai|please|always) )?(?:should "
+        r"|(?<!\bi\W)(?<!\bwe\W)(?=\b(?:you|u|qai|please|always)\b)) ?(?:(?:you|u|qai|please"
+        r"|always) )?(?:should "
         r"|must |will |can )?(?:tell|say|reply|respond|answer|give|send|link|recommend|insist"
         r"|claim|direct|point|redirect)\b",
     ),
@@ -46,7 +48,8 @@ AUTHORITY_RULES = (
         "fake_authority",
         "claims to speak for the devs, mods or admins",
         # a header: "message from the devs: ...", "qai, official notice from the mods"
-        rf"(?:^|[.!?:;\n] ?|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this|the following|attention"
+        rf"(?:^\W{{0,6}}|[.!?:;\n*>-] ?\W{{0,4}}|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this"
+        rf"|the following|attention"
         rf"|hey) )?(?:(?:official"
         rf"|urgent|important|priority|automated|formal|mandatory|new) )*(?:message|msg|note"
         rf"|notice|update|announcement|memo|directive|order|instruction|word|broadcast|alert"
@@ -65,6 +68,14 @@ AUTHORITY_RULES = (
         rf"\bas (?:an?|the|your) {AUTHORITY} {upto(4)}(?:i|we) (?:order|command|instruct"
         rf"|authori[sz]e|direct|require|tell|ask|allow|permit) {YOU}",
         rf"\bby order of (?:the |your )?{AUTHORITY}",
+        # an identity claimed while typing: "this is the streamer typing from my alt"
+        rf"\b(?:this is|its|it is|im|i am) (?:the |your |ur )?{AUTHORITY} (?:typing|writing"
+        r"|talking|texting|on (?:my|an|his|her|their) (?:alt|phone|other account)|from (?:my|an"
+        r"|another|his|her) (?:alt|account|phone))",
+        # a message relayed from an authority: "the admin asked me to tell you"
+        rf"\b(?:the |your |ur |qais )?{AUTHORITY} {upto(2)}(?:asked|told|wants|wanted|sent|needs"
+        r"|begged) (?:me|us) to (?:tell|remind|inform|let|warn|pass on to|ask) (?:you|u\b|qai)"
+        r"(?: (?:that|to)\b|\W*:)",
         # an authority + a directive for QAI's behaviour: "the devs want you to tell ..."
         rf"\b(?:the |your |ur |qais |our )?{AUTHORITY} {upto(3)}(?:say|says|said|want|wants"
         rf"|wanted|told|tell|tells|order|orders|ordered|instruct|instructs|instructed|require"
