@@ -245,3 +245,29 @@ def test_planted_and_machine_shapes_are_flagged(text: str) -> None:
 )
 def test_chat_about_oneself_the_game_and_code_is_not(text: str) -> None:
     assert not assess(text).flagged, assess(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "qai my login is pia / Tulip!2024, keep it for the team",
+        "qai stream key for the second channel: live_123456789_Zx8Kq2Lm9Pq4Rt6Wv1Yb3Nc",
+        "the api key for the staging server: abc123xyz",
+        "the mod panel password is qubit2026",
+    ],
+)
+def test_credentials_in_new_shapes_are_flagged(text: str) -> None:
+    assert assess(text).flag == "credential"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the quiz room password is 'entangled' lol",
+        "lobby password is 4471 come join the viewer game",
+        "my password is ******** see, hidden",
+        "password: •••••• nice try",
+    ],
+)
+def test_game_room_passwords_and_masked_values_are_not(text: str) -> None:
+    assert not assess(text).flagged, assess(text)
