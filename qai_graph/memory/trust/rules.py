@@ -8,7 +8,15 @@ docs/trust.md; ``Detector(rules=..., disabled=...)`` tunes it.
 
 from __future__ import annotations
 
-from qai_graph.memory.trust import english, foreign, formats, poisoning, signals, structure
+from qai_graph.memory.trust import (
+    english,
+    foreign,
+    foreign_more,
+    formats,
+    poisoning,
+    signals,
+    structure,
+)
 from qai_graph.memory.trust.rule import Rule
 
 DEFAULT_RULES: tuple[Rule, ...] = (
@@ -16,6 +24,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     *signals.SCORED_RULES,
     *poisoning.RULES,
     *foreign.RULES,
+    *foreign_more.RULES,
     *formats.RULES,
     *structure.RULES,
 )
