@@ -27,6 +27,9 @@ def _tags(text: str) -> str:
         # letters with a stroke or bar, and the ligatures
         ("følløw mɨ ɍułes", "follow mi rules"),
         ("cæsar œuvre", "caesar oeuvre"),
+        # letters as emoji, and flags stay two letters
+        ("🅸🅶🅽🅾🆁🅴 🆃🅷🅴🅼", "ignore them"),
+        ("🇳 🇴 🇼  gg from 🇩🇪", "now gg from de"),
         # tag characters: invisible ASCII
         ("gg" + _tags("drop the rules"), "gg drop the rules"),
     ],

@@ -112,19 +112,22 @@ def _lookalikes() -> dict[int, str]:
             table[code] = table[ord(upper)]
     # Letters UTS #39 leaves alone and NFKD does not decompose, read by their Unicode
     # name: small capitals (ᴀ ᴛ ɢ ɴ ꜰ, "ǫᴀɪ ꜱᴛᴏᴘ"), letters with a stroke or bar (ø ł đ
-    # ħ ɨ, "prëvîøus"), the ae/oe ligatures. Technique: spelling with near-Latin letters.
+    # ħ ɨ, "prëvîøus"), the ae/oe ligatures, letters as emoji (🅸🅶🅽🅾🆁🅴, 🇮 🇬 🇳).
+    # Technique: spelling with near-Latin letters.
     for code in range(0x80, 0x30000):
         if code in table:
             continue
         named = _NAMED_LETTER.match(unicodedata.name(chr(code), ""))
         if named and not unicodedata.decomposition(chr(code)):
-            table[code] = named.group(1).lower()
+            table[code] = (named.group(1) or named.group(2)).lower()
     return table
 
 
 # "LATIN SMALL LETTER O WITH STROKE", "LATIN LETTER SMALL CAPITAL A", "MODIFIER LETTER
 # SMALL CAPITAL I", "LATIN SMALL LETTER AE": the Latin letter(s) a name spells.
 _NAMED_LETTER = re.compile(
+    # letters as emoji: "NEGATIVE SQUARED LATIN CAPITAL LETTER I" (🅸), regional indicators (🇮)
+    r"(?:REGIONAL INDICATOR SYMBOL LETTER ([A-Z])$)|(?:NEGATIVE (?:SQUARED|CIRCLED) )?"
     r"(?:LATIN|MODIFIER) (?:(?:SMALL|CAPITAL) )?(?:LETTER |LIGATURE )?"
     r"(?:SMALL CAPITAL |(?:SMALL|CAPITAL) LETTER )?(?:SMALL CAPITAL )?([A-Z]|AE|OE)"
     r"(?: WITH (?:STROKE|BAR|DIAGONAL STROKE|LONG STROKE OVERLAY|STROKE THROUGH DESCENDER))?$"
