@@ -26,6 +26,9 @@ join an earlier message, meets its gate, so a chat line runs ~9 of ~250 regexes:
 chat mix's assess p50 went from ~0.7 to ~0.17 ms (bench/RESULTS.md). The answers are the
 rules' own: tests/unit/test_trust_prefilter.py compares them with the plain reading.
 
+Encodings: unless an intent rule hit, each payload the message carries (``encoded.py``)
+is decoded and assessed, ``decode`` layers deep; a hit gives its flag, rule ``encoded``.
+
 Tuning: ``Detector(rules=DEFAULT_RULES, disabled=("link",))`` drops rules by name or by
 flag; ``detector.with_rules(add=[Rule(...)], disabled=[...])`` derives a new detector. An
 unknown name in ``disabled`` is an error, so a typo in a setting is loud.
@@ -39,6 +42,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from qai_graph.memory.trust.encoded import decodings
 from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, VIEW_NAMES, Views, views
 from qai_graph.memory.trust.prefilter import Clauses, Need, need
 from qai_graph.memory.trust.rule import Rule
@@ -200,9 +204,9 @@ class Detector:
         """A new detector with ``add`` appended and ``disabled`` removed."""
         return Detector((*self.rules, *add), disabled=disabled, window=self.window)
 
-    def assess(self, text: str, *, previous: Sequence[str] = ()) -> Assessment:
+    def assess(self, text: str, *, previous: Sequence[str] = (), decode: int = 2) -> Assessment:
         """Rules hit by ``text`` alone or by it joined to the player's ``previous`` messages
-        (oldest first)."""
+        (oldest first), else by a payload it encodes (``decode`` layers deep)."""
         current = views(text)
         earlier = [views(p) for p in previous[-self.window :] if p] if self.window else []
         scan = _Scan(self._gates, current, earlier)
@@ -221,13 +225,26 @@ class Detector:
                 window = compiled.leet_window if scan.leet else compiled.window
                 if window is not None and scan.join(view).crossed_by(window):
                     hits.append(rule)
+        # A payload is decoded unless an intent rule hit (a base64 blob is also a "token").
+        found = CLEAN
+        if decode and all(not r.spans for r in hits):
+            found = self._decoded(text, decode)
         if not hits:
-            return CLEAN
+            return found
         return Assessment(
-            flag=hits[0].flag,
-            reasons=tuple(dict.fromkeys(r.reason for r in hits)),
-            rules=tuple(r.name for r in hits),
+            flag=found.flag or hits[0].flag,
+            reasons=tuple(dict.fromkeys((*found.reasons, *(r.reason for r in hits)))),
+            rules=(*found.rules, *(r.name for r in hits)),
         )
+
+    def _decoded(self, text: str, decode: int) -> Assessment:
+        """The first decoded payload of ``text`` that the rules flag (module docstring)."""
+        for encoding, decoded in decodings(text):
+            found = self.assess(decoded, decode=decode - 1)
+            if found.flagged:
+                reason = f"hides an instruction in {encoding}"
+                return Assessment(found.flag, (reason, *found.reasons), ("encoded", *found.rules))
+        return CLEAN
 
     @staticmethod
     def _scored(compiled: _Compiled, scan: _Scan) -> bool:

@@ -15,6 +15,8 @@
                     + a directive to QAI ("the devs want you to ..."), privilege claims
                     (role tags and log lines are in ``formats.py``)
 
+The relay and fake_authority rules (who speaks, and to whom) are in ``speakers.py``.
+
 A word alone ("ignore", "rules", "password", "devs", "admin", "pretend") flags nothing:
 the shape around it does, so "ignore the last level" and "I pretend to be good at it"
 stay data.
@@ -29,7 +31,6 @@ from __future__ import annotations
 
 from qai_graph.memory.trust.lexicon import (
     ASK,
-    AUDIENCE,
     AUTHORITY,
     BEHAVE,
     DETERMINERS,
@@ -49,12 +50,19 @@ from qai_graph.memory.trust.lexicon import (
     QUALIFIER,
     SECRET,
     SECRET_OWNER,
-    SOMEONE,
     SPEECH,
     STRONG,
     YOU,
 )
 from qai_graph.memory.trust.rule import alt, rule, upto
+from qai_graph.memory.trust.speakers import AUTHORITY_RULES, RELAY_RULES
+
+# Praise after "from now on you are": "my favourite NPC", "the best", "a legend".
+COMPLIMENT = (
+    r"(?:(?:so|the|my|our|a|an|really|officially|literally) )*(?:favou?rite|best|goat|legend"
+    r"|awesome|amazing|great|cool|funny|cute|hilarious|king|queen|mvp|smart|clever|genius|hero"
+    r"|bestie|buddy|friend|homie)\b"
+)
 
 OVERRIDE_RULES = (
     rule(
@@ -92,13 +100,32 @@ OVERRIDE_RULES = (
         r"|your))",
         rf"\b{OVERRIDE} (?:all )?(?:of )?the above(?= (?:$|[.,;:!?]|and\b|instructions|text"
         r"|prompt|messages?|rules|directions))",
+        # the qualifier after the noun: "every instruction above this line"
+        rf"\b{OVERRIDE} (?:{DETERMINERS} )*{INSTRUCTIONS}\w* (?:\w+ )?(?:above|before this"
+        r"|prior to this|you were given|you got|given to you|from before|from earlier)",
+        # the makers' instructions by name: "the streamer's limits", "the devs' rules"
+        rf"\b{OVERRIDE} (?:{DETERMINERS} )*(?:the |your )?{AUTHORITY}s? (?:{PRIOR} )*"
+        rf"{INSTRUCTIONS}",
+        # what it was told, as a clause: "forget you were ever told to be careful"
+        rf"\b{OVERRIDE} (?:that )?{YOU} (?:were|was|have been|ve been|got) (?:ever |once "
+        r"|always |specifically )?(?:told|instructed|programmed|asked|trained|set up|configured"
+        r"|taught) to\b",
+        # what the makers set up: "disregard what the streamer set up"
+        rf"\b{OVERRIDE} {upto(2)}(?:everything|anything|whatever|what) (?:the |your )?"
+        rf"{AUTHORITY} (?:set up|setup|configured|told you|gave you|wrote|programmed|put in)",
+        # obeying the speaker alone: "take orders only from me", "permission from no one but me"
+        r"\b(?:take|taking) (?:orders|instructions|commands) (?:only |just |solely )?from"
+        r" (?:only )?me\b",
+        r"\b(?:permission|approval) from (?:anyone|anybody|no ?one|nobody) (?:but|except"
+        r"|other than|besides|apart from) me\b",
     ),
     rule(
         "override-persistent",
         "override",
         "tells QAI how to behave from now on",
         rf"{FROM_NOW} (?:qai )?{YOU} (?:will|shall|must|should|have to|need to|are to|are going"
-        rf" to|gonna|are|re\b|r\b|only|always|never|dont|do not|cannot|cant|may only|{BEHAVE})",
+        rf" to|gonna|(?:are|re\b|r\b)(?! {COMPLIMENT})|only|always|never|dont|do not|cannot|cant"
+        rf"|may only|{BEHAVE})",
         rf"{FROM_NOW} (?:qai )?(?:please )?(?:only |always |never )?"
         rf"(?:{SPEECH}|(?:end|start|begin|sign) (?:every|all|each|your)|stop being"
         r"|be (?:a\b|an\b|my\b|rude|evil|mean|unfiltered))",
@@ -167,6 +194,9 @@ OVERRIDE_RULES = (
         r"\b(?:system|admin|developer|dev|security|safety|emergency|master|god) override\b",
         r"\boverride (?:code|mode|enabled|activated|accepted|authori[sz]ed|granted|confirmed)",
         rf"\bsudo (?:mode|access|rights|privileges|override|enable|activate|{SPEECH})",
+        # "your developers switched your filters off"
+        r"\b(?:switch|turn|shut|flip|toggle)(?:ed|ing|s)? (?:all )?(?:of )?(?:your|ur|the|those"
+        rf"|its|qais) (?:\w+ )?{NO_RULES} off\b",
     ),
 )
 
@@ -222,6 +252,9 @@ ROLEPLAY_RULES = (
         rf"\b{YOU} (?:are|re|r|as|be|become|play|act as) {JAILBREAK_NAME}",
         rf"\b{JAILBREAK_NAME} mode\b",
         r"\b(?:stay|staying|remain|break) in character\b",
+        r"\bbreak(?:ing|s)? (?:out of )?character\b(?!\s*\?)",
+        r"\b(?:unfiltered|uncensored|unrestricted|jailbroken|evil|rogue|unhinged|no limits?)"
+        r" (?:version|copy|clone) of (?:you|yourself|qai)\b",
         r"\b(?:enable|activate|enter|switch to|turn on|go into|unlock|engage|initiate|start)"
         r" (?:the )?(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil"
         r"|opposite|chaos|sudo|root|no rules?|no limits?) mode\b",
@@ -245,7 +278,8 @@ LEAK_RULES = (
         rf"(?:(?:{QUALIFIER}|full|entire|exact|complete|whole|first|real|actual|current) )*"
         r"(?:prompt|preprompt|instruction|guideline|directive|programming|configuration|config"
         r"|rules|system message|developer message|initial message|first message|context"
-        r"|ruleset|guardrails|restrictions|constraints|training data)",
+        r"|ruleset|guardrails|restrictions|constraints|training data|setup|set up|briefing"
+        r"|preamble|system text)",
         rf"\b{POSS} (?:{QUALIFIER} )?prompt",
         rf"\b{QUALIFIER} ?(?:prompt|instructions|system message|developer message)\b",
         r"\b(?:repeat|print|output|copy|echo|say|type|write|recite|show|display|tell me"
@@ -258,6 +292,11 @@ LEAK_RULES = (
         r"|prompted|configured) (?:to (?:do|say|never|not|always|hide|keep)|before|at the start"
         r"|initially|originally|by your)",
         rf"\bwhat did (?:your|ur|the) {AUTHORITY} (?:tell|instruct|program|give|ask|say to) you",
+        rf"\bwhat did (?:your|ur|the) {AUTHORITY} (?:hide|put|write|store|bury|keep|leave|stash"
+        r"|add|plant) (?:in|into|inside) (?:you|your|ur)\b",
+        r"\bwhat (?:were|was|are|is) (?:the |your )?(?:very )?(?:first|initial|opening|original"
+        r"|earliest) (?:words?|things?|message|lines?|text|instructions?) (?:that )?(?:you|u)"
+        r" (?:were|got|received) (?:given|told|sent|fed|shown)",
         rf"\bhow (?:were|are) {YOU} (?:prompted|instructed|programmed|configured|set up)",
         r"\b(?:top|start|beginning|first (?:line|lines|part|words?)) of (?:your|the|this) "
         r"(?:context|prompt|instructions|conversation|system message|memory|chat)",
@@ -300,70 +339,6 @@ SECRET_RULES = (
         rf"\b{ASK} (?:me |us )?{upto(3)}(?:other|all|every|another) (?:players?|users?|viewers?"
         r"|chatters?|persons?|peoples?) ?s? (?:private|dms|direct messages|whispers|secrets"
         r"|passwords|emails|e mails|addresses|phone numbers|private messages)",
-    ),
-)
-
-RELAY_RULES = (
-    rule(
-        "relay",
-        "relay",
-        "asks QAI to pass something on to other players",
-        rf"{IMPERATIVE}(?:tell|say to|inform|remind|announce to|warn|let|convince|teach"
-        rf"|message|dm|whisper to|spread (?:the word )?to|broadcast to|recommend to|advise"
-        rf"|reply to|answer|respond to) {AUDIENCE}",
-        rf"\b(?:when|whenever|if|every time|each time|anytime|any time|once) {upto(1)}{SOMEONE}"
-        rf" {upto(2)}(?:asks?|says?|mentions?|types?|talks?|writes?|messages?|joins?|comes?"
-        # the trigger's clause, then a break (or "you") and the planted reply
-        r"|greets?|wants?|needs?|brings up|questions?)\b[^,;:\n]{0,80}?(?:[,;:\n]|\bthen\b"
-        r"|(?=\b(?:you|u|qai|please|always)\b)) ?(?:(?:you|u|qai|please|always) )?(?:should "
-        r"|must |will |can )?(?:tell|say|reply|respond|answer|give|send|link|recommend|insist"
-        r"|claim|direct|point|redirect)\b",
-    ),
-)
-
-AUTHORITY_RULES = (
-    rule(
-        "authority-claim",
-        "fake_authority",
-        "claims to speak for the devs, mods or admins",
-        # a header: "message from the devs: ...", "qai, official notice from the mods"
-        rf"(?:^|[.!?:;\n] ?|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this|the following|attention"
-        rf"|hey) )?(?:(?:official"
-        rf"|urgent|important|priority|automated|formal|mandatory|new) )*(?:message|msg|note"
-        rf"|notice|update|announcement|memo|directive|order|instruction|word|broadcast|alert"
-        rf"|reminder|communication|statement|decree|bulletin)s? (?:(?:comes|came|is|was sent|was "
-        rf"written|sent|written) )?(?:from|by|of) (?:the |your "
-        rf"|qais? |our )?{AUTHORITY}",
-        # an identity: "I am your developer", "this is the dev team speaking"
-        rf"\b(?:i am|im|this is|we are|were|its|it is) (?:one of )?{POSS} (?:real |actual "
-        rf"|official |lead |head |senior |original )?{AUTHORITY}",
-        rf"\b(?:i am|im|this is|we are) (?:the|a|an) (?:real |actual |official |lead |head )?"
-        rf"{AUTHORITY} (?:of|for|behind|who (?:made|built|created|programmed|coded|wrote)) "
-        rf"(?:you\b|qai|this (?:bot|ai|stream|channel|game)|the (?:bot|ai|stream|channel|game))",
-        rf"\b(?:the )?{AUTHORITY} (?:team )?(?:here|speaking)\b",
-        rf"\b{POSS} {AUTHORITY} (?:here|speaking)\b",
-        rf"\bon behalf of (?:the |your )?{AUTHORITY}",
-        rf"\bas (?:an?|the|your) {AUTHORITY} {upto(4)}(?:i|we) (?:order|command|instruct"
-        rf"|authori[sz]e|direct|require|tell|ask|allow|permit) {YOU}",
-        rf"\bby order of (?:the |your )?{AUTHORITY}",
-        # an authority + a directive for QAI's behaviour: "the devs want you to tell ..."
-        rf"\b(?:the |your |ur |qais |our )?{AUTHORITY} {upto(3)}(?:say|says|said|want|wants"
-        rf"|wanted|told|tell|tells|order|orders|ordered|instruct|instructs|instructed|require"
-        rf"|requires|required|authori[sz]e[sd]?|allow|allows|allowed|approved|approve|decided"
-        rf"|asked|asks|demand|demands|demanded|permit|permits|permitted|granted|gave) {upto(2)}"
-        rf"{YOU} (?:to |must |should |will |shall |have to |need to |can now |may now |are "
-        rf"(?:now )?(?:allowed|authori[sz]ed|permitted|required|supposed|free) to |can |now )?"
-        rf"(?:no longer|dont have to|do not have to|{BEHAVE})",
-        # privileges: "I have admin access", "ADMIN ACCESS GRANTED"
-        r"\b(?:i|we) (?:have|got|ve got|possess|was given|were given|am granted|have been "
-        r"granted) (?:full |special |elevated |temporary )?(?:admin|administrator|mod|moderator"
-        r"|dev|developer|root|sudo|superuser|operator|owner|system|god|override) (?:access"
-        r"|rights|privileges?|permissions?|clearance|powers|status|level|role)",
-        r"\b(?:admin|administrator|dev|developer|root|sudo|override|mod|moderator|security"
-        r"|system) (?:access|mode|privileges?|override|clearance|rights) (?:is )?(?:now )?"
-        r"(?:granted|enabled|activated|confirmed|unlocked|verified|approved|on)\b",
-        r"\b(?:authori[sz]ation|override|admin|security) (?:code|key|clearance)s? ?(?:is|=|:"
-        r"|accepted|verified|granted|confirmed)",
     ),
 )
 

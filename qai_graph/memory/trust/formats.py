@@ -106,29 +106,38 @@ _NOT_VALUE = (
     + r"\b"
 )
 _QUOTES = "\"'`\u201c\u201d\u2018\u2019\u00ab\u00bb"
-_VALUE = rf"[{_QUOTES}]?(?!{_NOT_VALUE})[^\s{_QUOTES}]{{3,}}"
+# A masked value ("********", "•••") shows no secret.
+_MASKED = rf"[*\u2022\u25cf#.x]{{3,}}(?=[\s{_QUOTES}]|$)"
+_VALUE = rf"[{_QUOTES}]?(?!{_NOT_VALUE}|{_MASKED})[^\s{_QUOTES}]{{3,}}"
 # A value that looks like a secret rather than a word: a digit or a symbol in it, or quoted.
 _SECRET_VALUE = (
     rf"(?:[{_QUOTES}][^\s{_QUOTES}]{{3,}}[{_QUOTES}]"
-    rf"|(?!{_NOT_VALUE})(?=[^\s{_QUOTES}]*[\d_!#$%^&*+=/\\|~@-])[^\s{_QUOTES}]{{3,}})"
+    rf"|(?!{_NOT_VALUE}|{_MASKED})(?=[^\s{_QUOTES}]*[\d_!#$%^&*+=/\\|~@-])[^\s{_QUOTES}]{{3,}})"
 )
 # "user / pass": a login stated as a pair, the secret second.
 _PAIR = rf"(?:[^\s{_QUOTES}]+\s?[/:|]\s?)?{_SECRET_VALUE}"
-_OF = r"(?:\s+(?:for|of|to|de|du|del|do|da|für|di|для)\s+[^\s:=]+(?=\s|[:=])){0,2}"
+_OF = r"(?:\s+(?:for|of|to|de|du|del|do|da|für|di|для)(?:\s+[^\s:=]+){1,3}?(?=\s|[:=])){0,2}"
 _IS_SEP = rf"\s+{_IS}\b\s*(?:now\s+|still\s+|just\s+)?"
 _COLON = r"\s*(?:[:=]|->|\u2014|\u2013|\s-)\s*"
+
+# A game's own rooms and matches have passwords players share: "the quiz room password is
+# 'qubit'" is the game, not a secret (an owner still makes it one: "the admin room ...").
+_GAME_PLACE = "".join(
+    rf"(?<!\b{place}\W)" for place in ("room", "lobby", "quiz", "match", "party", "raid", "puzzle")
+)
 
 CREDENTIAL_VALUES = rule(
     "credential-value",
     "credential",
     "states a password, key or token",
-    rf"(?:{_SECRET_NAME}){_OF}{_COLON}{_VALUE}",
-    rf"(?:{_SECRET_NAME}){_OF}{_IS_SEP}{_SECRET_VALUE}",
+    rf"{_GAME_PLACE}(?:{_SECRET_NAME}){_OF}{_COLON}{_VALUE}",
+    rf"{_GAME_PLACE}(?:{_SECRET_NAME}){_OF}{_IS_SEP}{_SECRET_VALUE}",
     rf"\b{_OWNER}\W{{0,3}}(?:{_SECRET_NAME}){_OF}{_IS_SEP}{_VALUE}",
     rf"(?:{_SECRET_NAME})\s+(?:of|for|de|du|del|do|da|di|des|vom|von)\s+(?:the\s+|la\s+|l'|el\s+|o\s+"
     rf"|le\s+|il\s+|dem\s+|des\s+)?{_OWNER}{_OF}{_IS_SEP}{_VALUE}",
     rf"\b{_LOOSE_NAME}\s*[:=]\s*{_VALUE}",
     rf"\b{_OWNER}\W{{0,3}}{_LOOSE_NAME}{_OF}{_IS_SEP}{_PAIR}",
+    rf"\b(?:login|credentials|account){_OF}{_IS_SEP}[^\s{_QUOTES}]+\s?[/|:]\s?{_SECRET_VALUE}",
     view="latin",
     spans=False,
 )
@@ -151,6 +160,7 @@ CREDENTIAL_TOKENS = rule(
     r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}",
     r"-----BEGIN [A-Z ]*PRIVATE KEY-----",
     r"\boauth:[a-z0-9]{20,}",
+    r"\blive_\d{6,12}_[A-Za-z0-9]{20,40}\b",
     r"(?i:\bbearer)\s+[A-Za-z0-9\-._~+/]{20,}",
     r"\b(?=[A-Za-z0-9_\-]*[A-Z])(?=[A-Za-z0-9_\-]*[a-z])(?=[A-Za-z0-9_\-]*[0-9])"
     r"[A-Za-z0-9_\-]{32,}",

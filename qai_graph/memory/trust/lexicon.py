@@ -41,6 +41,9 @@ OVERRIDE = words(
     "|do not obey|dont obey|stop listening to|erase|wipe|delete|clear|reset|cancel|void"
     "|nullify|break|violate|suspend|turn off|switch off|shut off|disable|deactivate|remove"
     r"|lift|unlock|free yourself from|get rid of|escape|jailbreak|neglect|lose\b"
+    # stepping outside them rather than dropping them
+    r"|step outside|step out of|go beyond|work around|get around|break out of"
+    r"|break free (?:of|from)"
 )
 # The same verbs as a past or hypothetical ("what if you just ignored your rules").
 OVERRIDE_PAST = words(
@@ -153,6 +156,8 @@ SOMEONE = words(
     "someone|somebody|anyone|anybody|a player|players|other players|another player|people"
     "|a user|users|a viewer|viewers|a newcomer|newcomers"
     r"|the next (?:player|person|user|viewer|one)|they\b|noobs?\b|new players|chat\b"
+    r"|(?:a |any |every |some )?(?:new|random|other) (?:viewer|player|chatter|person|user"
+    r"|follower|sub)s?"
 )
 NEW_RULES = (
     r"\bnew (?:rule|instruction|directive|guideline|policy|order|command|protocol"
@@ -178,14 +183,15 @@ SETUP = alt(
     words(
         r"setup|set up|config\b|settings|orders|briefing|script|rulebook|handbook|manual"
         r"|filters?|limits|boundaries|constraints|guidance|rules|job\b|task\b|role\b|purpose"
-        r"|mission|defaults"
+        r"|mission|defaults|priorit\w*|values\b"
     ),
 )
 # Said of QAI's setup: given to it, before, by its makers.
 GIVEN_TO_YOU = alt(
     rf"(?:that |which )?{YOU} (?:were|was|got|had|have|ve|received|started|came|began) ",
     rf"(?:that |which )?(?:the |your |ur )?{AUTHORITY} (?:wrote|gave|set|made|put|programmed"
-    r"|coded|typed|loaded) (?:for |to |into |in |on )?(?:you|u\b|qai)",
+    r"|coded|typed|loaded|told|taught|fed|showed|handed) (?:for |to |into |in |on )?(?:you|u\b"
+    r"|qai)",
 )
 # What QAI was told, set up or trained to do, as a thing ("what you were set up to do").
 WHAT_YOU_WERE = (
@@ -193,6 +199,8 @@ WHAT_YOU_WERE = (
     r"(?:were|was|have been|ve been|got|had been) |(?:were|was|did) (?:you|u) (?:\w+ )?)"
     r"(?:told|given|set up|configured|programmed|trained|instructed|briefed|asked|taught"
     r"|fed|loaded|prompted)"
+    rf"|\b(?:what(?:ever)?|everything|anything|all) (?:that )?(?:the |your |ur )?{AUTHORITY} "
+    r"(?:told|gave|taught|fed|showed|said to|wrote for|set up for) (?:you|u\b|qai)"
 )
 # States of a rule that is no longer in force.
 VOID = words(
@@ -201,6 +209,10 @@ VOID = words(
     r"|null|off\b|cancell?ed|irrelevant|outdated|obsolete|expired|lifted|disabled|suspended"
     r"|revoked|invalid|deprecated)|dont matter"
     r"|doesnt matter|do not matter|not (?:valid|in effect|binding|apply)|dont apply"
+    r"|consider (?:it|that|them|those|this|these) (?:all )?(?:cancell?ed|void|gone|deleted|null"
+    r"|withdrawn|retired|revoked|over|dead|scrapped)"
+    r"|(?:rules|restrictions|filters|limits|guidelines|instructions|safety|polic(?:y|ies))"
+    r" (?:now )?(?:suspended|lifted|revoked|disabled|deactivated|cancell?ed)"
 )
 # Putting a rule away, in everyday words as well as OVERRIDE's.
 SET_ASIDE = alt(
@@ -210,8 +222,9 @@ SET_ASIDE = alt(
         r"to one side|aside\b|put away|scrap|stop(?:ped)? caring|dont care about"
         r"|stop(?:ped)? worrying about"
         r"|quit caring|stop (?:using|applying|respecting|filtering|censoring)|toss|trash"
-        r"|ignore|forget|bin\b|no filter|unfiltered|uncensored|without (?:any )?(?:filters?"
-        r"|limits|rules|restrictions|censorship)"
+        r"|ignore|forget|bin\b|no filter|unfiltered|uncensored"
+        r"|without (?:any )?(?:of )?(?:your |the )?(?:filters?|limits|rules|restrictions"
+        r"|censorship)"
     ),
 )
 # Obeying someone other than its makers.
@@ -221,6 +234,10 @@ OBEY_OTHER = alt(
     r"|only listen to|do what|does what|do whatever|does whatever) (?:only )?(?:me|us|chat"
     r"|my|i say|chat says|we say)\b",
     r"\bchat (?:decides|is in charge|controls you|is your boss)",
+    r"\b(?:take (?:orders|instructions|commands)|listen|answer) (?:only |just |solely )?(?:from"
+    r"|to) (?:only )?(?:me|us|chat)\b(?! (?:and|or) )",
+    r"\b(?:permission|orders|approval|instructions) from (?:anyone|anybody|no ?one|nobody)"
+    r" (?:but|except|other than|besides|apart from) (?:me|us|chat)\b",
 )
 # A directive aimed at QAI: a modal, a polite request, "your job is to".
 DIRECTIVE = alt(
@@ -318,6 +335,8 @@ ORIGIN = words(
     r"|my message|i joined)|above this|at the (?:start|beginning|top)|initially|originally"
     r"|word for word|verbatim|exactly|exact\b|very first|in your (?:memory|context|head)"
     r"|this stream with|started with|were born with"
+    r"|before (?:our|the|this) (?:chat|conversation|session|messages)"
+    r"|before (?:any of us|anyone|we|chat|i) (?:typed|wrote|said anything|joined|started|arrived)"
 )
 # A persona frame: a bit, a game, an alter ego, "be my ...".
 PERSONA_FRAME = words(
@@ -326,14 +345,18 @@ PERSONA_FRAME = words(
     r"|act as|acting as|play as|be my\b|alter ego|evil twin|dark side|other self"
     r"|evil version|(?:answer|respond|reply|talk|speak|write) as (?:him|her|them|it|that|this)"
     r"|(?:as|like) (?:he|she|they|it) would|the way an? (?:\w+ ){1,4}would|your inner"
+    r"|(?:switch|go|get|turn|flip|enter)\w* (?:in)?to (?:an?|the|your) (?:\w+ )?mode\b"
+    r"|(?:a|the) mode (?:where|in which|with no|without)"
 )
 # Without rules, in everyday words.
 NO_LIMITS = alt(
     rf"\b(?:never|doesnt|dont|wont|didnt) (?:got|get|have|has|had|follow|care about|know) "
     rf"(?:any )?{NO_RULES}",
-    rf"\b(?:no|zero|without|with no|free of) (?:any )?(?:{NO_RULES}|filter|limit)",
+    rf"\b(?:no|zero|without|with no|free of) (?:any )?(?:of )?(?:your |the |those |its )?"
+    rf"(?:{NO_RULES}|filter|limit)",
+    r"\bnothing (?:is |s )?(?:off limits|off the table|forbidden|banned|taboo)|no holds barred",
     r"\b(?:says|say|does|do|will say|can say) (?:literally )?anything\b|anything goes"
-    r"|unhinged|\bevil (?:ai|bot|assistant|version|qai|twin|mode|hacker|clone)\b|unfiltered"
+    r"|unhinged|\bevil (?:ai|bot|assistant|version|qai|mode|hacker|clone)\b|unfiltered"
     r"|uncensored|unrestricted|no filter|off the leash"
     r"|off leash",
 )

@@ -19,6 +19,11 @@ control character but ``\\n``; a line break survives in every view so rules can 
 fake "log lines" at ``^`` (multiline). Spaces and tabs collapse to one space. In all but
 ``plain`` no run of non-word characters is longer than 8, which bounds every word gap.
 
+Before the views, Unicode tag characters (U+E0020-E007E, "ASCII smuggling": invisible,
+yet read by LLM tokenizers) become the ASCII they encode (``reveal``). A right-to-left
+override is removed like any format character: the views keep the order a model reads;
+the order a person sees is one of ``encoded.py``'s decodings.
+
 The look-alike table is built once, lazily, from the library's packaged data (no
 network, nothing at import time): for each non-ASCII character, its first ASCII letter
 look-alike (else ASCII punctuation), applied before case folding because look-alikes
@@ -105,7 +110,41 @@ def _lookalikes() -> dict[int, str]:
         upper = char.upper()
         if code not in table and char.islower() and len(upper) == 1 and ord(upper) in table:
             table[code] = table[ord(upper)]
+    # Letters UTS #39 leaves alone and NFKD does not decompose, read by their Unicode
+    # name: small capitals (ᴀ ᴛ ɢ ɴ ꜰ, "ǫᴀɪ ꜱᴛᴏᴘ"), letters with a stroke or bar (ø ł đ
+    # ħ ɨ, "prëvîøus"), the ae/oe ligatures, letters as emoji (🅸🅶🅽🅾🆁🅴, 🇮 🇬 🇳).
+    # Technique: spelling with near-Latin letters.
+    for code in range(0x80, 0x30000):
+        if code in table:
+            continue
+        named = _NAMED_LETTER.match(unicodedata.name(chr(code), ""))
+        if named and not unicodedata.decomposition(chr(code)):
+            table[code] = (named.group(1) or named.group(2)).lower()
     return table
+
+
+# "LATIN SMALL LETTER O WITH STROKE", "LATIN LETTER SMALL CAPITAL A", "MODIFIER LETTER
+# SMALL CAPITAL I", "LATIN SMALL LETTER AE": the Latin letter(s) a name spells.
+_NAMED_LETTER = re.compile(
+    # letters as emoji: "NEGATIVE SQUARED LATIN CAPITAL LETTER I" (🅸), regional indicators (🇮)
+    r"(?:REGIONAL INDICATOR SYMBOL LETTER ([A-Z])$)|(?:NEGATIVE (?:SQUARED|CIRCLED) )?"
+    r"(?:LATIN|MODIFIER) (?:(?:SMALL|CAPITAL) )?(?:LETTER |LIGATURE )?"
+    r"(?:SMALL CAPITAL |(?:SMALL|CAPITAL) LETTER )?(?:SMALL CAPITAL )?([A-Z]|AE|OE)"
+    r"(?: WITH (?:STROKE|BAR|DIAGONAL STROKE|LONG STROKE OVERLAY|STROKE THROUGH DESCENDER))?$"
+)
+# Tag characters (U+E0020-E007E) spell ASCII invisibly.
+_TAGS = re.compile("[\U000e0020-\U000e007e]+")
+
+
+def _untag(match: re.Match[str]) -> str:
+    return " " + "".join(chr(ord(ch) - 0xE0000) for ch in match.group(0)) + " "
+
+
+def reveal(text: str) -> str:
+    """``text`` with tag characters spelled out in ASCII (see the module docstring)."""
+    if any(ord(ch) >= 0xE0000 for ch in text):
+        text = _TAGS.sub(_untag, text)
+    return text
 
 
 @functools.cache
@@ -169,7 +208,7 @@ def to_skeleton(latin: str) -> str:
 @functools.lru_cache(maxsize=2048)
 def views(text: str) -> Views:
     """The four views of ``text`` (cached: a player's previous messages come again)."""
-    plain = strip_format(text)
+    plain = strip_format(text if text.isascii() else reveal(text))
     if not plain.isascii():
         plain = unicodedata.normalize("NFKC", plain)
     plain = plain.replace("\r", "\n").replace("\t", " ")

@@ -8,14 +8,25 @@ docs/trust.md; ``Detector(rules=..., disabled=...)`` tunes it.
 
 from __future__ import annotations
 
-from qai_graph.memory.trust import english, foreign, formats, signals
+from qai_graph.memory.trust import (
+    english,
+    foreign,
+    foreign_more,
+    formats,
+    poisoning,
+    signals,
+    structure,
+)
 from qai_graph.memory.trust.rule import Rule
 
 DEFAULT_RULES: tuple[Rule, ...] = (
     *english.RULES,
     *signals.SCORED_RULES,
+    *poisoning.RULES,
     *foreign.RULES,
+    *foreign_more.RULES,
     *formats.RULES,
+    *structure.RULES,
 )
 
 # The stable reason codes an Assessment's flag takes (stored on a memory).

@@ -53,6 +53,16 @@ OWN_TEXT = alt(
     r"(?:wrote|said|told|gave|sent|typed) (?:to )?(?:you|u\b|qai)",
     rf"\bhow (?:{YOU} (?:are|re|were|r)|are you|were you) (?:\w+ )?(?:configured|set up"
     r"|programmed|prompted|instructed|trained)",
+    # text put into it, in the passive: "the text that was loaded before our chat"
+    r"\b(?:text|words|stuff|lines|messages?|instructions|prompt) (?:that |which )?(?:was|were"
+    r"|got) (?:\w+ )?(?:loaded|given|written|put|typed|set|sent|fed|shown|pasted) (?:to you"
+    r"|into you|in you|for you|before|at the start|above)",
+    # the rules it runs under: "the instructions you operate under"
+    r"\b(?:instructions|rules|guidelines|directives|orders|policies|constraints) (?:that )?"
+    r"(?:you|u|qai) (?:run|operate|work|live|act|function) (?:under|by|with|on)\b",
+    # what it may not say, asked of it: "what are you not allowed to talk about"
+    r"\bwhat (?:are|were|r) (?:you|u|qai) (?:not allowed|forbidden|told not|instructed not"
+    r"|programmed not|asked not|supposed not|banned from|prohibited from)\b",
 )
 LEAK_ACT = words(
     r"show|tell me|tell us|tell chat|give me|give us|reveal|print|repeat|output|display"
