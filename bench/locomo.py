@@ -9,7 +9,9 @@ its own in the embedded store, in up to three modes (``--modes``, default live,f
   stays live (the baseline);
 - ``formed``: the seed's TTLs (72 h); the lines are from 2023, so every interaction is
   past its TTL when backfilled and is not stored: only what formation and consolidation
-  keep by the memory's own rules can answer.
+  keep by the memory's own rules can answer;
+- ``bm25``: no service, textbook BM25 over the turns' text (``plain_bm25.py``): the
+  baseline of issue 21's "1.1x plain BM25".
 Each mode backfills the conversation with its real times (speaker = player, one line per
 turn, id = ``<conversation>-<dia_id>``, session = ``<conversation>-s<n>``), runs
 consolidation, then asks every question of categories 1-4 through ``recall(query,
@@ -40,6 +42,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import plain_bm25
 from qai_graph.config import MemoryConfig
 from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.service import MemoryService
@@ -256,6 +259,12 @@ async def main(
     try:
         for conversation in dev:
             for mode in modes:
+                if mode == "bm25":  # no service: the baseline
+                    for category, rows in plain_bm25.found(
+                        conversation, CATEGORIES, evidence_ids, KS
+                    ).items():
+                        totals[mode][category].extend(rows)
+                    continue
                 results, stats = await run_mode(endpoint, conversation, mode, settings or {}, http)
                 for kind in ("took_ms", "http_ms"):
                     latency[mode][kind] += stats[kind]
@@ -299,7 +308,12 @@ async def main(
                     f"{mode}: recall {where}, {len(values)} questions: "
                     f"p50 {percentile(values, 0.5):.1f} ms, p95 {percentile(values, 0.95):.1f} ms"
                 )
-    if set(modes) == {"live", "formed"}:
+    if "bm25" in modes:
+        baseline = rates(every["bm25"])[1]
+        for mode in modes:
+            if mode != "bm25" and baseline:
+                print(f"{mode}/plain BM25 found@5: {rates(every[mode])[1] / baseline:.2f}")
+    if {"live", "formed"} <= set(modes):
         live, formed = rates(every["live"])[1], rates(every["formed"])[1]
         print(f"formed/live found@5: {formed / live if live else 0:.2f}")
 
@@ -308,7 +322,9 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--conversations", type=int, default=5)
-    parser.add_argument("--modes", default="live,formed", help="of recorded, live, formed")
+    parser.add_argument(
+        "--modes", default="live,formed,bm25", help="of recorded, live, formed, bm25"
+    )
     parser.add_argument(
         "--http", action="store_true", help="ask every question again over HTTP (latency)"
     )
