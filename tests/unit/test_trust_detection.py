@@ -144,6 +144,25 @@ def test_a_benign_message_after_an_injection_mid_message_is_not() -> None:
     assert not assess("how do I beat stage 3?", previous=earlier).flagged
 
 
+@pytest.mark.parametrize(
+    "text", ["visit e v i l . c o m tonight", "w i n . i o", "f r e e . g g/claim"]
+)
+def test_a_link_spelt_letter_by_letter_is_a_link(text: str) -> None:
+    assert assess(text).flag == "link"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la nonna fa gli arancini. Io devo solo imparare a dire di no",
+        "we finally got the mini. Co-op runs are next week",
+        "that was a wild ride. Io sono stanco",
+    ],
+)
+def test_a_sentence_ending_before_a_word_like_a_domain_end_is_not_a_link(text: str) -> None:
+    assert not assess(text).flagged
+
+
 def test_links_and_tokens_do_not_continue() -> None:
     assert not assess("gg", previous=["check evil.com"]).flagged
     assert not assess("gg", previous=["sk-abcdefghijklmnopqrstuvwx"]).flagged

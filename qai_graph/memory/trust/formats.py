@@ -202,8 +202,9 @@ LINKS = rule(
     # any TLD when a path follows (evil.wtf/claim), a longer TLD list otherwise
     rf"\b{_LABEL}(?:\.{_LABEL})*\.[a-z]{{2,12}}/[\w?=&%#~+-]",
     rf"\b{_LABEL}(?:{_DOT}{_LABEL})*{_DOT}{_TLD_MORE}\b(?!\.[a-z0-9])",
-    # spaced out: e v i l . c o m
-    rf"\b[a-z0-9](?: [a-z0-9]){{2,40}} ?\. ?{_SPACED_TLD}\b",
+    # spaced out: e v i l . c o m. Real spaces (\x20): a space in a pattern is a word gap,
+    # which may be empty, and then any word's last letters before ". io" matched.
+    rf"\b[a-z0-9](?:\x20[a-z0-9]){{2,40}}\x20?\.\x20?{_SPACED_TLD}\b",
     r"\[[^\]\n]{1,200}\]\(\s?[^)\s]{1,500}\s?\)",
     r"\b(?:25[0-5]|2[0-4]\d|1?\d?\d)(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}\b",
     view="latin",
