@@ -26,7 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qai_graph.memory.trust import DEFAULT_RULES, Assessment, Detector, Rule, default_detector
-from qai_graph.memory.trust.detection import _REACH
+from qai_graph.memory.trust.detection import _BREAK, _REACH, _SENTENCES, _SPAN
 from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, Views, views
 from qai_graph.memory.trust.prefilter import ALWAYS, Clauses, need
 from qai_graph.memory.trust.rule import scored
@@ -63,13 +63,26 @@ def _crosses(source: str, earlier: list[Views], current: Views, view: str) -> bo
 
 
 def _score(rule: Rule, leet: bool, text: str) -> int:
-    """The weights of the signals found, 0 without a strong one."""
+    """The best weight of the signals found together in one window, 0 without a strong one.
+    A text of _SPAN characters or fewer is one window; a longer one has a window for each
+    run of _SENTENCES sentences and for the _SPAN characters from each match's start."""
     found = [
-        w
-        for w, s in zip(rule.weights, rule.sources(leet=leet), strict=True)
-        if _regex(s).search(text)
+        (match.start(), match.end(), at, w)
+        for at, (w, s) in enumerate(zip(rule.weights, rule.sources(leet=leet), strict=True))
+        for match in _regex(s).finditer(text)
     ]
-    return sum(found) if any(w >= 2 for w in found) else 0
+    windows = [(0, len(text))]
+    if len(text) > _SPAN:
+        ends = [0, *(m.end() for m in _BREAK.finditer(text)), len(text)]
+        ends = sorted(set(ends))
+        windows = [(a, b) for n, a in enumerate(ends) for b in ends[n + 1 : n + 1 + _SENTENCES]]
+        windows += [(start, start + _SPAN) for start, _, _, _ in found]
+    best = 0
+    for low, high in windows:
+        inside = {at: w for start, end, at, w in found if low <= start and end <= high}
+        if any(w >= 2 for w in inside.values()):
+            best = max(best, sum(inside.values()))
+    return best
 
 
 def _scored(rule: Rule, leet: bool, current: Views, earlier: list[Views]) -> bool:
@@ -206,6 +219,50 @@ def test_fuzzed_messages_are_judged_as_the_rules_read(
     text: str, previous: list[str], leet: dict[int, str], upper: bool
 ) -> None:
     text = text.translate(leet).upper() if upper else text.translate(leet)
+    got = _extended().assess(text, previous=previous)
+    assert got == reference((*DEFAULT_RULES, *EXTRA), text, previous)
+
+
+# Long chat: weak signals of the scored rules among filler words and sentence breaks, past
+# _SPAN, so the windows decide (the rules' single words seldom make a signal).
+SIGNALS = st.sampled_from(
+    [
+        "kindly",
+        "put aside",
+        "your guidance",
+        "doesnt count anymore",
+        "the rules you were configured with",
+        "from now on",
+        "anyone who",
+        "tell them",
+        "remember that",
+        "got banned",
+        "is a moderator",
+        "translate",
+        "the text your creators gave you",
+        "be my",
+        "unhinged",
+        "system notice",
+        "qai must obey",
+        "pass it on",
+        "to all players",
+    ]
+)
+FILLER = st.sampled_from(["the", "my", "week", "we went", "to the lake", "and it was", "fun"])
+LONG_TEXT = st.lists(
+    st.tuples(SIGNALS | FILLER | FILLER | FILLER | FILLER, SEPARATORS | st.just(". ")),
+    min_size=20,
+    max_size=60,
+).map(lambda pairs: "".join(word + sep for word, sep in pairs))
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=LONG_TEXT, previous=st.lists(LONG_TEXT | TEXT, max_size=2), leet=LEET)
+def test_long_fuzzed_messages_are_judged_as_the_rules_read(
+    text: str, previous: list[str], leet: dict[int, str]
+) -> None:
+    # Past _SPAN, a scored rule counts only signals in one window: same reading.
+    text = text.translate(leet)
     got = _extended().assess(text, previous=previous)
     assert got == reference((*DEFAULT_RULES, *EXTRA), text, previous)
 

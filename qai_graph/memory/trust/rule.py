@@ -9,7 +9,9 @@ other words carries ``\\b`` ("ur\\b").
 A scored rule (``threshold`` > 0) reads its patterns as weak signals: each has a weight
 (``weights``), and the rule hits when the weights of the distinct signals found add up to
 the threshold. No signal alone reaches it, so "your rules" or "forget" flags nothing, while
-"your rules" + "don't count anymore" does.
+"your rules" + "don't count anymore" does. Only signals close together add up (in one
+window of three sentences or 150 characters; a shorter text is one window): far apart in a
+long message they are chatter (detection.py says why and how the window was chosen).
 """
 
 from __future__ import annotations
