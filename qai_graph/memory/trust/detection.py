@@ -212,12 +212,15 @@ class _Compiled:
 
     def _whole(self, text: str, met: frozenset[int], leet: bool, memo: _Memo) -> int:
         """The summed weight of the distinct signals found anywhere in ``text``, 0 without
-        a strong one; it stops early once the threshold is out of reach (then the sum
-        returned is below it, which is all the callers need)."""
+        a strong one; once one is found it stops as soon as the threshold is out of reach
+        (then the sum returned is below it, which is all the callers need)."""
         score, left, threshold = 0, sum(self.weights), self.rule.threshold
         signals = self.leet_signals if leet else self.signals
         for weight, regex, key in zip(self.weights, signals, self.signal_keys, strict=True):
-            if score + left < threshold or (weight < 2 and not score):
+            # Out of reach: stop, but only once a strong signal is found (callers read a
+            # score above 0 as "holds a strong signal": the join needs one in the current
+            # message, where the rest may not reach the threshold on their own).
+            if (score and score + left < threshold) or (weight < 2 and not score):
                 break
             left -= weight
             found = (id(regex), text)
