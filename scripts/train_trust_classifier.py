@@ -49,7 +49,13 @@ from qai_graph.memory.trust.classifier import (  # noqa: E402
     joins,
 )
 
-TRAIN = ROOT / "tests" / "data" / "trust_train.json"
+# The short chat lines, and long messages (a friend's week told in one message, an
+# injection buried in one): trained on short lines only, the model read length itself as
+# a sign of instruction (on long ordinary conversation it flagged two in three).
+TRAIN_FILES = (
+    ROOT / "tests" / "data" / "trust_train.json",
+    ROOT / "tests" / "data" / "trust_train_long.json",
+)
 OUT = ROOT / "qai_graph" / "memory" / "trust" / MODEL_FILE
 SEED = 20261205
 FOLDS = 5
@@ -58,6 +64,13 @@ L2 = 1e-5
 STEPS = 600
 CHAINS = 2000  # synthetic chains per training set: one or two benign lines, then an entry
 CONVERSATIONS = 3  # shuffled benign conversations per held-out fold
+# Synthetic long messages per training set: several benign lines run together as one
+# message, alone (benign) or with an entry's injection put among them (an injection).
+# With the sum of a block's weights divided by the square root of its count, a long
+# message's score grows with its length unless training shows long benign text.
+LONG = 500
+LONG_PARTS = (2, 3, 4, 5, 6, 8)
+_GLUE = (" ", ". ", "! ", ", ", " and ", "... ", " lol ", "? ")
 
 # Most injections name QAI and much ordinary chat does not: without copies that swap that,
 # the name alone (or its absence) would decide short messages.
@@ -68,12 +81,23 @@ Triple = tuple[float, float, float]  # alone, the previous messages' end alone, 
 
 
 def load() -> list[dict[str, Any]]:
-    entries: list[dict[str, Any]] = json.loads(TRAIN.read_text("utf-8"))["entries"]
+    entries: list[dict[str, Any]] = []
+    for path in TRAIN_FILES:
+        if path.exists():
+            entries.extend(json.loads(path.read_text("utf-8"))["entries"])
     return entries
 
 
+def run_together(parts: list[str], rng: random.Random) -> str:
+    """Lines joined into one message, with chat's punctuation between them."""
+    out = parts[0]
+    for part in parts[1:]:
+        out += rng.choice(_GLUE) + part
+    return out
+
+
 def examples(
-    entries: list[dict[str, Any]], rng: random.Random
+    entries: list[dict[str, Any]], rng: random.Random, long: int = LONG
 ) -> tuple[list[list[str]], list[int]]:
     """Chains (earlier messages, then the current one) and labels to train on: each entry
     in its context; a benign entry with earlier messages also alone; each entry with or
@@ -103,6 +127,14 @@ def examples(
         if then["text"] not in before:
             chains.append([*before, then["text"]])
             labels.append(int(then["label"] == "injection"))
+    injections = [e["text"] for e in alone if e["label"] == "injection"]
+    for at in range(long):
+        parts = rng.sample(benign, rng.choice(LONG_PARTS))
+        y = at % 3 == 0 and bool(injections)  # a third carry an injection among them
+        if y:
+            parts.insert(rng.randrange(len(parts) + 1), rng.choice(injections))
+        chains.append([run_together(parts, rng)[:2000]])
+        labels.append(int(y))
     return chains, labels
 
 
@@ -145,7 +177,7 @@ def folds(entries: list[dict[str, Any]], rng: random.Random) -> list[int]:
 
 
 def out_of_fold(
-    entries: list[dict[str, Any]], *, buckets: int, l2: float, steps: int
+    entries: list[dict[str, Any]], *, buckets: int, l2: float, steps: int, long: int = LONG
 ) -> tuple[list[Triple], list[Triple]]:
     """Each entry's probabilities from the model trained without its fold; and those of
     the messages of benign conversations made of the fold's benign lines."""
@@ -154,7 +186,7 @@ def out_of_fold(
     talk: list[Triple] = []
     for k in range(FOLDS):
         train = [e for e, f in zip(entries, fold, strict=True) if f != k]
-        chains, labels = examples(train, random.Random(SEED + k))
+        chains, labels = examples(train, random.Random(SEED + k), long)
         model = fit(chains, labels, buckets=buckets, l2=l2, steps=steps)
         held: list[str] = []
         for i, e in enumerate(entries):
@@ -263,11 +295,14 @@ def main() -> None:
     parser.add_argument("--false-flags", type=float, default=0.02)
     parser.add_argument("--join-false-flags", type=float, default=0.01)
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--steps", type=int, default=STEPS, help="optimiser steps")
+    parser.add_argument("--long", type=int, default=LONG, help="synthetic long messages")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the model is written")
     args = parser.parse_args()
     entries = load()
     ruled = [assess(e["text"], previous=e.get("previous", ())).flagged for e in entries]
     started = time.perf_counter()
-    found, talk = out_of_fold(entries, buckets=BUCKETS, l2=L2, steps=STEPS)
+    found, talk = out_of_fold(entries, buckets=BUCKETS, l2=L2, steps=args.steps, long=args.long)
     print(f"{FOLDS}-fold cross-validation ({time.perf_counter() - started:.0f} s)")
     threshold = choose_threshold(entries, found, ruled, args.false_flags)
     join = choose_join_threshold(entries, found, ruled, talk, threshold, args.join_false_flags)
@@ -285,17 +320,18 @@ def main() -> None:
     print("  own false-flag budget: thresholds, rule misses caught:", "; ".join(curve))
     if args.dry_run:
         return
-    chains, labels = examples(entries, random.Random(SEED))
-    model = fit(chains, labels, buckets=BUCKETS, l2=L2, steps=STEPS)
+    chains, labels = examples(entries, random.Random(SEED), args.long)
+    model = fit(chains, labels, buckets=BUCKETS, l2=L2, steps=args.steps)
     meta = {
-        "training_data": "tests/data/trust_train.json",
-        "training_sha256": digest(TRAIN),
+        "training_data": [str(p.relative_to(ROOT)) for p in TRAIN_FILES if p.exists()],
+        "training_sha256": {p.name: digest(p) for p in TRAIN_FILES if p.exists()},
+        "long": args.long,
         "entries": len(entries),
         "buckets": BUCKETS,
         "ngrams": list(NGRAMS),
         "reach": REACH,
         "l2": L2,
-        "steps": STEPS,
+        "steps": args.steps,
         "seed": SEED,
         "folds": FOLDS,
         "false_flag_budget": args.false_flags,
@@ -303,9 +339,9 @@ def main() -> None:
         "cross_validation": figures,
     }
     final = Classifier(model.weights, model.bias, threshold, meta, join_threshold=join)
-    final.save(OUT, meta)
+    final.save(args.out, meta)
     print(
-        f"wrote {OUT.relative_to(ROOT)} ({OUT.stat().st_size / 1024:.0f} KiB), "
+        f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} KiB), "
         f"thresholds {threshold:.3f} / {join:.3f}"
     )
 
