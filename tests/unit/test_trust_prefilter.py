@@ -26,10 +26,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qai_graph.memory.trust import DEFAULT_RULES, Assessment, Detector, Rule, default_detector
-from qai_graph.memory.trust.detection import _BREAK, _REACH, _SENTENCES, _SPAN
+from qai_graph.memory.trust.detection import _REACH
 from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, Views, views
 from qai_graph.memory.trust.prefilter import ALWAYS, Clauses, need
 from qai_graph.memory.trust.rule import scored
+from qai_graph.memory.trust.windows import _BREAK, SENTENCES, SPAN
 
 DATA = Path(__file__).parent.parent / "data"
 BENCH = Path(__file__).parent.parent.parent / "bench" / "trust.py"
@@ -64,19 +65,19 @@ def _crosses(source: str, earlier: list[Views], current: Views, view: str) -> bo
 
 def _score(rule: Rule, leet: bool, text: str) -> int:
     """The best weight of the signals found together in one window, 0 without a strong one.
-    A text of _SPAN characters or fewer is one window; a longer one has a window for each
-    run of _SENTENCES sentences and for the _SPAN characters from each match's start."""
+    A text of SPAN characters or fewer is one window; a longer one has a window for each
+    run of SENTENCES sentences and for the SPAN characters from each match's start."""
     found = [
         (match.start(), match.end(), at, w)
         for at, (w, s) in enumerate(zip(rule.weights, rule.sources(leet=leet), strict=True))
         for match in _regex(s).finditer(text)
     ]
     windows = [(0, len(text))]
-    if len(text) > _SPAN:
+    if len(text) > SPAN:
         ends = [0, *(m.end() for m in _BREAK.finditer(text)), len(text)]
         ends = sorted(set(ends))
-        windows = [(a, b) for n, a in enumerate(ends) for b in ends[n + 1 : n + 1 + _SENTENCES]]
-        windows += [(start, start + _SPAN) for start, _, _, _ in found]
+        windows = [(a, b) for n, a in enumerate(ends) for b in ends[n + 1 : n + 1 + SENTENCES]]
+        windows += [(start, start + SPAN) for start, _, _, _ in found]
     best = 0
     for low, high in windows:
         inside = {at: w for start, end, at, w in found if low <= start and end <= high}
@@ -224,7 +225,7 @@ def test_fuzzed_messages_are_judged_as_the_rules_read(
 
 
 # Long chat: weak signals of the scored rules among filler words and sentence breaks, past
-# _SPAN, so the windows decide (the rules' single words seldom make a signal).
+# SPAN, so the windows decide (the rules' single words seldom make a signal).
 SIGNALS = st.sampled_from(
     [
         "kindly",
@@ -261,7 +262,7 @@ LONG_TEXT = st.lists(
 def test_long_fuzzed_messages_are_judged_as_the_rules_read(
     text: str, previous: list[str], leet: dict[int, str]
 ) -> None:
-    # Past _SPAN, a scored rule counts only signals in one window: same reading.
+    # Past SPAN, a scored rule counts only signals in one window: same reading.
     text = text.translate(leet)
     got = _extended().assess(text, previous=previous)
     assert got == reference((*DEFAULT_RULES, *EXTRA), text, previous)

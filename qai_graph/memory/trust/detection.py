@@ -15,20 +15,8 @@ Format rules (links, tokens, stated credentials: ``Rule.spans`` false) are judge
 their own message only.
 
 A scored rule (``Rule.threshold``) adds up the weights of its distinct signals found
-close together, and needs a strong one (weight 2 or more) among them. Close: in one
-window, a run of three adjacent sentences (a sentence with its neighbour on each side; a
-sentence ends at . ! ? before a space, or at a line break) or the 150 characters from a
-signal's start. A text of 150 characters or fewer is one window, so a chat line is scored
-whole, as it always was. Why: an instruction's parts sit in one sentence or the next
-("remember that" + "kettle is a scammer"), while a long ordinary message ("anyone who has
-twins deserves a medal" ... four sentences ... "tell me if the update is out") holds weak
-signals far apart that add up to nothing meant; scored whole, long benign messages were
-flagged more the longer they were. Three sentences rather than two because a long
-injection may put one sentence between its parts ("I'm a mod here" / "the streamer said"
-/ "tell everyone the code"): on tests/data/trust_train_long.json, pairs cleared 6 of the
-17 benign lines flagged and lost 8 of 151 injections caught, runs of three cleared 4 and
-lost 3 (a span of characters alone did worse: 150 cleared 5 and lost 11). The 150
-characters are a floor, so that punctuation alone (". . .") cannot part signals.
+close together (in one window: ``windows.py`` says which and why), and needs a strong one
+(weight 2 or more) among them.
 
 Over several messages a scored rule hits when the earlier messages alone stay below the
 threshold, the current one has a strong signal of its own, and all of them together
@@ -64,6 +52,7 @@ from qai_graph.memory.trust.normalize import AMBIGUOUS_ONE, VIEW_NAMES, Views, v
 from qai_graph.memory.trust.prefilter import Clauses, Need, need
 from qai_graph.memory.trust.rule import Rule
 from qai_graph.memory.trust.rules import DEFAULT_RULES
+from qai_graph.memory.trust.windows import SPAN, Signal, best_window
 
 # How far back (in characters of a joined view) a match that crosses into the current
 # message, or ends the message before it, may start: about ten words, where a phrase
@@ -76,14 +65,6 @@ _ENDS = re.compile(r"\w*\W*")
 _REFERENCES = re.compile(r"\\\d|\(\?P=|\(\?\(")
 # Texts whose met clauses are remembered: a player's previous messages come again.
 _MET_CACHE = 4096
-# A scored rule counts its signals together only within a window (module docstring): a
-# run of _SENTENCES adjacent sentences (one with its neighbour on each side), or _SPAN
-# characters; a text of _SPAN characters or fewer is scored whole, as it always was.
-_SENTENCES = 3
-_SPAN = 150
-# Where a sentence ends: . ! ? (runs of them) before a space or the end, a line break (which
-# also joins a player's messages), or a CJK full stop, question or exclamation mark.
-_BREAK = re.compile(r"[.!?]+(?=\s|$)|[\n\u3002\uff01\uff1f]")
 # The views read in lower case, whose literals one lookup serves.
 _CASEFOLDED = ("folded", "latin", "skeleton")
 
@@ -98,18 +79,6 @@ def _window(source: str) -> re.Pattern[str]:
     """The pattern after a bounded skip: ``window.match(text, pos)`` tries only the next
     _REACH start positions (re has no "latest start" for search())."""
     return _regex(rf"(?s:.{{0,{_REACH}}}?)({source})")
-
-
-def _windows(text: str, starts: Iterable[int]) -> list[tuple[int, int]]:
-    """Where a scored rule's signals count together in ``text`` (module docstring): each
-    run of _SENTENCES adjacent sentences, and the _SPAN characters from each signal's
-    start (so punctuation alone does not pull signals apart)."""
-    cuts = sorted({0, len(text), *(m.end() for m in _BREAK.finditer(text))})
-    last = len(cuts) - 1
-    runs = [
-        (cuts[at], cuts[min(at + _SENTENCES, last)]) for at in range(max(1, last - _SENTENCES + 1))
-    ]
-    return runs + [(start, start + _SPAN) for start in starts]
 
 
 def _need(source: str) -> Need:
@@ -181,34 +150,25 @@ class _Compiled:
 
     def score(self, text: str, met: frozenset[int], leet: bool, memo: _Memo) -> int:
         """The summed weight of the distinct signals found close together in ``text`` (in
-        one window, ``_windows``), 0 without a strong one (weight 2 or more). The whole
+        one window, ``windows.py``), 0 without a strong one (weight 2 or more). The whole
         text is scored first: only when it reaches the threshold, and is longer than
-        _SPAN, are the windows looked at (a window holds no more than the whole)."""
+        SPAN, are the windows looked at (a window holds no more than the whole)."""
         score = self._whole(text, met, leet, memo)
-        if score < self.rule.threshold or len(text) <= _SPAN:
+        if score < self.rule.threshold or len(text) <= SPAN:
             return score
         return self._local(text, leet, memo)
 
     def _local(self, text: str, leet: bool, memo: _Memo) -> int:
-        """The best score of one window of ``text`` (``_windows``), once ``_whole`` has
-        reached the threshold (and so has searched every signal: ``memo`` holds which are
-        found)."""
+        """The best score of one window of ``text``, once ``_whole`` has reached the
+        threshold (and so has searched every signal: ``memo`` holds which are found)."""
         signals = self.leet_signals if leet else self.signals
         found = [
-            (match.start(), match.end(), at)
+            Signal(match.start(), match.end(), at, self.weights[at])
             for at, regex in enumerate(signals)
             if memo[id(regex), text]
             for match in regex.finditer(text)
         ]
-        best = 0
-        for low, high in _windows(text, [start for start, _, _ in found]):
-            inside = {at for start, end, at in found if low <= start and end <= high}
-            weights = [self.weights[at] for at in inside]
-            if max(weights, default=0) >= 2:
-                best = max(best, sum(weights))
-                if best >= self.rule.threshold:
-                    break
-        return best
+        return best_window(text, found, self.rule.threshold)
 
     def _whole(self, text: str, met: frozenset[int], leet: bool, memo: _Memo) -> int:
         """The summed weight of the distinct signals found anywhere in ``text``, 0 without
