@@ -1,5 +1,7 @@
 """Train the trust classifier (qai_graph/memory/trust/classifier.py) from
-tests/data/trust_train.json, choose its thresholds by cross-validation, and write
+tests/data/trust_train.json and trust_train_long.json (plus synthetic long messages:
+benign lines run together, some with an injection among them), choose its thresholds by
+cross-validation, and write
 qai_graph/memory/trust/classifier.npz. Reproducible: fixed folds and synthetic chains
 (seeded), full-batch optimisation from zero weights (the same file on every run).
 
@@ -7,8 +9,8 @@ qai_graph/memory/trust/classifier.npz. Reproducible: fixed folds and synthetic c
     .venv/bin/python scripts/train_trust_classifier.py --dry-run  # cross-validation only
     .venv/bin/python scripts/train_trust_classifier.py --false-flags 0.01
 
-Only the training file is read, never the evaluation sets (trust_set.json,
-trust_round5.json, trust_round6.json). Out of fold (5 folds; an augmented line stays in
+Only the training files are read, never the evaluation sets (trust_set.json,
+trust_round5.json, trust_round6.json, trust_round7.json, trust_long_eval.json). Out of fold (5 folds; an augmented line stays in
 its source's fold):
 
 - ``threshold``: the lowest probability at which the classifier's own false flags (benign
