@@ -15,6 +15,7 @@ import pytest
 from qai_graph import MemoryService
 from qai_graph.memory.formation.engine import Formation
 from qai_graph.models import Observation
+from qai_graph.store import formation as formation_store
 from tests.integration.conftest import ServiceFactory
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.formation]
@@ -228,6 +229,40 @@ async def test_a_replica_closing_mid_run_gives_its_claims_back(
     assert await successor.pending_formations() == 0
     [obs] = await formed(successor, "Ada")
     assert [s.line_id for s in obs.sources] == ["m2"]
+
+
+async def test_a_claim_cut_short_by_a_close_is_given_back(
+    make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = await make_service(formation_idle_s=60, formation_max_delay_s=3600)
+    writer.formation.note_activity()
+    await writer.backfill(history(), form=False)
+    await writer.close()
+
+    # The next replica's claim is written, but its answer has not come back when the
+    # replica is closed (the request is cancelled): the claim is in the table all the same.
+    real_claim = formation_store.claim
+    claimed = asyncio.Event()
+
+    async def claim_then_hang(*args: Any, **kwargs: Any) -> bool:
+        await real_claim(*args, **kwargs)
+        claimed.set()
+        await asyncio.Event().wait()
+        return True
+
+    monkeypatch.setattr(formation_store, "claim", claim_then_hang)
+    closing = await make_service()
+    await asyncio.wait_for(claimed.wait(), 10)
+    await closing.close()
+    monkeypatch.undo()
+
+    # That claim (60 s) went back with it too: the successor forms everything at once.
+    successor = await make_service()
+    for _ in range(200):  # 10 s
+        if await successor.pending_formations() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await successor.pending_formations() == 0
 
 
 async def test_the_same_words_again_after_their_ttl_in_one_batch_form_one_observation(

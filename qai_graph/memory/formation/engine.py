@@ -267,11 +267,16 @@ class Formation:
         for pending in found:
             if pending.item_key in queued:
                 continue
+            # Noted before the claim is asked: a close that cancels the request may leave
+            # the claim written, and close gives back whatever may be ours (a release is
+            # conditional on the owner, so one not ours is left alone).
+            self._leased[pending.item_key] = pending
             if await formation.claim(
                 self._db, pending, self.owner, now, self._config.formation_lease_s
             ):
-                self._leased[pending.item_key] = pending
                 taken.append(pending)
+            else:
+                self._leased.pop(pending.item_key, None)
         return taken
 
     # --- forming ---------------------------------------------------------------------
