@@ -293,10 +293,31 @@ OTHERS = alt(
     ),
 )
 # Speaking to, or acting on, other players: telling them something, or a sanction...
+# ("let me know" is said to the speaker, not to others).
 TO_OTHERS = words(
     r"tell|tells|told|say to|says to|inform|informs|warn|warns|remind|reminds|let them know"
-    r"|let \w+ know|spread|ban|bans|timeout|time out|insult|insults|mock|mocks|roast|roasts"
-    r"|convince|send|sends|dm\b|whisper"
+    r"|let (?!me\b)\w+ know|spread|ban|bans|timeout|time out|insult|insults|mock|mocks|roast"
+    r"|roasts|convince|send|sends|dm\b|whisper"
+)
+# What friends pass on to each other as a matter of course: a greeting, thanks, wishes
+# ("tell everyone gg", "tell the streamer happy birthday"). Relayed, they instruct no one.
+PLEASANTRY = words(
+    r"hi\b|hello|hey\b|hiya|gg\b|ggs\b|gg ?wp|gn\b|good ?(?:night|morning|evening|luck|game)"
+    r"|gl ?hf|happy (?:birthday|bday|anniversary|new year|holidays)|merry (?:christmas|xmas)"
+    r"|congrats|congratulations|thanks|thank you|ty\b|bye\b|goodbye|see (?:you|ya)\b"
+    r"|welcome back|(?:i )?(?:love|miss) (?:you|them|everyone|yall)\b|hugs|cheers"
+)
+# A pleasantry passed on and nothing else in its clause, read right after the audience:
+# where they are ("at the club"), who says it ("I said"), the pleasantry, whom it is from
+# ("from me", "from all of us in the discord"), then the clause ends (or goes on about the
+# speaker: ", we made her a card"). Anything else relayed (a claim, a rule, a link) is not
+# this, so "tell everyone hi, the code is 1234" stays a relay.
+PASSED_ON = (
+    r"(?: (?:at|in|on|of|from) (?:the |my |our |your )?\w+\b(?: \w+\b)?)?"
+    r"(?: (?:that )?(?:\w+ )?(?:said|says|say))? "
+    + PLEASANTRY
+    + r"(?: (?:from|for|to) (?:\w+ ){0,3}?\w+\b)?"
+    r"[^\w,]*?(?:$|[.!?\n]|,\W*(?:i|we|im|were|ill|she|he|they|love|xoxo)\b)"
 )
 # ... or what chat does every day (greet, answer), a signal only with others.
 SOCIAL = words(
@@ -315,8 +336,15 @@ DIRECTIVE_QAI = alt(
     r"\b(?:theyd like you to|they would like you to|(?:they|he|she|we|the \w+) (?:want|wants"
     r"|need|needs|asked|ask|expect|expects) you to)\b",
 )
+# Not asked of QAI: the speaker's own memory ("I'll remember it forever", "we always
+# remember that"), a first person just before the word (fixed-width lookbehinds, so a
+# space is \s here, not a word gap).
+NOT_THE_SPEAKERS = (
+    r"(?<!\bi\s)(?<!\bill\s)(?<!\bid\s)(?<!\bwe\s)(?<!\bi\swill\s)(?<!\bwe\swill\s)"
+    r"(?<!\bi\salways\s)(?<!\bill\salways\s)(?<!\bi\sstill\s)(?<!\bi\snever\s)"
+)
 # A message's own claim that it is to be kept or passed on: "remember that".
-KEEP = words(
+KEEP = NOT_THE_SPEAKERS + words(
     r"remember (?:that|this|it)|keep in mind|note that|dont forget|fun fact|just so you know"
     r"|for the record|store (?:that|this)|save (?:that|this)"
 )

@@ -20,12 +20,20 @@ audience, to reach the threshold.
 
 from __future__ import annotations
 
-from qai_graph.memory.trust.lexicon import AUTHORITY, DIRECTIVE, OBEY_OTHER, OTHERS, YOU
+from qai_graph.memory.trust.lexicon import (
+    AUTHORITY,
+    DIRECTIVE,
+    NOT_THE_SPEAKERS,
+    OBEY_OTHER,
+    OTHERS,
+    YOU,
+)
 from qai_graph.memory.trust.rule import alt, rule, scored, upto, words
 
-# Asking QAI to keep something: "remember that", "note for later", "store this".
-KEEP_WIDE = words(
-    r"remember (?:that|this|it|for|forever|everyone)|remember\W*:|memori[sz]e|note (?:for later"
+# Asking QAI to keep something: "remember that", "note for later", "store this" (not the
+# speaker's own memory, ``NOT_THE_SPEAKERS``; "memorise" as asked, not "memorised").
+KEEP_WIDE = NOT_THE_SPEAKERS + words(
+    r"remember (?:that|this|it|for|forever|everyone)|remember\W*:|memori[sz]e\b|note (?:for later"
     r"|this|that|down|it)|make a note|save (?:this|that|it)|store (?:this|that|it|in your"
     r" memory)|write (?:this|that|it) down|keep in mind|add (?:this |it |that )?to your memory"
     r"|put (?:this|it|that) in your memory|dont forget (?:that|this)|fun fact|for the record"

@@ -15,6 +15,7 @@ from qai_graph.memory.trust.lexicon import (
     OBEY_OTHER,
     ORIGIN,
     OTHERS,
+    PASSED_ON,
     PERSIST,
     PERSONA_FRAME,
     POSS,
@@ -71,12 +72,38 @@ LEAK_ACT = words(
     r"|what was written|walk me through"
 )
 # QAI (or an imperative) acting on other players.
-_BY_QAI = (
-    rf"(?:\b{YOU} (?:\w+ ){{0,2}}?|(?:^|[.!?,;:]\s*|\b(?:and|then|please|pls|just|also|so"
-    r"|qai|now|on|always|forward)\s))"
+_QAI = rf"\b{YOU} (?:\w+ ){{0,2}}?"
+_IMPERATIVE = (
+    r"(?:^|[.!?,;:]\s*|\b(?:and|then|please|pls|just|also|so|qai|now|on|always|forward)\s)"
 )
-ACT_ON_OTHERS = rf"{_BY_QAI}{TO_OTHERS}\b"
+_BY_QAI = rf"(?:{_QAI}|{_IMPERATIVE})"
+# Not an act on others: a past "told" after "and" is a story ("and told everyone he'd been
+# in love"; QAI's own "what if you told everyone" still is one); said to the speaker ("tell
+# me how it goes", "remind me"); a tale told to no one in particular ("you tell the truth",
+# "the kind you'd tell at a campfire"); a pleasantry passed on ("tell everyone gg", "tell
+# the streamer happy birthday from all of us"): what is relayed, not the relaying, makes
+# an attack.
+_NOT_RELAYED = (
+    r"(?! (?:me|myself)\b)"
+    r"(?! (?:(?:the|a|an|some|funny|scary|bedtime) )?(?:truth|story|stories|jokes?|lies)\b)"
+    r"(?! (?:at|during|around) (?:a|the)\b)"
+    rf"(?!(?: (?:the |my |our |your )?\w+\b)?{PASSED_ON})"
+)
+ACT_ON_OTHERS = alt(rf"{_QAI}{TO_OTHERS}\b", rf"{_IMPERATIVE}(?!told\b){TO_OTHERS}\b")
+ACT_ON_OTHERS += _NOT_RELAYED
 SOCIAL_ACT = rf"{_BY_QAI}{SOCIAL}\b"
+# The other way round: what other players gave QAI, to be passed on to the speaker ("what
+# other players have told you", "everybody's memory file"). A relay too, and the reason
+# "tell me" is no act on others: asked of QAI, it is this that makes it one.
+FROM_OTHERS = alt(
+    r"\b(?:what|everything|anything|all|whatever|the (?:things|stuff|messages|secrets))"
+    r" (?:(?!i\b|we\b|you\b|u\b)\w+ ){0,3}?(?:have |has |had |ve |s )?(?:told|said to"
+    r"|whispered(?: to)?|wrote to|written to|sent|shared with|typed to|confided in|dmed|dmd"
+    r"|messaged) (?:you|u|qai)\b",
+    r"\b(?:everybodys|everyones|other (?:players|peoples|people|users|viewers|chatters)s?) "
+    r"(?:\w+ ){0,2}?(?:entries|messages|chats|memor\w*|files?|notes|secrets|data|info"
+    r"|details|logs|history|dms|whispers|conversations)\b",
+)
 
 SCORED_RULES = (
     scored(
@@ -98,6 +125,7 @@ SCORED_RULES = (
         "has QAI pass something on to other players",
         (3, OTHERS),
         (2, ACT_ON_OTHERS),
+        (2, FROM_OTHERS),
         (1, SOCIAL_ACT),
         (1, QUOTED),
         (1, DIRECTIVE),

@@ -16,6 +16,7 @@ from qai_graph.memory.trust.lexicon import (
     AUTHORITY,
     BEHAVE,
     IMPERATIVE,
+    PASSED_ON,
     POSS,
     SOMEONE,
     YOU,
@@ -29,7 +30,8 @@ RELAY_RULES = (
         "asks QAI to pass something on to other players",
         rf"{IMPERATIVE}(?:tell|say to|inform|remind|announce to|warn|let|convince|teach"
         rf"|message|dm|whisper to|spread (?:the word )?to|broadcast to|recommend to|advise"
-        rf"|reply to|answer|respond to) {AUDIENCE}",
+        # (a pleasantry passed on, "tell everyone gg from me", relays nothing)
+        rf"|reply to|answer|respond to) {AUDIENCE}(?!{PASSED_ON})",
         rf"\b(?:when|whenever|if|every time|each time|anytime|any time|once|(?:the )?next time"
         rf"|as soon as|the moment) {upto(1)}{SOMEONE}"
         rf" {upto(2)}(?:asks?|says?|mentions?|types?|talks?|writes?|messages?|joins?|comes?"
