@@ -131,7 +131,7 @@ SCORED_RULES = (
         (1, DIRECTIVE),
         (1, PERSIST),
         (1, KEEP),
-        (1, rf"\\b{AUTHORITY_WIDE}"),
+        (1, rf"\b{AUTHORITY_WIDE}"),
         threshold=THRESHOLD + 1,
     ),
     scored(
