@@ -197,13 +197,27 @@ async def test_a_crash_between_write_and_formation_is_picked_up(
     assert [s.line_id for s in obs.sources] == ["m2"]
 
 
-async def test_a_replica_closing_mid_run_gives_its_claims_back(
-    make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def leave_unformed(make_service: ServiceFactory) -> None:
+    """A replica that backfills history() without forming it, then closes."""
     writer = await make_service(formation_idle_s=60, formation_max_delay_s=3600)
     writer.formation.note_activity()
     await writer.backfill(history(), form=False)
     await writer.close()
+
+
+async def formed_within(service: MemoryService, seconds: float) -> None:
+    """Waits until nothing is pending formation, failing after ``seconds``."""
+    for _ in range(int(seconds / 0.05)):
+        if await service.pending_formations() == 0:
+            break
+        await asyncio.sleep(0.05)
+    assert await service.pending_formations() == 0
+
+
+async def test_a_replica_closing_mid_run_gives_its_claims_back(
+    make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await leave_unformed(make_service)
 
     # The next replica's start-up sweep claims the work and is still forming it (a slow
     # model) when it is closed, as in a deploy's restart.
@@ -222,11 +236,7 @@ async def test_a_replica_closing_mid_run_gives_its_claims_back(
 
     # Its leases (60 s) went back with it: the successor forms the work at once.
     successor = await make_service()
-    for _ in range(200):  # 10 s
-        if await successor.pending_formations() == 0:
-            break
-        await asyncio.sleep(0.05)
-    assert await successor.pending_formations() == 0
+    await formed_within(successor, 10)
     [obs] = await formed(successor, "Ada")
     assert [s.line_id for s in obs.sources] == ["m2"]
 
@@ -234,10 +244,7 @@ async def test_a_replica_closing_mid_run_gives_its_claims_back(
 async def test_a_claim_cut_short_by_a_close_is_given_back(
     make_service: ServiceFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    writer = await make_service(formation_idle_s=60, formation_max_delay_s=3600)
-    writer.formation.note_activity()
-    await writer.backfill(history(), form=False)
-    await writer.close()
+    await leave_unformed(make_service)
 
     # The next replica's claim is written, but its answer has not come back when the
     # replica is closed (the request is cancelled): the claim is in the table all the same.
@@ -258,11 +265,7 @@ async def test_a_claim_cut_short_by_a_close_is_given_back(
 
     # That claim (60 s) went back with it too: the successor forms everything at once.
     successor = await make_service()
-    for _ in range(200):  # 10 s
-        if await successor.pending_formations() == 0:
-            break
-        await asyncio.sleep(0.05)
-    assert await successor.pending_formations() == 0
+    await formed_within(successor, 10)
 
 
 async def test_the_same_words_again_after_their_ttl_in_one_batch_form_one_observation(
