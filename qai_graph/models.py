@@ -1,6 +1,7 @@
 """Domain models and enums of QAI's memory (the seed's Step 2), as pydantic v2 models.
 
-This module imports neither boto nor strawberry: it is what every layer speaks.
+This module imports neither boto nor strawberry: it is what every layer speaks. What
+moderators do and see (the log, the flagged queue, bans) is in ``moderation_models.py``.
 Datetimes are timezone-aware UTC. Numbers are plain ``int``/``float`` here; the store
 turns them into DynamoDB numbers (``Decimal``) on the wire.
 """
@@ -57,11 +58,13 @@ class Channel(StrEnum):
     WHISPER = "whisper"  # an in-game whisper: private by default (private_channels)
 
 
-class _Model(BaseModel):
+class DomainModel(BaseModel):
+    """The base of every domain model: values are checked on assignment too."""
+
     model_config = ConfigDict(validate_assignment=True)
 
 
-class PlayerProfile(_Model):
+class PlayerProfile(DomainModel):
     """Long-term player profile."""
 
     name: str
@@ -83,7 +86,7 @@ class PlayerProfile(_Model):
     banned: bool = False
 
 
-class Interaction(_Model):
+class Interaction(DomainModel):
     """Record of a single interaction."""
 
     interaction_id: str
@@ -105,7 +108,7 @@ class Interaction(_Model):
     hidden: bool = False  # hidden by a moderator: in no prompt and no recall
 
 
-class ObservationSource(_Model):
+class ObservationSource(DomainModel):
     """Where a formed observation came from: an interaction, a backfilled line, or both.
 
     Kept on the observation when the interaction itself expires (its provenance)."""
@@ -115,7 +118,7 @@ class ObservationSource(_Model):
     at: datetime | None = None  # when it was said
 
 
-class Observation(_Model):
+class Observation(DomainModel):
     """QAI's observation about a player, a pattern, or in general."""
 
     observation_id: str
@@ -140,102 +143,7 @@ class Observation(_Model):
     superseded_at: datetime | None = None
 
 
-class MemoryKind(StrEnum):
-    """The memories a moderator can act on one by one."""
-
-    INTERACTION = "interaction"
-    OBSERVATION = "observation"
-
-
-class MemoryRef(_Model):
-    """Which memory: its kind, its subject (``PLAYER#<key>`` for an interaction) and id."""
-
-    kind: MemoryKind
-    subject: str
-    id: str
-
-
-class ModerationAction(StrEnum):
-    """What a moderator did (the moderation log's ``action``)."""
-
-    HIDE = "hide"
-    UNHIDE = "unhide"
-    RELEASE = "release"
-    FORGET_OBSERVATION = "forget_observation"
-    BAN = "ban"
-    UNBAN = "unban"
-
-
-class Actor(_Model):
-    """Who acts: the API key's name (or its id), and its role."""
-
-    name: str
-    role: str | None = None
-
-
-class ModerationEntry(_Model):
-    """One moderation action as logged: who did what to which memory or player, and when."""
-
-    entry_id: str
-    at: datetime
-    action: ModerationAction
-    actor: str
-    actor_role: str | None = None
-    reason: str | None = None
-    memory: MemoryRef | None = None  # hide, unhide, release, forget_observation
-    player: str | None = None  # the player banned, or whose memory it is (a key)
-
-
-class FlaggedMemory(_Model):
-    """A flagged memory waiting for a moderator (the queue of ``flaggedMemories``)."""
-
-    memory: MemoryRef
-    player: str | None = None  # the speaker, or whom the observation is about
-    flag: str
-    flag_reasons: list[str] = Field(default_factory=list)
-    text: str
-    timestamp: datetime
-    hidden: bool = False
-
-
-class MemoryModerated(_Model):
-    """A memory after hide, unhide or release; ``changed`` false when it already was so."""
-
-    memory: MemoryRef
-    changed: bool
-    hidden: bool
-    flag: str | None = None
-    flag_reasons: list[str] = Field(default_factory=list)
-
-
-class ObservationForgotten(_Model):
-    """What forgetObservation did; ``deleted`` false when it was already gone."""
-
-    subject: str
-    id: str
-    deleted: bool
-
-
-class BannedPlayer(_Model):
-    """A player under a ban: in no prompt and no recall until unbanned."""
-
-    name: str
-    reason: str | None = None
-    since: datetime
-    by: str
-
-
-class BanChanged(_Model):
-    """A player after ban or unban; ``changed`` false when it already was so."""
-
-    name: str
-    banned: bool
-    changed: bool
-    reason: str | None = None
-    since: datetime | None = None
-
-
-class PatternStats(_Model):
+class PatternStats(DomainModel):
     """Statistics for a learned pattern."""
 
     pattern_id: str
@@ -248,7 +156,7 @@ class PatternStats(_Model):
     discovered_at: datetime | None = None
 
 
-class Insight(_Model):
+class Insight(DomainModel):
     """A general insight QAI has derived."""
 
     insight_id: str
@@ -260,7 +168,7 @@ class Insight(_Model):
     last_validated: datetime | None = None
 
 
-class EvolutionState(_Model):
+class EvolutionState(DomainModel):
     """QAI's evolution progress."""
 
     stage: int = Field(1, ge=1)
@@ -278,7 +186,7 @@ class EvolutionState(_Model):
     stage_changed_at: datetime | None = None
 
 
-class SessionMessage(_Model):
+class SessionMessage(DomainModel):
     """One message of a session's conversation."""
 
     role: str
@@ -287,7 +195,7 @@ class SessionMessage(_Model):
     speaker: str | None = None  # the player who said it, in a session several players share
 
 
-class SessionContext(_Model):
+class SessionContext(DomainModel):
     """Working memory for one conversation session."""
 
     session_id: str
@@ -300,7 +208,7 @@ class SessionContext(_Model):
     expires_at: int | None = None  # Unix time; slides with activity
 
 
-class PlayerContext(_Model):
+class PlayerContext(DomainModel):
     """Everything QAI knows about a player, assembled for prompt injection."""
 
     profile: PlayerProfile
@@ -310,7 +218,7 @@ class PlayerContext(_Model):
     known: bool = True  # False: the player has never been recorded (nothing was saved)
 
 
-class ContextTurn(_Model):
+class ContextTurn(DomainModel):
     """A turn said around a recalled interaction in its conversation (``Memory.context``)."""
 
     position: int  # -1: the turn just before the memory, 1: just after, -2, 2: further
@@ -324,7 +232,7 @@ class ContextTurn(_Model):
     private: bool = False
 
 
-class Memory(_Model):
+class Memory(DomainModel):
     """One recalled memory with the score that ranked it."""
 
     type: str  # "observation", "interaction", "player_profile"
@@ -349,7 +257,7 @@ class Memory(_Model):
     context: list[ContextTurn] = Field(default_factory=list)
 
 
-class TimePeriod(_Model):
+class TimePeriod(DomainModel):
     """A time a recall query named ("yesterday", "in may", "last stream"): [start, end)."""
 
     start: datetime
@@ -357,7 +265,7 @@ class TimePeriod(_Model):
     text: str  # the query's words it was read from
 
 
-class RecallResult(_Model):
+class RecallResult(DomainModel):
     """Result of a memory recall."""
 
     memories: list[Memory]
@@ -367,7 +275,7 @@ class RecallResult(_Model):
     periods: list[TimePeriod] = Field(default_factory=list)  # the query's dates, as read
 
 
-class ConsolidationResult(_Model):
+class ConsolidationResult(DomainModel):
     """Result of one consolidation run."""
 
     observations_promoted: int = 0
@@ -381,7 +289,7 @@ class ConsolidationResult(_Model):
     started_at: datetime | None = None
 
 
-class Page(_Model):
+class Page(DomainModel):
     """Internal page of results: items plus an opaque cursor for the next page."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
@@ -390,7 +298,7 @@ class Page(_Model):
     next_cursor: str | None = None
 
 
-class ForgetResult(_Model):
+class ForgetResult(DomainModel):
     """What forgetting a player removed (their right to be forgotten)."""
 
     player: str

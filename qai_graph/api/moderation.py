@@ -13,7 +13,7 @@ import strawberry
 from strawberry.permission import BasePermission
 from strawberry.types import Info
 
-from qai_graph import models
+from qai_graph import moderation_models
 from qai_graph.api.auth import ModeratorOnly
 from qai_graph.api.connections import Connection, listing
 from qai_graph.api.context import GraphQLContext
@@ -23,8 +23,8 @@ from qai_graph.api.errors import Forbidden
 Ctx = Info[GraphQLContext, None]
 MODERATOR: list[type[BasePermission]] = [ModeratorOnly]
 
-MemoryKind = models.MemoryKind
-ModerationAction = models.ModerationAction
+MemoryKind = moderation_models.MemoryKind
+ModerationAction = moderation_models.ModerationAction
 
 
 @strawberry.input(description="Which memory: an interaction (subject PLAYER#<name>) or an "
@@ -36,9 +36,9 @@ class MemoryRefInput:
     subject: str
     id: strawberry.ID
 
-    def to_model(self) -> models.MemoryRef:
+    def to_model(self) -> moderation_models.MemoryRef:
         """The domain's reference."""
-        return models.MemoryRef(kind=self.kind, subject=self.subject, id=str(self.id))
+        return moderation_models.MemoryRef(kind=self.kind, subject=self.subject, id=str(self.id))
 
 
 @strawberry.type(description="Which memory: its kind, subject (PLAYER#<key> for an "
@@ -51,7 +51,7 @@ class MemoryRef:
     id: strawberry.ID
 
     @classmethod
-    def from_model(cls, ref: models.MemoryRef) -> MemoryRef:
+    def from_model(cls, ref: moderation_models.MemoryRef) -> MemoryRef:
         """Map a reference."""
         return cls(kind=ref.kind, subject=ref.subject, id=strawberry.ID(ref.id))
 
@@ -72,7 +72,7 @@ class FlaggedMemory:
     hidden: bool
 
     @classmethod
-    def from_model(cls, item: models.FlaggedMemory) -> FlaggedMemory:
+    def from_model(cls, item: moderation_models.FlaggedMemory) -> FlaggedMemory:
         """Map a queue entry."""
         return cls(
             memory=MemoryRef.from_model(item.memory),
@@ -102,7 +102,7 @@ class ModerationEntry:
     )
 
     @classmethod
-    def from_model(cls, item: models.ModerationEntry) -> ModerationEntry:
+    def from_model(cls, item: moderation_models.ModerationEntry) -> ModerationEntry:
         """Map a log entry."""
         return cls(
             id=strawberry.ID(item.entry_id),
@@ -126,7 +126,7 @@ class BannedPlayer:
     by: str
 
     @classmethod
-    def from_model(cls, item: models.BannedPlayer) -> BannedPlayer:
+    def from_model(cls, item: moderation_models.BannedPlayer) -> BannedPlayer:
         """Map a ban."""
         return cls(**item.model_dump())
 
@@ -144,7 +144,7 @@ class ModeratedMemory:
     flag_reasons: list[str]
 
     @classmethod
-    def from_model(cls, item: models.MemoryModerated) -> ModeratedMemory:
+    def from_model(cls, item: moderation_models.MemoryModerated) -> ModeratedMemory:
         """Map the outcome."""
         return cls(
             memory=MemoryRef.from_model(item.memory),
@@ -177,17 +177,17 @@ class BanResult:
     since: datetime | None
 
     @classmethod
-    def from_model(cls, item: models.BanChanged) -> BanResult:
+    def from_model(cls, item: moderation_models.BanChanged) -> BanResult:
         """Map the outcome."""
         return cls(**item.model_dump())
 
 
-def actor(info: Ctx) -> models.Actor:
+def actor(info: Ctx) -> moderation_models.Actor:
     """Who is calling, as the moderation log names them."""
     principal = info.context.principal
     if principal is None:  # the permission check has run: never here
         raise Forbidden("this operation needs the moderator role")
-    return models.Actor(name=principal.actor, role=principal.role)
+    return moderation_models.Actor(name=principal.actor, role=principal.role)
 
 
 @strawberry.type

@@ -29,7 +29,8 @@ from qai_graph.config import MemoryConfig
 from qai_graph.errors import Conflict, NotFound
 from qai_graph.memory import cursors, validation
 from qai_graph.memory.recall.search.sync import RecallIndex
-from qai_graph.models import (
+from qai_graph.models import Page
+from qai_graph.moderation_models import (
     Actor,
     BanChanged,
     BannedPlayer,
@@ -40,7 +41,6 @@ from qai_graph.models import (
     ModerationAction,
     ModerationEntry,
     ObservationForgotten,
-    Page,
 )
 from qai_graph.store import keys, moderation, observations, players
 from qai_graph.store.client import DynamoClient, TransactionCancelled

@@ -11,7 +11,8 @@ import pytest
 
 from qai_graph import MemoryService
 from qai_graph.errors import InvalidInput, NotFound
-from qai_graph.models import Actor, Channel, MemoryKind, MemoryRef, ModerationAction
+from qai_graph.models import Channel
+from qai_graph.moderation_models import Actor, MemoryKind, MemoryRef, ModerationAction
 from qai_graph.store import keys
 from tests.support.helpers import count_requests, scan_all, writes
 

@@ -9,7 +9,8 @@ from collections.abc import Awaitable, Callable
 
 from qai_graph import MemoryService
 from qai_graph.memory.trust.neutralize import DATA_CLOSE, DATA_OPEN
-from qai_graph.models import Actor, Channel, MemoryKind, MemoryRef
+from qai_graph.models import Channel
+from qai_graph.moderation_models import Actor, MemoryKind, MemoryRef
 
 ServiceFactory = Callable[..., Awaitable[MemoryService]]
 MODERATOR = Actor(name="mo", role="moderator")
