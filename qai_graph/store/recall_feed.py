@@ -10,7 +10,9 @@
   floor. Forgotten-player and moderation markers are written with the longest ttl so
   they pass it too.
 - ``profiles_since``: profiles whose last-seen moved since a time (entity-type index).
-- ``get_many``: the full items for keys (BatchGetItem).
+- ``get_many``: the items for keys (BatchGetItem), as the index keeps them.
+- ``get_answers``: the items a recall answer verifies and shows (BatchGetItem), without
+  what no answer shows.
 """
 
 from __future__ import annotations
@@ -37,6 +39,30 @@ INDEXED_ATTRIBUTES = (
     "channel",
     "moderation_version", "target_pk", "target_sk", "deleted",
     "session_id", "line_id", "superseded_by", "summary_key",
+)  # fmt: skip
+# What a recall answer reads of the memories it verifies (interactions, observations,
+# profiles): everything ``Memory`` and its turns show, and what decides whether the asker
+# may see it. Not the vector, nor a session summary's ``summary_parts`` (consolidation's
+# own record of what the summary kept): together ~2/3 of a summary's bytes, so reading
+# them tripled the answer's read (~70 KB for 15 summaries, 12 ms p50 in the emulator)
+# and its read units on DynamoDB, where a read is paid per 4 KB of each item.
+# tests/integration/test_recall_answers.py fails when an attribute the answer reads is
+# missing here.
+ANSWER_ATTRIBUTES = (
+    "pk", "sk", "entity_type", "ttl", "memory_tier", "timestamp", "subject", "player",
+    "flag", "flag_reasons", "hidden", "private", "moderation_version",
+    # interactions
+    "interaction_id", "channel", "message", "qai_response", "sentiment", "context",
+    "session_id", "line_id",
+    # observations
+    "observation_id", "content", "category", "confidence", "evidence_count", "promoted",
+    "last_reinforced", "sources", "formed_by", "superseded_by", "superseded_at",
+    "summary_key",
+    # profiles
+    "name", "first_seen", "last_seen", "total_interactions", "total_solutions",
+    "pattern_counts", "preferred_patterns", "average_fidelity", "fidelity_sum",
+    "time_ms_sum", "play_style", "sentiment_score", "helpfulness_score",
+    "memorable_moments", "banned",
 )  # fmt: skip
 SCAN_PAGE = 1000
 
@@ -126,6 +152,15 @@ async def get_many(db: DynamoClient, wanted: Sequence[tuple[str, str]]) -> list[
         return []
     expr = Expr()
     return await db.batch_get(wanted, projection=_projection(expr), names=expr.names)
+
+
+async def get_answers(db: DynamoClient, wanted: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The items at these keys that exist, with what a recall answer shows of them."""
+    if not wanted:
+        return []
+    expr = Expr()
+    projection = ", ".join(expr.name(a) for a in ANSWER_ATTRIBUTES)
+    return await db.batch_get(wanted, projection=projection, names=expr.names)
 
 
 def is_forget_marker(item: dict[str, Any]) -> bool:

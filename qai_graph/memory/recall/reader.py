@@ -46,7 +46,7 @@ from qai_graph.models import (
     RecallResult,
     TimePeriod,
 )
-from qai_graph.store import keys, partition, players
+from qai_graph.store import keys, partition, players, recall_feed
 from qai_graph.store.interactions import interaction_from_item
 from qai_graph.store.items import is_live
 from qai_graph.store.observations import observation_from_item
@@ -176,7 +176,7 @@ class Recaller:
         wanted += [(d.pk, d.sk) for turns_of in near.values() for _, d in turns_of]
         now_epoch = int(_now().timestamp())
         try:
-            read = await self._db.batch_get(wanted) if wanted else []
+            read = await recall_feed.get_answers(self._db, wanted)
             found = {keys.item_key(i): i for i in read}
         except StoreUnavailable:
             logger.warning("recall answers from the index alone: the table is unavailable")
