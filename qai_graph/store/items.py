@@ -10,6 +10,31 @@ from qai_graph.store.client import DynamoClient
 from qai_graph.store.expressions import Expr
 
 
+# What an answer reads of a memory item (an interaction, an observation, a profile):
+# everything recall's ``Memory`` and its turns, and a player context (prompts, the
+# dashboard) show, and what decides whether the asker may see it. Not the vector, nor a
+# session summary's ``summary_parts`` (consolidation's own record of what the summary
+# kept): together ~2/3 of a summary's bytes, so reading them tripled recall's read (~70 KB
+# for 15 summaries, 12 ms p50 in the emulator) and a player context's, and their read
+# units on DynamoDB (paid per 4 KB of each item). tests/integration/test_recall_answers.py
+# fails when an attribute an answer reads is missing here.
+ANSWER_ATTRIBUTES = (
+    "pk", "sk", "entity_type", "ttl", "memory_tier", "timestamp", "subject", "player",
+    "flag", "flag_reasons", "hidden", "private", "moderation_version",
+    # interactions
+    "interaction_id", "channel", "message", "qai_response", "sentiment", "context",
+    "session_id", "line_id",
+    # observations
+    "observation_id", "content", "category", "confidence", "evidence_count", "promoted",
+    "last_reinforced", "sources", "formed_by", "superseded_by", "superseded_at",
+    "summary_key",
+    # profiles
+    "name", "first_seen", "last_seen", "total_interactions", "total_solutions",
+    "pattern_counts", "preferred_patterns", "average_fidelity", "fidelity_sum",
+    "time_ms_sum", "play_style", "sentiment_score", "helpfulness_score",
+    "memorable_moments", "banned",
+)  # fmt: skip
+
 def is_live(item: Mapping[str, Any], now_epoch: int) -> bool:
     """False once an item's ttl has passed: DynamoDB deletes late, emulators never."""
     ttl = item.get("ttl")

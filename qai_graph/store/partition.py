@@ -9,6 +9,7 @@ from qai_graph.store import keys
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.codec import deserialize
 from qai_graph.store.expressions import Expr, tx_delete
+from qai_graph.store.items import ANSWER_ATTRIBUTES
 
 
 async def read_context(
@@ -19,6 +20,7 @@ async def read_context(
     A descending Query from ``PROFILE`` down to ``INTERACTION#`` yields the profile, then
     every observation, then interactions newest first; it pages on only when expired
     items or more observations than the cap left too few interactions in the first page.
+    Each item is read with what an answer shows of it (``items.ANSWER_ATTRIBUTES``).
     """
     expr = Expr()
     condition = (
@@ -26,6 +28,7 @@ async def read_context(
         f"{expr.name('sk')} BETWEEN {expr.value(keys.INTERACTION_PREFIX)} "
         f"AND {expr.value(keys.PROFILE_SK)}"
     )
+    projection = ", ".join(expr.name(a) for a in ANSWER_ATTRIBUTES)
     collected: list[dict[str, Any]] = []
     live_interactions = 0
     start: dict[str, Any] | None = None
@@ -35,6 +38,7 @@ async def read_context(
             "ScanIndexForward": False,
             "ConsistentRead": True,
             "Limit": 1 + observation_cap + interaction_limit + 8,
+            "ProjectionExpression": projection,
             **expr.params(),
         }
         if start:

@@ -24,7 +24,7 @@ from typing import Any
 from qai_graph.store import keys
 from qai_graph.store.client import ConditionFailed, DynamoClient
 from qai_graph.store.expressions import Expr
-from qai_graph.store.items import short_term_attributes
+from qai_graph.store.items import ANSWER_ATTRIBUTES, short_term_attributes
 from qai_graph.store.table import ENTITY_TYPE_INDEX, MEMORY_TIER_INDEX
 
 MEMORY_TYPES = ("OBSERVATION", "INTERACTION", "PLAYER")
@@ -39,30 +39,6 @@ INDEXED_ATTRIBUTES = (
     "channel",
     "moderation_version", "target_pk", "target_sk", "deleted",
     "session_id", "line_id", "superseded_by", "summary_key",
-)  # fmt: skip
-# What a recall answer reads of the memories it verifies (interactions, observations,
-# profiles): everything ``Memory`` and its turns show, and what decides whether the asker
-# may see it. Not the vector, nor a session summary's ``summary_parts`` (consolidation's
-# own record of what the summary kept): together ~2/3 of a summary's bytes, so reading
-# them tripled the answer's read (~70 KB for 15 summaries, 12 ms p50 in the emulator)
-# and its read units on DynamoDB, where a read is paid per 4 KB of each item.
-# tests/integration/test_recall_answers.py fails when an attribute the answer reads is
-# missing here.
-ANSWER_ATTRIBUTES = (
-    "pk", "sk", "entity_type", "ttl", "memory_tier", "timestamp", "subject", "player",
-    "flag", "flag_reasons", "hidden", "private", "moderation_version",
-    # interactions
-    "interaction_id", "channel", "message", "qai_response", "sentiment", "context",
-    "session_id", "line_id",
-    # observations
-    "observation_id", "content", "category", "confidence", "evidence_count", "promoted",
-    "last_reinforced", "sources", "formed_by", "superseded_by", "superseded_at",
-    "summary_key",
-    # profiles
-    "name", "first_seen", "last_seen", "total_interactions", "total_solutions",
-    "pattern_counts", "preferred_patterns", "average_fidelity", "fidelity_sum",
-    "time_ms_sum", "play_style", "sentiment_score", "helpfulness_score",
-    "memorable_moments", "banned",
 )  # fmt: skip
 SCAN_PAGE = 1000
 
