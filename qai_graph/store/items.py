@@ -9,7 +9,6 @@ from qai_graph.store import keys
 from qai_graph.store.client import DynamoClient
 from qai_graph.store.expressions import Expr
 
-
 # What an answer reads of a memory item (an interaction, an observation, a profile):
 # everything recall's ``Memory`` and its turns, and a player context (prompts, the
 # dashboard) show, and what decides whether the asker may see it. Not the vector, nor a
@@ -34,6 +33,7 @@ ANSWER_ATTRIBUTES = (
     "time_ms_sum", "play_style", "sentiment_score", "helpfulness_score",
     "memorable_moments", "banned",
 )  # fmt: skip
+
 
 def is_live(item: Mapping[str, Any], now_epoch: int) -> bool:
     """False once an item's ttl has passed: DynamoDB deletes late, emulators never."""
