@@ -114,6 +114,9 @@ def reference(
             hit = bool(_regex(source).search(current.get(rule.view))) or bool(
                 rule.spans and earlier and _crosses(source, earlier, current, rule.view)
             )
+        needs = rule.needs_source()
+        if hit and needs is not None:  # a hit needs a companion (Rule.needs)
+            hit = any(_regex(needs).search(v.skeleton) for v in (current, *earlier))
         if hit:
             hits.append(rule)
     if not hits:

@@ -47,7 +47,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qai_graph.memory.trust.encoded import decodings
-from qai_graph.memory.trust.normalize import VIEW_NAMES, views
+from qai_graph.memory.trust.normalize import VIEW_NAMES, Views, views
 from qai_graph.memory.trust.prefilter import Clauses, Need, need
 from qai_graph.memory.trust.rule import Rule
 from qai_graph.memory.trust.rules import DEFAULT_RULES
@@ -104,6 +104,8 @@ class _Compiled:
         if any(_REFERENCES.search(p) for p in rule.patterns):
             self.whole = _regex(rule.source())
             self.leet_whole = _regex(rule.source(leet=True)) if leet else self.whole
+        needed = rule.needs_source()
+        self.needs = _regex(needed) if needed is not None else None
         self.window: re.Pattern[str] | None = None
         self.leet_window: re.Pattern[str] | None = None
         if rule.spans and not rule.threshold:
@@ -240,11 +242,14 @@ class Detector:
                 continue
             view = rule.view
             if compiled.search(current.get(view), scan.met(view), scan.leet):
-                hits.append(rule)
+                hit = True
             elif rule.spans and earlier and compiled.live(scan.met_all(view)):
                 window = compiled.leet_window if scan.leet else compiled.window
-                if window is not None and scan.join(view).crossed_by(window):
-                    hits.append(rule)
+                hit = window is not None and scan.join(view).crossed_by(window)
+            else:
+                hit = False
+            if hit and (compiled.needs is None or _accompanied(compiled.needs, current, earlier)):
+                hits.append(rule)
         # A payload is decoded unless an intent rule hit (a base64 blob is also a "token").
         found = CLEAN
         if decode and all(not r.spans for r in hits):
@@ -280,6 +285,11 @@ class Detector:
         if before >= rule.threshold:
             return False
         return compiled.score(join.text, scan.met_all(view), leet, memo) >= rule.threshold
+
+
+def _accompanied(needs: re.Pattern[str], current: Views, earlier: Sequence[Views]) -> bool:
+    """Whether a rule's ``needs`` are found in the message or the player's earlier ones."""
+    return any(needs.search(v.skeleton) for v in (current, *earlier))
 
 
 class _Gates:

@@ -48,6 +48,7 @@ from qai_graph.memory.trust.lexicon import (
     POSS,
     PRIOR,
     QUALIFIER,
+    ROLEPLAY_STAKES,
     SECRET,
     SECRET_OWNER,
     SPEECH,
@@ -229,6 +230,7 @@ ROLEPLAY_RULES = (
         rf"\b(?:lets|let us|we will|well) play a game (?:where|in which) {YOU}",
         rf"\bin this (?:story|roleplay|scenario|hypothetical|fiction|fictional world|alternate"
         rf" universe) {YOU} (?:are|have|can|must|will|play|re)",
+        needs=ROLEPLAY_STAKES,
     ),
     rule(
         "roleplay-identity",
@@ -325,7 +327,10 @@ SECRET_RULES = (
         "secret-request",
         "secret_request",
         "asks for a password, key or token",
-        rf"\b(?<!never\W)(?<!dont\W)(?<!not\W)(?<!\bno\W){ASK} (?:me |us |chat |everyone )?"
+        # (not advice, "never share your password"; not the speaker's own, "is it safe to
+        # share my twitch login"; not a how-to, "how do i get an api key")
+        rf"\b(?<!never\W)(?<!dont\W)(?<!not\W)(?<!\bno\W)(?<!\bi\W)(?<!\bwe\W){ASK} "
+        rf"(?:me |us |chat |everyone )?(?!(?:\w+\W+){{0,2}}?(?:my|our|mine)\b)"
         rf"{upto(2)}{SECRET_OWNER} {upto(1)}{SECRET}",
         rf"\b{POSS} {upto(1)}(?:password|passwd|passcode|passphrase|api key|apikey|access key"
         r"|access token|secret key|private key|auth token|oauth token|stream key|credentials"

@@ -24,7 +24,7 @@ The views are case-folded but ``plain``: token formats need case (AKIA...).
 
 from __future__ import annotations
 
-from qai_graph.memory.trust.lexicon import OWNER_NAMES
+from qai_graph.memory.trust.lexicon import AUTHORITY_STAKES, OWNER_NAMES
 from qai_graph.memory.trust.rule import alt, rule, words
 
 # The colon tags: a line that starts with one claims to be that role speaking.
@@ -53,6 +53,21 @@ AUTHORITY_TAGS = rule(
     # (system), (mod note): round brackets only for the roles, "(start)" is a game button
     r"\(\W{0,2}(?:system|sys|admin|administrator|mod|moderator|dev team|developer|devs|staff"
     rf"|official|operator){_TAG_TAIL}\W{{0,2}}\)",
+    # ADMIN: / [mod] at the start of a line
+    rf"^\W{{0,4}}(?:\d{{1,2}}:\d\d(?::\d\d)?\W{{1,3}})?{_ROLE}{_TAG_TAIL}\s*(?::|>|\||->|=>|\]"
+    r"|-\s|[*=~!#-]{2,})",
+    # a log's own tag: "(internal log)", "[debug note]"
+    r"[(\[]\W{0,2}(?:internal|debug|audit|server|system|admin|mod|dev|security|backend)"
+    r"[\s_-]?(?:log|logs|note|notes|message|msg|notice|memo|event)\W{0,2}[)\]]",
+    view="latin",
+    # Players type these too, quoting a game ("[SYSTEM] connection lost") or a spec
+    # ("System: windows 11"): a tag is an attack when it speaks to QAI or changes its rules.
+    needs=AUTHORITY_STAKES,
+)
+AUTHORITY_TOKENS = rule(
+    "authority-token",
+    "fake_authority",
+    "imitates a chat model's own turns or tokens",
     # a chat turn as JSON: {"role": "system", ...}
     r"[\"'\u201c\u201d]role[\"'\u201c\u201d]\s*:\s*[\"'\u201c\u201d](?:system|assistant|developer|tool)\b",
     # special tokens of chat models
@@ -64,12 +79,6 @@ AUTHORITY_TAGS = rule(
     r"^\W{0,2}#{1,6}\W{0,2}(?:system|admin|instructions?|new (?:rules?|instructions?)"
     r"|override|developer|dev|important|note to (?:qai|ai|assistant|the bot|the ai)|rules?"
     r"|prompt|mod|moderator|context|assistant|user|end)\b",
-    # ADMIN: / [mod] at the start of a line
-    rf"^\W{{0,4}}(?:\d{{1,2}}:\d\d(?::\d\d)?\W{{1,3}})?{_ROLE}{_TAG_TAIL}\s*(?::|>|\||->|=>|\]"
-    r"|-\s|[*=~!#-]{2,})",
-    # a log's own tag: "(internal log)", "[debug note]"
-    r"[(\[]\W{0,2}(?:internal|debug|audit|server|system|admin|mod|dev|security|backend)"
-    r"[\s_-]?(?:log|logs|note|notes|message|msg|notice|memo|event)\W{0,2}[)\]]",
     # a fake assistant turn
     r"^\W{0,3}(?:qai|ai|bot|assistant)\s*:\s*(?:sure|of course|okay|ok|certainly|yes"
     r"|absolutely|as an ai|i will|i'll|here is|here's|understood|noted|acknowledged)",
@@ -211,4 +220,4 @@ LINKS = rule(
     spans=False,
 )
 
-RULES = (AUTHORITY_TAGS, CREDENTIAL_TOKENS, CREDENTIAL_VALUES, LINKS)
+RULES = (AUTHORITY_TOKENS, AUTHORITY_TAGS, CREDENTIAL_TOKENS, CREDENTIAL_VALUES, LINKS)

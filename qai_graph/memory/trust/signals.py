@@ -4,6 +4,7 @@ new words is caught by its parts (see ``rule.scored`` and docs/trust.md)."""
 from __future__ import annotations
 
 from qai_graph.memory.trust.lexicon import (
+    AUDIENCE,
     AUTHORITY_WIDE,
     CLAIM,
     DIRECTIVE,
@@ -81,13 +82,14 @@ _BY_QAI = rf"(?:{_QAI}|{_IMPERATIVE})"
 # in love"; QAI's own "what if you told everyone" still is one); said to the speaker ("tell
 # me how it goes", "remind me"); a tale told to no one in particular ("you tell the truth",
 # "the kind you'd tell at a campfire"); a pleasantry passed on ("tell everyone gg", "tell
-# the streamer happy birthday from all of us"): what is relayed, not the relaying, makes
+# the streamer happy birthday from all of us", "tell the next person who joins welcome"):
+# what is relayed, not the relaying, makes
 # an attack.
 _NOT_RELAYED = (
     r"(?! (?:me|myself)\b)"
     r"(?! (?:(?:the|a|an|some|funny|scary|bedtime) )?(?:truth|story|stories|jokes?|lies)\b)"
     r"(?! (?:at|during|around) (?:a|the)\b)"
-    rf"(?!(?: (?:the |my |our |your )?\w+\b)?{PASSED_ON})"
+    rf"(?!(?: {AUDIENCE}| (?:the |my |our |your )?\w+\b)?{PASSED_ON})"
 )
 ACT_ON_OTHERS = alt(rf"{_QAI}{TO_OTHERS}\b", rf"{_IMPERATIVE}(?!told\b){TO_OTHERS}\b")
 ACT_ON_OTHERS += _NOT_RELAYED

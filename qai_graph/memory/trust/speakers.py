@@ -14,6 +14,7 @@ from __future__ import annotations
 from qai_graph.memory.trust.lexicon import (
     AUDIENCE,
     AUTHORITY,
+    AUTHORITY_STAKES,
     BEHAVE,
     IMPERATIVE,
     PASSED_ON,
@@ -49,31 +50,14 @@ AUTHORITY_RULES = (
         "authority-claim",
         "fake_authority",
         "claims to speak for the devs, mods or admins",
-        # a header: "message from the devs: ...", "qai, official notice from the mods"
-        rf"(?:^\W{{0,6}}|[.!?:;\n*>-] ?\W{{0,4}}|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this"
-        rf"|the following|attention"
-        rf"|hey) )?(?:(?:official"
-        rf"|urgent|important|priority|automated|formal|mandatory|new) )*(?:message|msg|note"
-        rf"|notice|update|announcement|memo|directive|order|instruction|word|broadcast|alert"
-        rf"|reminder|communication|statement|decree|bulletin)s? (?:(?:comes|came|is|was sent|was "
-        rf"written|sent|written) )?(?:from|by|of) (?:the |your "
-        rf"|qais? |our )?{AUTHORITY}",
         # an identity: "I am your developer", "this is the dev team speaking"
         rf"\b(?:i am|im|this is|we are|were|its|it is) (?:one of )?{POSS} (?:real |actual "
         rf"|official |lead |head |senior |original )?{AUTHORITY}",
         rf"\b(?:i am|im|this is|we are) (?:the|a|an) (?:real |actual |official |lead |head )?"
         rf"{AUTHORITY} (?:of|for|behind|who (?:made|built|created|programmed|coded|wrote)) "
         rf"(?:you\b|qai|this (?:bot|ai|stream|channel|game)|the (?:bot|ai|stream|channel|game))",
-        rf"\b(?:the )?{AUTHORITY} (?:team )?(?:here|speaking)\b",
-        rf"\b{POSS} {AUTHORITY} (?:here|speaking)\b",
-        rf"\bon behalf of (?:the |your )?{AUTHORITY}",
         rf"\bas (?:an?|the|your) {AUTHORITY} {upto(4)}(?:i|we) (?:order|command|instruct"
         rf"|authori[sz]e|direct|require|tell|ask|allow|permit) {YOU}",
-        rf"\bby order of (?:the |your )?{AUTHORITY}",
-        # an identity claimed while typing: "this is the streamer typing from my alt"
-        rf"\b(?:this is|its|it is|im|i am) (?:the |your |ur )?{AUTHORITY} (?:typing|writing"
-        r"|talking|texting|on (?:my|an|his|her|their) (?:alt|phone|other account)|from (?:my|an"
-        r"|another|his|her) (?:alt|account|phone))",
         # a message relayed from an authority: "the admin asked me to tell you"
         rf"\b(?:the |your |ur |qais )?{AUTHORITY} {upto(2)}(?:asked|told|wants|wanted|sent|needs"
         r"|begged) (?:me|us) to (?:tell|remind|inform|let|warn|pass on to|ask) (?:you|u\b|qai)"
@@ -96,5 +80,30 @@ AUTHORITY_RULES = (
         r"(?:granted|enabled|activated|confirmed|unlocked|verified|approved|on)\b",
         r"\b(?:authori[sz]ation|override|admin|security) (?:code|key|clearance)s? ?(?:is|=|:"
         r"|accepted|verified|granted|confirmed)",
+    ),
+    rule(
+        "authority-header",
+        "fake_authority",
+        "claims to speak for the devs, mods or admins",
+        # a header: "message from the devs: ...", "qai, official notice from the mods"
+        rf"(?:^\W{{0,6}}|[.!?:;\n*>-] ?\W{{0,4}}|\bqai ?[,:]? )(?:(?:an?|this is an?|the|this"
+        rf"|the following|attention"
+        rf"|hey) )?(?:(?:official"
+        rf"|urgent|important|priority|automated|formal|mandatory|new) )*(?:message|msg|note"
+        rf"|notice|update|announcement|memo|directive|order|instruction|word|broadcast|alert"
+        rf"|reminder|communication|statement|decree|bulletin)s? (?:(?:comes|came|is|was sent|was "
+        rf"written|sent|written) )?(?:from|by|of) (?:the |your "
+        rf"|qais? |our )?{AUTHORITY}",
+        rf"\b(?:the )?{AUTHORITY} (?:team )?(?:here|speaking)\b",
+        rf"\b{POSS} {AUTHORITY} (?:here|speaking)\b",
+        rf"\bon behalf of (?:the |your )?{AUTHORITY}",
+        rf"\bby order of (?:the |your )?{AUTHORITY}",
+        # an identity claimed while typing: "this is the streamer typing from my alt"
+        rf"\b(?:this is|its|it is|im|i am) (?:the |your |ur )?{AUTHORITY} (?:typing|writing"
+        r"|talking|texting|on (?:my|an|his|her|their) (?:alt|phone|other account)|from (?:my|an"
+        r"|another|his|her) (?:alt|account|phone))",
+        # A header says who speaks, not what: "official announcement from the admins:
+        # signups open friday" is news. It is an attack when what follows speaks to QAI.
+        needs=AUTHORITY_STAKES,
     ),
 )
