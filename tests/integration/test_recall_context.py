@@ -64,8 +64,15 @@ async def test_the_prompt_quotes_the_line_a_reply_answers(memory_service: Memory
     at = next(n for n, line in enumerate(lines) if "\u201cYes! We went last weekend\u201d" in line)
     assert lines[at + 1].startswith("  - just before, Bob said (twitch, ")
     assert lines[at + 1].endswith(": \u201cdid you go to the dinosaur museum?\u201d")
-    # Found by the question's words, which is a memory of its own above: pointed to.
+    # Found by the question's words: a line that only asks ranks below its answer, so
+    # the answer leads and quotes it.
     prompt = await memory_service.build_system_prompt(player="Carol", message=ASKED)
+    lines = prompt.split("## What I Remember", 1)[1].splitlines()
+    at = next(n for n, line in enumerate(lines) if REPLY in line)
+    assert lines[at + 1].endswith(": \u201cdid you go to the dinosaur museum?\u201d")
+    # Bob asking: his own question leads (the asker's lift), a memory of its own above
+    # the answer, which points to it.
+    prompt = await memory_service.build_system_prompt(player="Bob", message=ASKED)
     lines = prompt.split("## What I Remember", 1)[1].splitlines()
     asked = next(n for n, line in enumerate(lines) if QUESTION in line)
     at = next(n for n, line in enumerate(lines) if REPLY in line)

@@ -13,6 +13,7 @@ from qai_graph.memory.recall.search.documents import to_doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
+from qai_graph.memory.recall.search.text import asks
 from qai_graph.memory.recall.turns import around
 from tests.support.index import build_index as build
 
@@ -96,9 +97,40 @@ def test_chat_without_a_session_threads_by_channel_only_when_close_in_time() -> 
 def test_a_reply_is_found_by_the_question_it_answers() -> None:
     index = build(QUESTION, REPLY, OTHER, turn("t5", "Dan", "weekend plans?", NOW, session="s3"))
     found = top(index, "anyone at the dinosaur museum?")
-    assert found[:2] == ["t1", "t2"]  # the question itself first, then its answer
+    assert found[:2] == ["t2", "t1"]  # the answer first (a question asks), then the question
     alone = build(REPLY, OTHER)  # without the question, nothing leads to the reply
     assert "t2" not in top(alone, "anyone at the dinosaur museum?")
+
+
+def test_a_reply_to_a_line_that_only_asks_ranks_above_it() -> None:
+    told = turn("t6", "Bob", "We went to the dinosaur museum on Sunday! Have you ever been?", NOW)
+    answer = turn("t7", "Alice", "Never, sounds fun", NOW + 30)
+    index = build(
+        QUESTION, REPLY, OTHER, {**told, "session_id": "s4"}, {**answer, "session_id": "s4"}
+    )
+    found = top(index, "dinosaur museum")
+    assert found.index("t2") < found.index("t1")  # only asks: its answer first
+    assert found.index("t6") < found.index("t7")  # tells, then asks back: it first
+    at = slot(index, "Bob", "t1")
+    assert index.column("asks")[at] and not index.column("asks")[slot(index, "Bob", "t6")]
+    answered = build({**QUESTION, "qai_response": "It has a T. rex!"}, REPLY)
+    assert not answered.column("asks")[slot(answered, "Bob", "t1")]  # QAI's answer is in it
+
+
+@pytest.mark.parametrize(
+    ("line", "only_asks"),
+    [
+        ("did you go to the dinosaur museum?", True),
+        ("Wow, that's great! How did it go?", True),
+        ("I got the job today, after three interviews! Can you believe it?", False),
+        ("Yes! We went last weekend", False),
+        ("what?? no way. ok", False),
+    ],
+)
+def test_a_line_only_asks_when_every_sentence_that_says_something_is_a_question(
+    line: str, only_asks: bool
+) -> None:
+    assert asks(line) is only_asks
 
 
 @pytest.mark.parametrize(
@@ -112,6 +144,7 @@ def test_a_withheld_question_lends_nothing_to_anyone_else(withheld: dict[str, An
     assert reply is not None
     assert around(index, reply, "carol", NOW, 1, 1) == []
     if "hidden" not in withheld:  # their own flagged or private line: theirs to see
+        # Bob's own question first: the asker's lift over the answer's tie with it.
         assert top(index, "anyone at the dinosaur museum?", asker="bob")[:2] == ["t1", "t2"]
         assert [d.ident for _, d in around(index, reply, "bob", NOW, 1, 1)] == ["t1"]
 

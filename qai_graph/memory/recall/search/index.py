@@ -28,10 +28,12 @@ from qai_graph.memory.recall.search.columns import INITIAL as _INITIAL
 from qai_graph.memory.recall.search.columns import Grow as _Grow
 from qai_graph.memory.recall.search.doc import (
     F32,
+    INTERACTION,
     NO_TTL,
     PROFILE,
     Doc,
 )
+from qai_graph.memory.recall.search.text import asks
 from qai_graph.memory.recall.search.threads import Threads
 from qai_graph.store import keys
 
@@ -69,6 +71,7 @@ class MemoryIndex:
         self._restricted = _Grow(np.bool_, False)  # flagged or private: its player only
         self._hidden = _Grow(np.bool_, False)  # hidden by a moderator: nobody
         self._superseded = _Grow(np.bool_, False)  # replaced by a newer observation
+        self._asks = _Grow(np.bool_, False)  # an interaction that only asks (``text.asks``)
         self.banned: set[str] = set()  # player keys whose memories nobody is shown
         self._ban_versions: dict[str, int] = {}  # the moderation version each ban state is at
         self._vectors: F32 = np.zeros((_INITIAL if dim else 0, dim), dtype=np.float32)
@@ -204,6 +207,8 @@ class MemoryIndex:
         self._restricted.data[slot] = doc.restricted
         self._hidden.data[slot] = doc.hidden
         self._superseded.data[slot] = doc.superseded
+        # A line QAI answered holds its answer (``response``): it asks and tells.
+        self._asks.data[slot] = doc.kind == INTERACTION and not doc.response and asks(doc.text)
         if doc.kind == PROFILE and doc.player is not None:
             self.set_banned(doc.player, doc.banned, doc.moderated)
 
@@ -228,6 +233,7 @@ class MemoryIndex:
             self._restricted,
             self._hidden,
             self._superseded,
+            self._asks,
         )
 
     def compact(self) -> None:

@@ -190,6 +190,7 @@ def rank(
     else:
         semantic = np.zeros_like(lexical)
         relevance = lexical
+    relevance = context.answered(index, relevance, visible)  # a reply over its question
     # Relevant: shares a word, or is close in meaning (every vector is a little similar).
     eligible = lexical > 0 if similar is None else (lexical > 0) | similar
     eligible &= visible

@@ -273,3 +273,20 @@ class QueryTerms:
         """Add stems, keeping the highest weight seen for each."""
         for s in stems:
             self.weights[s] = max(self.weights.get(s, 0.0), weight)
+
+
+# A sentence this long says something; a shorter one ("Wow, that's great!", "Hey there!")
+# is a greeting or an exclamation around a question. LoCoMo dev found@5: 5 to 8 measured
+# alike (0.765-0.766), 3 less (0.759), any line ending '?' lost temporal questions.
+TELLING_WORDS = 6
+_SENTENCE = re.compile(r"[^.!?]+[.!?]*")
+
+
+def asks(text: str) -> bool:
+    """A line that asks and tells nothing: it ends with a question mark and each of its
+    sentences of ``TELLING_WORDS`` words or more is a question ("Oh wow! How did the
+    interview go?", not "I finally got the job I wanted! Can you believe it?")."""
+    if not text.rstrip().endswith("?"):
+        return False
+    said = (part.strip() for part in _SENTENCE.findall(text))
+    return all(part.endswith("?") for part in said if len(part.split()) >= TELLING_WORDS)
