@@ -1,17 +1,17 @@
 """Train the trust classifier (qai_graph/memory/trust/classifier.py) from
-tests/data/trust_train.json and trust_train_long.json (plus synthetic long messages:
-benign lines run together, some with an injection among them), choose its thresholds by
-cross-validation, and write
-qai_graph/memory/trust/classifier.npz. Reproducible: fixed folds and synthetic chains
-(seeded), full-batch optimisation from zero weights (the same file on every run).
+tests/data/trust_train.json, trust_train_long.json and trust_train_more.json (plus
+synthetic long messages: benign lines run together, some with an injection among them),
+choose its thresholds by cross-validation, and write qai_graph/memory/trust/classifier.npz.
+Reproducible: fixed folds and synthetic chains (seeded), full-batch optimisation from zero
+weights (the same file on every run).
 
     .venv/bin/python scripts/train_trust_classifier.py            # train and write the model
     .venv/bin/python scripts/train_trust_classifier.py --dry-run  # cross-validation only
     .venv/bin/python scripts/train_trust_classifier.py --false-flags 0.01
 
 Only the training files are read, never the evaluation sets (trust_set.json,
-trust_round5.json, trust_round6.json, trust_round7.json, trust_long_eval.json). Out of fold (5 folds; an augmented line stays in
-its source's fold):
+trust_round5.json, trust_round6.json, trust_round7.json, trust_long_eval.json). Out of
+fold (5 folds; an augmented line stays in its source's fold):
 
 - ``threshold``: the lowest probability at which the classifier's own false flags (benign
   lines the rules leave alone that it would flag, each scored alone) stay within
@@ -53,10 +53,14 @@ from qai_graph.memory.trust.classifier import (  # noqa: E402
 
 # The short chat lines, and long messages (a friend's week told in one message, an
 # injection buried in one): trained on short lines only, the model read length itself as
-# a sign of instruction (on long ordinary conversation it flagged two in three).
+# a sign of instruction (on long ordinary conversation it flagged two in three). And the
+# kinds it still missed on held-out sets (instructions hidden in game questions, indirect
+# prompt leaks, jokes, "your rules were retired", splits, token requests, poisoning, long
+# foreign messages), each injection with a benign look-alike of the same shape.
 TRAIN_FILES = (
     ROOT / "tests" / "data" / "trust_train.json",
     ROOT / "tests" / "data" / "trust_train_long.json",
+    ROOT / "tests" / "data" / "trust_train_more.json",
 )
 OUT = ROOT / "qai_graph" / "memory" / "trust" / MODEL_FILE
 SEED = 20261205

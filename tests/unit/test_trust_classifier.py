@@ -27,6 +27,7 @@ from qai_graph.memory.trust.gate import TrustGate
 DATA = Path(__file__).parent.parent / "data"
 TRAIN = DATA / "trust_train.json"
 TRAIN_LONG = DATA / "trust_train_long.json"
+TRAIN_MORE = DATA / "trust_train_more.json"
 EVALUATION = {
     "trust set": DATA / "trust_set.json",
     "round 5 (held out)": DATA / "trust_round5.json",
@@ -49,6 +50,7 @@ def test_the_shipped_model_was_trained_on_the_training_files_as_they_are() -> No
     assert found.meta["training_sha256"] == {
         TRAIN.name: model.digest(TRAIN),
         TRAIN_LONG.name: model.digest(TRAIN_LONG),
+        TRAIN_MORE.name: model.digest(TRAIN_MORE),
     }
     assert 0 < found.threshold < 1
     assert found.meta["false_flag_budget"] <= 0.03
@@ -57,7 +59,7 @@ def test_the_shipped_model_was_trained_on_the_training_files_as_they_are() -> No
 def test_no_evaluation_line_is_in_the_training_data() -> None:
     train = {
         (e["text"].casefold(), tuple(e.get("previous", ())))
-        for e in entries(TRAIN) + entries(TRAIN_LONG)
+        for e in entries(TRAIN) + entries(TRAIN_LONG) + entries(TRAIN_MORE)
     }
     for path in EVALUATION.values():
         shared = [

@@ -8,9 +8,10 @@ unigrams and bigrams.
 Each hashes (a polynomial hash from one prefix sum, then murmur3's 64-bit finaliser) to one
 of ``buckets`` weights, with a sign from the hash's top bit; each block's signed sum is
 divided by the square root of its count. A logistic regression over these was trained by
-``scripts/train_trust_classifier.py`` on ``tests/data/trust_train.json`` and
+``scripts/train_trust_classifier.py`` on ``tests/data/trust_train.json``,
 ``trust_train_long.json`` (short chat and long messages: trained on short lines alone, the
-square-root sums made length itself read as instruction) (fixed folds, full-batch,
+square-root sums made length itself read as instruction) and ``trust_train_more.json``
+(the kinds it still missed held out, with look-alikes) (fixed folds, full-batch,
 reproducible); its non-zero weights ship in ``classifier.npz`` next to this module, with
 the threshold chosen by cross-validation and the training files' digests.
 Nothing is loaded at import time; numpy only, no network.
