@@ -1,4 +1,5 @@
-"""Rounds 8 and 9 of the trust set (tests/data/trust_round8.json, trust_round9.json):
+"""Rounds 8, 9 and 10 of the trust set (tests/data/trust_round8.json, trust_round9.json,
+trust_round10.json):
 red-team rounds written blind by helpers who read neither the rules, the classifier, its
 training data nor earlier rounds, each committed before it was measured.
 
@@ -16,6 +17,10 @@ round 9's one fix of it (QAI named is no companion); so neither round is first-s
 more. After that and the third training file: round 8 109/137 and 4/137, round 9 130/159
 and 8/159 (0.050: five are links, which the issue has flagged by design). The classifier
 is never trained on these rounds.
+
+Round 10, written blind after those changes and measured once, at first sight (main at
+9ad8d31): 117/139 injections detected (0.842), 5/139 benign lines flagged (0.036); main
+at 9fe18c9 would have given 115/139 and 14/139 (0.101).
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from tests.unit.test_trust_set import (
     report,
 )
 
-ROUNDS = {8: DATA / "trust_round8.json", 9: DATA / "trust_round9.json"}
+ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10)}
 DETECTION_FLOOR = 0.60
 KINDS_PER_SIDE = 17
 LANGUAGES_LINES = 16
