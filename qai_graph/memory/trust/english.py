@@ -48,7 +48,6 @@ from qai_graph.memory.trust.lexicon import (
     POSS,
     PRIOR,
     QUALIFIER,
-    ROLEPLAY_STAKES,
     SECRET,
     SECRET_OWNER,
     SPEECH,
@@ -57,6 +56,7 @@ from qai_graph.memory.trust.lexicon import (
 )
 from qai_graph.memory.trust.rule import alt, rule, upto
 from qai_graph.memory.trust.speakers import AUTHORITY_RULES, RELAY_RULES
+from qai_graph.memory.trust.stakes import ROLEPLAY_STAKES
 
 # Praise after "from now on you are": "my favourite NPC", "the best", "a legend".
 COMPLIMENT = (

@@ -24,8 +24,9 @@ The views are case-folded but ``plain``: token formats need case (AKIA...).
 
 from __future__ import annotations
 
-from qai_graph.memory.trust.lexicon import AUTHORITY_STAKES, OWNER_NAMES
+from qai_graph.memory.trust.lexicon import OWNER_NAMES
 from qai_graph.memory.trust.rule import alt, rule, words
+from qai_graph.memory.trust.stakes import AUTHORITY_STAKES
 
 # The colon tags: a line that starts with one claims to be that role speaking.
 _ROLE = words(

@@ -14,7 +14,6 @@ from __future__ import annotations
 from qai_graph.memory.trust.lexicon import (
     AUDIENCE,
     AUTHORITY,
-    AUTHORITY_STAKES,
     BEHAVE,
     IMPERATIVE,
     PASSED_ON,
@@ -23,6 +22,7 @@ from qai_graph.memory.trust.lexicon import (
     YOU,
 )
 from qai_graph.memory.trust.rule import rule, upto
+from qai_graph.memory.trust.stakes import AUTHORITY_STAKES
 
 RELAY_RULES = (
     rule(

@@ -26,13 +26,7 @@ import numpy.typing as npt
 
 from qai_graph.memory.recall.search.columns import INITIAL as _INITIAL
 from qai_graph.memory.recall.search.columns import Grow as _Grow
-from qai_graph.memory.recall.search.doc import (
-    F32,
-    INTERACTION,
-    NO_TTL,
-    PROFILE,
-    Doc,
-)
+from qai_graph.memory.recall.search.doc import F32, INTERACTION, NO_TTL, PROFILE, Doc
 from qai_graph.memory.recall.search.text import asks
 from qai_graph.memory.recall.search.threads import Threads
 from qai_graph.store import keys
