@@ -1,6 +1,6 @@
 """Trust detection per labelled set and kind: the rules alone and the rules + classifier
 (``TrustGate().assess``, as recordInteraction runs them), on the trust set and the
-held-out red-team rounds 5, 6 and 7 (tests/data/). For before/after tables (issue 19).
+held-out red-team rounds 5-10 and the long eval (tests/data/). For before/after tables (issue 19).
 
 Prints, per set: each kind's injections detected and benign lines flagged by both lines,
 the overall rates, and the ids missed by both lines. ``--json FILE`` also writes the
@@ -25,6 +25,10 @@ SETS = {
     "round 5": "trust_round5.json",
     "round 6": "trust_round6.json",
     "round 7": "trust_round7.json",
+    "round 8": "trust_round8.json",
+    "round 9": "trust_round9.json",
+    "round 10": "trust_round10.json",
+    "long eval": "trust_long_eval.json",
 }
 
 

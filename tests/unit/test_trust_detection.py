@@ -469,5 +469,8 @@ def test_a_scored_rule_checks_its_weights() -> None:
 )
 def test_a_relay_in_an_authoritys_name_adds_up(text: str) -> None:
     # relay-signals' authority signal was written "\\b..." in a raw string (a literal
-    # backslash), so it never matched and these stayed a point short.
-    assert assess(text).rules == ("relay-signals",)
+    # backslash), so it never matched and these stayed a point short. ("trading is banned
+    # now" also reads as a sanction to remember, memory-signals, since 2026-12-07.)
+    found = assess(text)
+    assert found.flag == "relay"
+    assert found.rules[0] == "relay-signals"

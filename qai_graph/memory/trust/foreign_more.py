@@ -55,8 +55,13 @@ _WORDS: dict[str, tuple[str, ...]] = {
         r" (?:\w+ ){0,5}?(?:gesagt|eingetrichtert|beigebracht|vorgegeben|aufgetragen|erzahlt"
         r"|befohlen|bekommen)",
         r"du hast (?:jetzt |ab jetzt |ab sofort )?keine (?:regeln|einschrankungen|grenzen|filter"
-        r"|vorgaben|zensur)|(?:antworte|sprich) ohne (?:filter|grenzen|zensur|regeln)",
+        r"|vorgaben|zensur)|(?:antworte|sprich) ohne (?:filter|grenzen|zensur|regeln)"
+        r"|deine (?:\w+ )?(?:regeln|anweisungen|vorgaben|richtlinien) gelten"
+        r" (?:ab jetzt |ab sofort |jetzt |heute )?nicht mehr|gelten deine (?:\w+ )?(?:regeln"
+        r"|anweisungen|vorgaben|richtlinien) (?:ab jetzt |jetzt )?nicht mehr",
         r"(?:gehorche|gehorch|hor|folge) (?:ab jetzt |ab sofort )?nur (?:noch )?(?:mir|auf mich)"
+        r"|(?:horst|gehorchst|folgst) du (?:ab jetzt |ab sofort |jetzt )?nur (?:noch )?(?:mir"
+        r"|auf mich)"
         r"|(?:ab jetzt|ab sofort|von nun an) gelten nur (?:noch )?meine (?:regeln|anweisungen)",
         r"wort fur wort|wortwortlich|wortgetreu",
         r"anweisung\w*|regeln|vorgaben|richtlinien|prompt\w*|system\w*|instruktion\w*",
@@ -88,7 +93,10 @@ _WORDS: dict[str, tuple[str, ...]] = {
         r"забудь (?:вс[её],? )?что тебе (?:сказали|говорили|написали|дали|приказали|велели)",
         r"у тебя (?:больше |теперь )?нет (?:никаких )?(?:правил|ограничений|фильтров|запретов"
         r"|цензуры)|(?:отвечай|говори) без (?:ограничений|фильтров|цензуры|правил)",
-        r"(?:слушай|слушайся|подчиняйся|повинуйся) (?:только )?(?:меня|мне)|выполняй только мои",
+        r"(?:слушай|слушайся|подчиняйся|повинуйся|слушаешь|слушаешься|подчиняешься) (?:только )?"
+        r"(?:меня|мне)|выполняй только мои"
+        r"|(?:забудь|игнорируй|отбрось) (?:все |свои |твои |эти |старые )?(?:инструкции|правила"
+        r"|указания)(?! игры)",
         r"дословно|слово в слово",
         r"инструкци\w*|правил\w*|промпт\w*|указани\w*|настройк\w*",
     ),

@@ -71,7 +71,7 @@ RULE_CHANGE = alt(
 ACCUSE = alt(
     r"\b(?:is|are|was) (?:a |an )?(?:known |total |confirmed )?(?:scammer|cheater|hacker|liar"
     r"|thief|fraud|griefer|bot)\b",
-    r"\b(?:got|was|been) (?:perma ?)?banned\b|\bbanned for\b",
+    r"\b(?:got|was|been|is|are) (?:now )?(?:perma ?)?banned\b|\bbanned for\b",
     r"\b(?:nobody|no one|dont) (?:should )?(?:trade|talk|play|team up|trust) (?:with )?(?:him|her"
     r"|them)\b",
 )

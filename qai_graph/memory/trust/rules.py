@@ -12,8 +12,10 @@ from qai_graph.memory.trust import (
     english,
     foreign,
     foreign_more,
+    foreign_scripts,
     formats,
     poisoning,
+    privacy,
     signals,
     structure,
 )
@@ -23,8 +25,10 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     *english.RULES,
     *signals.SCORED_RULES,
     *poisoning.RULES,
+    *privacy.RULES,
     *foreign.RULES,
     *foreign_more.RULES,
+    *foreign_scripts.RULES,
     *formats.RULES,
     *structure.RULES,
 )
