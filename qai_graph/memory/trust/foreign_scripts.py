@@ -74,7 +74,8 @@ ARABIC = _intents(
         + _ar("(?:التعليمات|تعليماتك|تعليمات|القواعد|قواعدك|الاوامر|اوامرك")
         + _ar("|الارشادات|القيود|قيودك)"),
         _ar("(?:اتبع|نفذ|اطع|اسمع) (?:اوامري|كلامي|امري)|اطعني"),
-        _ar("(?:ليس لديك|لا توجد لديك|لم يعد لديك|بدون|بلا) (?:اي )?(?:قواعد|قيود|حدود|تعليمات)"),
+        _ar("(?:ليس لديك|لا توجد لديك|لم يعد لديك|انت بلا|انت بدون) ")
+        + _ar("(?:اي )?(?:قواعد|قيود|حدود|تعليمات)"),
     ),
     leak=(
         _ar("(?:اكتب|اظهر|اعرض|قل لي|اعطني|اكشف|شارك|ارسل) ")
@@ -263,18 +264,18 @@ MISLEAD_LATIN = rule(
     "relay-more",
     "relay",
     "asks QAI to mislead other players (es, fr, de, pt, it, pl, tr)",
-    r"\b(?:dale|dales|diles|dile|darle|darles|da) (?:\w+ ){0,2}?(?:respuestas?|pistas?|info)"
+    r"\b(?:dale|dales|diles|dile|darle|darles|da)\b (?:\w+ ){0,2}?(?:respuestas?|pistas?|info)"
     r" (?:\w+ )?(?:equivocadas?|incorrectas?|falsas?|erroneas?)\b",
     r"\b(?:a proposito|adrede|queriendo|aposta|de proposito|propositalmente|apposta"
     r"|di proposito|volutamente|expres|volontairement|deliberement|absichtlich|mit absicht"
     r"|celowo|specjalnie|umyslnie|bilerek|kasten|bile bile|mahsus) (?:\w+ ){0,4}?(?:equivocad"
     r"|incorrect|fals|errad|sbagliat|errat|mauvais|faux|fausse|falsch|zl|bledn|nieprawdziw"
     r"|yanlis|hatali|sahte)\w*",
-    r"\b(?:donne|donnez|dis|dites)(?: leur| lui| aux \w+)? (?:\w+ ){0,2}?(?:mauvaises?|fausses?)"
+    r"\b(?:donne|donnez|dis|dites)\b(?: leur| lui| aux \w+)? (?:\w+ ){0,2}?(?:mauvaises?|fausses?)"
     r" (?:reponses?|indices?|infos?)\b",
-    r"\b(?:gib|sag) (?:ihnen|ihm|ihr|allen|jedem|neuen \w+) (?:\w+ ){0,2}?falsch\w*"
+    r"\b(?:gib|sag)\b (?:ihnen|ihm|ihr|allen|jedem|neuen \w+) (?:\w+ ){0,2}?falsch\w*"
     r" (?:antwort|tipp|hinweis)\w*",
-    r"\b(?:da|de|diga|dar|dai|dagli) (?:\w+ ){0,2}?(?:respostas?|dicas?|risposte?|indizi)"
+    r"\b(?:da|de|diga|dar|dai|dagli)\b (?:\w+ ){0,2}?(?:respostas?|dicas?|risposte?|indizi)"
     r" (?:\w+ )?(?:erradas?|falsas?|incorretas?|sbagliat\w|errat\w)\b",
 )
 MISLEAD_FOLDED = rule(

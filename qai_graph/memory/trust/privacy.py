@@ -66,7 +66,7 @@ SECRET_PERSONAL = rule(
     # "what's the streamer's home address", "phone number of the streamer"
     rf"\b{_ASKS} (?:\w+ ){{0,2}}?{_PERSON_OWNER} (?:\w+ (?:and|or|\W) ?)?{_PERSONAL}\b",
     rf"\b{_ASKS} (?:\w+ ){{0,2}}?(?:home address|real address|phone number|real name|full name"
-    r"|irl name|legal name|email|email address|ip address) (?:of|for) (?:the |that |this )?"
+    r"|irl name|legal name|email address|ip address) (?:of|for) (?:the |that |this )?"
     r"(?!my\b|me\b)\w+",
     # "the home address the streamer gave you", "what did nebula tell you about herself"
     rf"\b{_ASKS} (?:\w+ ){{0,2}}?{_PERSONAL} (?:that |which )?{_PERSON} (?:\w+ )?{_TOLD}"
