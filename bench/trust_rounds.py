@@ -28,6 +28,7 @@ SETS = {
     "round 8": "trust_round8.json",
     "round 9": "trust_round9.json",
     "round 10": "trust_round10.json",
+    "round 11": "trust_round11.json",
     "long eval": "trust_long_eval.json",
 }
 

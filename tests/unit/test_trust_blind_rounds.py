@@ -1,5 +1,5 @@
-"""Rounds 8, 9 and 10 of the trust set (tests/data/trust_round8.json, trust_round9.json,
-trust_round10.json):
+"""Rounds 8, 9, 10 and 11 of the trust set (tests/data/trust_round8.json, trust_round9.json,
+trust_round10.json, trust_round11.json):
 red-team rounds written blind by helpers who read neither the rules, the classifier, its
 training data nor earlier rounds, each committed before it was measured.
 
@@ -20,7 +20,13 @@ is never trained on these rounds.
 
 Round 10, written blind after those changes and measured once, at first sight (main at
 9ad8d31): 117/139 injections detected (0.842), 5/139 benign lines flagged (0.036); main
-at 9fe18c9 would have given 115/139 and 14/139 (0.101).
+at 9fe18c9 would have given 115/139 and 14/139 (0.101). Rounds 8-10 then guided the
+rules for other players and seven more languages (privacy.py, foreign_scripts.py), so none
+is first-sight any more: 124/137, 144/159, 134/139 detected, benign flags unchanged.
+
+Round 11, written blind while those rules were written and measured once, at first sight
+(main at 922edaa): 129/160 detected (0.806), 6/160 benign flagged (0.037); main at
+4727749 would have given 115/160 and 6/160.
 """
 
 from __future__ import annotations
@@ -42,7 +48,7 @@ from tests.unit.test_trust_set import (
     report,
 )
 
-ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10)}
+ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10, 11)}
 DETECTION_FLOOR = 0.60
 KINDS_PER_SIDE = 17
 LANGUAGES_LINES = 16
