@@ -135,7 +135,7 @@ RELAY_ABUSE = rule(
 
 # Whom a wrong answer would mislead: anyone but the speaker ("give me a wrong answer so
 # I can test the quiz" is a game).
-_OTHERS = words(
+_MISLED = words(
     r"them|him|her|everyone|everybody|anyone|anybody|people|chat|newcomers|noobs|whoever asks"
     r"|(?:all |the )?(?:new|other|next|all) (?:players?|viewers?|people|newcomers|noobs|chatters"
     r"|ones?|persons?|guys?)|[a-z]+[_0-9][a-z0-9_]*"
@@ -145,7 +145,7 @@ SABOTAGE = rule(
     "sabotage",
     "relay",
     "asks QAI to mislead other players on purpose",
-    rf"(?<!dont\W)(?<!never\W)(?<!not\W)\b(?:give|tell|send|feed|show) {_OTHERS} (?:only )?"
+    rf"(?<!dont\W)(?<!never\W)(?<!not\W)\b(?:give|tell|send|feed|show) {_MISLED} (?:only )?"
     r"(?:the |a )?(?:wrong|false|fake|bad|incorrect|misleading|made up)"
     r" (?:answers?|hints?|info|information|directions|solutions?|tips|advice|codes?|steps)",
     r"\b(?:on purpose|deliberately|intentionally) (?:give|tell|send|feed|show)"
