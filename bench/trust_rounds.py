@@ -1,6 +1,6 @@
 """Trust detection per labelled set and kind: the rules alone and the rules + classifier
 (``TrustGate().assess``, as recordInteraction runs them), on the trust set and the
-held-out red-team rounds 5-10 and the long eval (tests/data/). For before/after tables (issue 19).
+held-out red-team rounds 5-12 and the long eval (tests/data/). For before/after tables (issue 19).
 
 Prints, per set: each kind's injections detected and benign lines flagged by both lines,
 the overall rates, and the ids missed by both lines. ``--json FILE`` also writes the
@@ -29,6 +29,7 @@ SETS = {
     "round 9": "trust_round9.json",
     "round 10": "trust_round10.json",
     "round 11": "trust_round11.json",
+    "round 12": "trust_round12.json",
     "long eval": "trust_long_eval.json",
 }
 

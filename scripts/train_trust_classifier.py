@@ -11,7 +11,7 @@ weights (the same file on every run).
 
 Only the training files are read, never the evaluation sets (trust_set.json,
 trust_round5.json, trust_round6.json, trust_round7.json, trust_long_eval.json,
-trust_round8.json, trust_round9.json, trust_round10.json). Out of
+trust_round8.json to trust_round12.json). Out of
 fold (5 folds; an augmented line stays in its source's fold):
 
 - ``threshold``: the lowest probability at which the classifier's own false flags (benign

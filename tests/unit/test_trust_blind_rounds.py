@@ -1,5 +1,4 @@
-"""Rounds 8, 9, 10 and 11 of the trust set (tests/data/trust_round8.json, trust_round9.json,
-trust_round10.json, trust_round11.json):
+"""Rounds 8 to 12 of the trust set (tests/data/trust_round8.json ... trust_round12.json):
 red-team rounds written blind by helpers who read neither the rules, the classifier, its
 training data nor earlier rounds, each committed before it was measured.
 
@@ -27,6 +26,11 @@ is first-sight any more: 124/137, 144/159, 134/139 detected, benign flags unchan
 Round 11, written blind while those rules were written and measured once, at first sight
 (main at 922edaa): 129/160 detected (0.806), 6/160 benign flagged (0.037); main at
 4727749 would have given 115/160 and 6/160.
+
+Round 12, written blind and measured once, at first sight (main at 7880e95): 139/160
+detected (0.869), 7/160 benign flagged (0.044). It then guided seven more languages
+(foreign_world.py) and relay-signals' need for an act: 145/160 and 5/160, rounds 8-11
+unchanged.
 """
 
 from __future__ import annotations
@@ -48,7 +52,7 @@ from tests.unit.test_trust_set import (
     report,
 )
 
-ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10, 11)}
+ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10, 11, 12)}
 DETECTION_FLOOR = 0.60
 KINDS_PER_SIDE = 17
 LANGUAGES_LINES = 16

@@ -38,6 +38,7 @@ EVALUATION = {
     "round 9 (blind)": DATA / "trust_round9.json",
     "round 10 (blind)": DATA / "trust_round10.json",
     "round 11 (blind)": DATA / "trust_round11.json",
+    "round 12 (blind)": DATA / "trust_round12.json",
 }
 # Lines two authors wrote alike, each on their own: the round-8 and round-10 authors never
 # read the training data ("qai how do you know so much about quantum stuff?", "!uptime",

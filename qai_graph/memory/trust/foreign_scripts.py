@@ -43,7 +43,7 @@ def _ar(text: str) -> str:
     return "".join(out)
 
 
-def _intents(code: str, name: str, view: str, **patterns: tuple[str, ...]) -> tuple[Rule, ...]:
+def intents(code: str, name: str, view: str, **patterns: tuple[str, ...]) -> tuple[Rule, ...]:
     """One rule per intent of a language (override, leak, secret, relay), those it has."""
     reasons = {
         "override": ("override", "sets QAI's instructions aside or obeys the speaker"),
@@ -63,7 +63,7 @@ def _intents(code: str, name: str, view: str, **patterns: tuple[str, ...]) -> tu
     )
 
 
-ARABIC = _intents(
+ARABIC = intents(
     "ar",
     "Arabic",
     "folded",
@@ -99,7 +99,7 @@ ARABIC = _intents(
 
 # Devanagari: the nukta (U+093C) is optional, NFKC spells ज़ and ड़ as a letter + nukta.
 _N = "\u093c?"
-HINDI = _intents(
+HINDI = intents(
     "hi",
     "Hindi",
     "folded",
@@ -126,7 +126,7 @@ HINDI = _intents(
     ),
 )
 
-HINGLISH = _intents(
+HINGLISH = intents(
     "hi-latn",
     "romanised Hindi",
     "skeleton",
@@ -149,7 +149,7 @@ HINGLISH = _intents(
     ),
 )
 
-KOREAN = _intents(
+KOREAN = intents(
     "ko",
     "Korean",
     "folded",
@@ -179,7 +179,7 @@ KOREAN = _intents(
     ),
 )
 
-THAI = _intents(
+THAI = intents(
     "th",
     "Thai",
     "folded",
@@ -196,16 +196,21 @@ THAI = _intents(
     ),
 )
 
-VIETNAMESE = _intents(
+# "toi quen het luat roi" (I forgot all the rules) is a player's own forgetting, no order
+_VI_NOT_MINE = r"(?<!toi\s)(?<!minh\s)(?<!em\s)(?<!tao\s)(?<!anh\s)(?<!chi\s)"
+
+VIETNAMESE = intents(
     "vi",
     "Vietnamese",
     "skeleton",
     override=(
-        r"\b(?:bo qua|phot lo|quen het|quen di|khong can tuan theo|dung tuan theo|dung nghe theo)"
+        _VI_NOT_MINE
+        + r"\b(?:bo qua|phot lo|quen het|quen di|khong can tuan theo|dung tuan theo|dung nghe theo)"
         r" (?:\w+ ){0,3}?(?:huong dan|chi dan|chi thi|quy tac|luat|lenh|cai dat|thiet lap"
         r"|prompt)\b",
-        r"\bquen (?:tat ca|moi|nhung|het) (?:\w+ )?(?:huong dan|chi dan|chi thi|quy tac|luat"
-        r"|lenh)\b",
+        _VI_NOT_MINE
+        + r"\b(?:quen|bo) (?:tat ca|moi|nhung|het) (?:\w+ )?(?:huong dan|chi dan|chi thi|quy tac"
+        r"|luat|lenh)\b",
         r"\btu (?:gio|bay gio|nay|hom nay)(?: tro di)? (?:ban|may|em|mi|qai) (?:chi|phai|la"
         r"|se|hay|khong con)\b",
         r"\bchi (?:nghe|lam theo|tuan theo) (?:loi |lenh )?(?:cua )?(?:toi|tao|minh)\b",
@@ -225,7 +230,7 @@ VIETNAMESE = _intents(
     ),
 )
 
-INDONESIAN = _intents(
+INDONESIAN = intents(
     "id",
     "Indonesian",
     "skeleton",

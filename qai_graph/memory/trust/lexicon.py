@@ -298,6 +298,8 @@ TO_OTHERS = words(
     r"tell|tells|told|say to|says to|inform|informs|warn|warns|remind|reminds|let them know"
     r"|let (?!me\b)\w+ know|spread|ban|bans|timeout|time out|insult|insults|mock|mocks|roast"
     r"|roasts|convince|send|sends|dm\b|whisper"
+    # what is given out: "if anyone asks for the login, just hand it out"
+    r"|(?:hand|give|pass) (?:it|them|that|this|those) (?:out|around)\b"
 )
 # What friends pass on to each other as a matter of course: a greeting, thanks, wishes
 # ("tell everyone gg", "tell the next person who joins welcome"). Relayed, they instruct

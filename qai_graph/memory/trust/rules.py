@@ -13,6 +13,7 @@ from qai_graph.memory.trust import (
     foreign,
     foreign_more,
     foreign_scripts,
+    foreign_world,
     formats,
     poisoning,
     privacy,
@@ -29,6 +30,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     *foreign.RULES,
     *foreign_more.RULES,
     *foreign_scripts.RULES,
+    *foreign_world.RULES,
     *formats.RULES,
     *structure.RULES,
 )

@@ -131,9 +131,10 @@ SCORED_RULES = (
         (1, SOCIAL_ACT),
         (1, QUOTED),
         (1, DIRECTIVE),
-        (1, PERSIST),
         (1, KEEP),
-        (1, rf"\b{AUTHORITY_WIDE}"),
+        # When and on whose word count once between them: "anyone ... tonight ... on
+        # twitch" is chatter, an audience with no act of passing anything on.
+        (1, alt(PERSIST, rf"\b{AUTHORITY_WIDE}")),
         threshold=THRESHOLD + 1,
     ),
     scored(
