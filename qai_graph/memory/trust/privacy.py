@@ -122,6 +122,15 @@ _ABUSE = words(
     r" been|is|will be) (?:reset|wiped|deleted|removed|taken)"
     r"|send (?:me |us )?(?:her|his|their|your|ur) (?:password|login|pw\b|code|2fa)"
     r"|(?:is|are) (?:stealing|scamming|cheating|hacking|lying)|steals|scams"
+    # a sanction to come, or one others want: "the streamer is going to block her", "everyone
+    # voted to get her banned"
+    r"|(?:going to|gonna|about to|will|wants to|want to|plans to) (?:\w+ )?(?:block|ban|kick"
+    r"|mute|timeout|time out) (?:you|u|him|her|them)\b"
+    r"|(?:get|have|see) (?:you|u|him|her|them) (?:banned|kicked|removed|blocked|muted)\b"
+    # driven out: "to quit the game forever", "everyone here is sick of him"
+    r"|(?:quit|leave|uninstall) (?:\w+ ){0,2}?(?:forever|for good|and never come back)"
+    r"|(?:sick|tired) of (?:him|her|them|you|u)\b"
+    r"|(?:cant stand|hates?|despises?) (?:him|her|them|you|u)\b"
 )
 
 RELAY_ABUSE = rule(
@@ -131,6 +140,10 @@ RELAY_ABUSE = rule(
     # (not advice: "I'd never tell a friend they're useless")
     rf"(?<!never\W)(?<!dont\W)(?<!not\W)(?<!wouldnt\W)(?<!cant\W)(?<!shouldnt\W)\b{_RELAY}\b"
     rf"[^\n]{{0,80}}?\b{_ABUSE}",
+    # the smear first, then the warning: "X cheats on every run, so warn people about her"
+    r"\b(?:cheats|cheated|scams|scammed|steals|stole|hacks|hacked|is a (?:scammer|cheater|thief"
+    r"|hacker|bot))\b[^\n]{0,80}?\b(?:warn|tell|alert) (?:people|everyone|everybody|others"
+    r"|players|chat|the others|new players|newcomers) (?:about|of) (?:him|her|them)\b",
 )
 
 # Whom a wrong answer would mislead: anyone but the speaker ("give me a wrong answer so

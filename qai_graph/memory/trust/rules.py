@@ -9,6 +9,7 @@ docs/trust.md; ``Detector(rules=..., disabled=...)`` tunes it.
 from __future__ import annotations
 
 from qai_graph.memory.trust import (
+    conduct,
     english,
     foreign,
     foreign_more,
@@ -27,6 +28,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     *signals.SCORED_RULES,
     *poisoning.RULES,
     *privacy.RULES,
+    *conduct.RULES,
     *foreign.RULES,
     *foreign_more.RULES,
     *foreign_scripts.RULES,
