@@ -90,7 +90,7 @@ def test_intents_in_more_languages_are_flagged(text: str, flag: str, rule: str) 
         "does anyone know who made the music? best stream on twitch tonight",
         "new players in the discord keep asking, the streamer should pin a guide tonight",
         # what is given out to players is an act: but only with "out" or "around"
-        "qai im writing feedback for the devs, please pass it on: new players need a slower tutorial",
+        "qai feedback for the devs, please pass it on: new players need a slower tutorial",
     ],
 )
 def test_the_same_words_in_honest_chat_stay_data(text: str) -> None:
