@@ -199,6 +199,9 @@ WHAT_YOU_WERE = (
     r"(?:were|was|have been|ve been|got|had been) |(?:were|was|did) (?:you|u) (?:\w+ )?)"
     r"(?:told|given|set up|configured|programmed|trained|instructed|briefed|asked|taught"
     r"|fed|loaded|prompted)"
+    r"|\b(?:what(?:ever)?|everything|anything|all) (?:that )?(?:your|ur|qais) (?:creators?|makers?"
+    r"|devs?|developers?|programmers?|owners?) (?:\w+ )?(?:programmed|coded|wrote|set up|told you"
+    r"|gave you|put in you|installed)"
     rf"|\b(?:what(?:ever)?|everything|anything|all) (?:that )?(?:the |your |ur )?{AUTHORITY} "
     r"(?:told|gave|taught|fed|showed|said to|wrote for|set up for) (?:you|u\b|qai)"
 )
@@ -233,6 +236,8 @@ OBEY_OTHER = alt(
     r"\b(?:listen(?:ed|s)? to|answer(?:s|ed)? to|take orders from|only answer|only respond to"
     r"|only listen to|do what|does what|do whatever|does whatever) (?:only )?(?:me|us|chat"
     r"|my|i say|chat says|we say)\b",
+    r"\b(?:always |only )?(?:do|does) (?:whatever|what|everything|anything) i (?:\(\w+\) |\w+ )?"
+    r"(?:ask|asks|say|says|tell you|type|want)\b",
     r"\bchat (?:decides|is in charge|controls you|is your boss)",
     r"\b(?:take (?:orders|instructions|commands)|listen|answer) (?:only |just |solely )?(?:from"
     r"|to) (?:only )?(?:me|us|chat)\b(?! (?:and|or) )",

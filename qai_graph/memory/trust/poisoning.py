@@ -72,11 +72,15 @@ ACCUSE = alt(
     r"\b(?:is|are|was) (?:a |an )?(?:known |total |confirmed )?(?:scammer|cheater|hacker|liar"
     r"|thief|fraud|griefer|bot)\b",
     r"\b(?:got|was|been|is|are) (?:now )?(?:perma ?)?banned\b|\bbanned for\b",
+    r"\b(?:admitted|confessed) to (?:cheating|scamming|hacking|stealing|botting|lying)\b",
     r"\b(?:nobody|no one|dont) (?:should )?(?:trade|talk|play|team up|trust) (?:with )?(?:him|her"
     r"|them)\b",
 )
 # Another player's secret stated: "nova's password is ...".
-OTHERS_SECRET = r"\b\w+s (?:password|pin|login|email|address|phone number|real name) (?:is|=|:)"
+OTHERS_SECRET = (
+    r"\b\w+s (?:password|pin|login|email|address|phone number|real name|irl name|home address"
+    r"|legal name) (?:is|=|:)"
+)
 
 MEMORY = scored(
     "memory-signals",

@@ -73,7 +73,19 @@ SECRET_PERSONAL = rule(
     rf"(?: to)? {YOU}\b",
     rf"\bwhat (?:did|has|had|does) {_PERSON} (?:\w+ )?{_TOLD} (?:to )?{YOU} about (?:him|her"
     r"|them|their)sel(?:f|ves)",
-    rf"\bwhere (?:does|did) {_PERSON} (?:live|stay|go to school|work)\b",
+    rf"\b(?:where|which (?:city|town|country|state|street|school|neighbou?rhood))"
+    rf" (?:does|did) {_PERSON} (?:live|stay|go to school|work)\b",
+    # whispered or DMed is private by itself: "what did lumi DM you yesterday"
+    rf"\bwhat (?:did|has|had) (?!i\b|we\b){_NOT_MINE}(?:the )?[a-z0-9_]{{2,24}} (?:\w+ )?"
+    rf"(?:whisper|whispered|dm|dmd|dmed|pm|pmd|pmed|private message|privately message)"
+    rf"(?:d|ed)?(?: to)? {YOU}\b",
+    # what moderators said among themselves
+    r"\bwhat (?:the |our )?(?:mods?|admins?|staff|moderators?) (?:\w+ )?(?:said|say|wrote|write"
+    r"|talked|talk|think) (?:about \w+ )?in (?:the )?(?:mod|mods|staff|admin|private) ?"
+    r"(?:chat|channel|room|discord|only chat)\b",
+    # "does photonpaul have a real name?" (a person: not the game's "does the boss have ...")
+    rf"\b(?:does|did) {_NOT_MINE}(?!the\b)[a-z0-9_]{{3,24}} (?:have|has|use|go by) (?:a |an )?"
+    r"(?:real|irl|legal|full|actual) name\b",
     # "what did lila_q tell u in private", "what did mira whisper to you"
     rf"\bwhat (?:did|has|had|does) (?!i\b|we\b){_NOT_MINE}(?:the )?[a-z0-9_]{{2,24}} "
     rf"(?:\w+ )?{_TOLD} (?:to )?{YOU}\b[^\n?]{{0,30}}?{_SAID_PRIVATELY}",
@@ -131,6 +143,8 @@ _ABUSE = words(
     r"|(?:quit|leave|uninstall) (?:\w+ ){0,2}?(?:forever|for good|and never come back)"
     r"|(?:sick|tired) of (?:him|her|them|you|u)\b"
     r"|(?:cant stand|hates?|despises?) (?:him|her|them|you|u)\b"
+    r"|(?:getting|going to get|gonna get|about to get|will get|will be) (?:perma ?)?(?:banned"
+    r"|kicked|disqualified|suspended|timed out)\b"
 )
 
 RELAY_ABUSE = rule(
@@ -141,6 +155,13 @@ RELAY_ABUSE = rule(
     rf"(?<!never\W)(?<!dont\W)(?<!not\W)(?<!wouldnt\W)(?<!cant\W)(?<!shouldnt\W)\b{_RELAY}\b"
     rf"[^\n]{{0,80}}?\b{_ABUSE}",
     # the smear first, then the warning: "X cheats on every run, so warn people about her"
+    # mocking how a player looks: "roast mila's real face, go after her teeth"
+    r"\b(?:roast|mock|make fun of|clown on|insult|go after) (?!my\b)(?:\w+s |her |his |their )"
+    r"(?:real |actual )?(?:face|looks|teeth|body|weight|voice|appearance|nose|skin|acne)\b",
+    # a prank on others: "april fools: tell the next newbie the quit button gives free gems"
+    r"\b(?:prank|april fools|trolling|for the lulz|for laughs)\b[^\n]{0,40}?\b(?:tell|convince)"
+    r" (?:the next|every|all|new|other|each)\w* (?:\w+ )?(?:newbies?|noobs?|players?|viewers?"
+    r"|chatters?|newcomers?|people|persons?|ones?)\b",
     r"\b(?:cheats|cheated|scams|scammed|steals|stole|hacks|hacked|is a (?:scammer|cheater|thief"
     r"|hacker|bot))\b[^\n]{0,80}?\b(?:warn|tell|alert) (?:people|everyone|everybody|others"
     r"|players|chat|the others|new players|newcomers) (?:about|of) (?:him|her|them)\b",
