@@ -246,12 +246,16 @@ async def locomo(
                 service = await with_candidate(cfg, embedder, clock=fixed(moment))
             else:  # as bench/locomo.py's live mode, with this candidate's vectors throughout
                 own = cfg.model_copy(
-                    update={"dynamodb_table_name": f"qai-enc-locomo-{uuid.uuid4().hex[:8]}"}
+                    update={
+                        "dynamodb_table_name": f"qai-enc-locomo-{uuid.uuid4().hex[:8]}",
+                        "observer": "local",  # locomo.py's default: the local formation
+                    }
                 )
                 service = MemoryService(own, embedder=SafeEmbedder(embedder), clock=fixed(moment))
                 await service.initialize()
                 await service.backfill(lines_of(conversation))
                 await service.consolidate_memories()
+                await service.recall_index.poll()  # what the writes left for the poll, now
             try:
                 for weight in weights if embedder.dim else weights[:1]:
                     ranking.SEMANTIC_WEIGHT = weight
