@@ -24,23 +24,30 @@ Figures per candidate:
 - dev: ``tests/data/recall_dev.json`` seeded once through the service, then each
   candidate's vectors written by ``reindex`` and every question asked through ``recall``
   (limit 5, the asker as player): recall@5 (found@5) overall and by kind, MRR;
-- LoCoMo: ``../shared/data/locomo-dev.json`` (read there, never copied), recall only:
-  each conversation backfilled once (live TTLs, no formation, no consolidation: the
-  turns alone), each candidate's vectors by ``reindex``, every question of categories
-  1-4 through ``recall(question, limit=10)``; found@5 when an evidence turn is among the
-  top 5's line ids; recall p50 (query embedding and ranking, embedded store);
+- LoCoMo: ``../shared/data/locomo-dev.json`` (read there, never copied), as
+  ``bench/locomo.py --modes live`` runs it: for each candidate, each conversation
+  backfilled on a table of its own with that candidate's embedder (live TTLs, the local
+  formation inline, then ``consolidate_memories``), every question of categories 1-4
+  through ``recall(question, limit=10)`` on recall's clock the day after the last session
+  (``locomo.asked_at``: "last year" read as the speakers meant it); found@1/5/10 when an
+  evidence turn is in the top k's line ids; recall p50 (query embedding and ranking,
+  embedded store). ``--turns-only``: the 2026-12-04 pass instead (each conversation
+  backfilled once with no formation and no vectors, each candidate's vectors by
+  ``reindex``: the turns alone), on the same clock;
 - dense: the same LoCoMo questions ranked by cosine alone over the turns' vectors (no
   BM25, no service): the encoder's own retrieval, apart from how ranking fuses it;
 - dense+speaker: the same, each turn embedded as "<speaker>: <text>" (questions name
   people; a turn's text rarely names its speaker);
 - ``--speaker``: the service embeds an interaction as "<player>: <message> <reply>"
-  (bench/encoders.py patches ``embed_text`` for the run; qai_graph embeds no name today);
+  (bench/encoders.py patches reindex's ``embed_text`` and backfill's ``_embed`` for the
+  run; qai_graph embeds no name today);
 - ``--weights``: the dev and LoCoMo passes are repeated at each semantic weight of the
   fusion (ranking.SEMANTIC_WEIGHT, 0.35 today, tuned with wordllama): an encoder whose
   cosines spread differently may want another share.
 A bench: it prints tables and asserts nothing.
 Run: PYTHONPATH=. python bench/encoders.py [--only a,b] [--conversations N] [--rounds N]
-[--weights 0.35,0.6] [--speaker] [--timings-only] [--data ../shared/data/locomo-dev.json]
+[--weights 0.35,0.6] [--speaker] [--turns-only] [--timings-only]
+[--data ../shared/data/locomo-dev.json]
 (all five conversations and seven candidates: ~27 min on the loaded 2-core host;
 ``--conversations 1`` for a quick look).
 """
@@ -66,17 +73,23 @@ from typing import Any
 import numpy as np
 
 from qai_graph.config import MemoryConfig
-from qai_graph.embeddings.base import Embedder, SafeEmbedder
+from qai_graph.embeddings.base import Embedder, SafeEmbedder, encode_vector
 from qai_graph.embeddings.none import NoEmbedder
 from qai_graph.emulator.embedded import EmbeddedDynamo
-from qai_graph.memory.recall.search import ranking, sync
+from qai_graph.memory.backfill import apply as backfill_apply
+from qai_graph.memory.recall.search import ranking, vectors
 from qai_graph.memory.recall.search.doc import INTERACTION
-from qai_graph.memory.recall.search.documents import embed_text, kind_of
+from qai_graph.memory.recall.search.documents import (
+    MODEL_ATTRIBUTE,
+    VECTOR_ATTRIBUTE,
+    embed_text,
+    kind_of,
+)
 from qai_graph.memory.service import MemoryService
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from encoder_candidates import CANDIDATES, Candidate, install_mb, installed
-from locomo import CATEGORIES, DATA, evidence_ids, lines_of
+from locomo import CATEGORIES, DATA, KS, asked_at, evidence_ids, lines_of
 
 from tests.support import recall_eval
 
@@ -95,7 +108,8 @@ class Figures:
     query_ms: list[float] = field(default_factory=list)
     query_cpu_ms: list[float] = field(default_factory=list)
     dev: dict[float, recall_eval.Scores] = field(default_factory=dict)  # by semantic weight
-    locomo: dict[float, dict[int, list[bool]]] = field(default_factory=dict)  # weight, category
+    # weight -> category -> found@1/5/10 per question
+    locomo: dict[float, dict[int, list[list[bool]]]] = field(default_factory=dict)
     dense: dict[int, list[bool]] = field(default_factory=dict)  # category
     dense_speaker: dict[int, list[bool]] = field(default_factory=dict)
     recall_ms: list[float] = field(default_factory=list)
@@ -159,8 +173,8 @@ def config(endpoint: str, table: str, **overrides: Any) -> MemoryConfig:
     )
 
 
-async def with_candidate(cfg: MemoryConfig, embedder: Embedder) -> MemoryService:
-    service = MemoryService(cfg, embedder=SafeEmbedder(embedder))
+async def with_candidate(cfg: MemoryConfig, embedder: Embedder, clock: Any = None) -> MemoryService:
+    service = MemoryService(cfg, embedder=SafeEmbedder(embedder), clock=clock)
     await service.initialize()
     await service.reindex()
     return service
@@ -198,15 +212,22 @@ async def dev_set(
         print(f"dev set: {name} done", flush=True)
 
 
+def fixed(moment: datetime) -> Any:
+    """A clock that always reads ``moment``."""
+    return lambda: moment
+
+
 async def locomo(
     endpoint: str,
     embedders: dict[str, Embedder],
     figures: dict[str, Figures],
     conversations: list[dict[str, Any]],
     weights: Sequence[float],
+    turns_only: bool = False,
 ) -> None:
     for conversation in conversations:
         await dense(embedders, figures, conversation)
+        moment = asked_at(conversation)
         cfg = config(
             endpoint,
             f"qai-enc-locomo-{uuid.uuid4().hex[:8]}",
@@ -214,13 +235,27 @@ async def locomo(
             short_term_ttl=TEN_YEARS,
             max_interactions_per_player=2000,
         )
-        seeder = MemoryService(cfg, embedder=SafeEmbedder(NoEmbedder()))
-        await seeder.initialize()
-        await seeder.backfill(lines_of(conversation), form=False)
-        await seeder.close()
+        if turns_only:  # one seeding, no formation; each candidate's vectors by reindex
+            seeder = MemoryService(cfg, embedder=SafeEmbedder(NoEmbedder()))
+            await seeder.initialize()
+            await seeder.backfill(lines_of(conversation), form=False)
+            await seeder.close()
         questions = [q for q in conversation["qa"] if int(q["category"]) in CATEGORIES]
         for name, embedder in embedders.items():
-            service = await with_candidate(cfg, embedder)
+            if turns_only:
+                service = await with_candidate(cfg, embedder, clock=fixed(moment))
+            else:  # as bench/locomo.py's live mode, with this candidate's vectors throughout
+                own = cfg.model_copy(
+                    update={
+                        "dynamodb_table_name": f"qai-enc-locomo-{uuid.uuid4().hex[:8]}",
+                        "observer": "local",  # locomo.py's default: the local formation
+                    }
+                )
+                service = MemoryService(own, embedder=SafeEmbedder(embedder), clock=fixed(moment))
+                await service.initialize()
+                await service.backfill(lines_of(conversation))
+                await service.consolidate_memories()
+                await service.recall_index.poll()  # what the writes left for the poll, now
             try:
                 for weight in weights if embedder.dim else weights[:1]:
                     ranking.SEMANTIC_WEIGHT = weight
@@ -231,8 +266,8 @@ async def locomo(
                         recalled = await service.recall(question["question"][:500], limit=10)
                         if weight == weights[0]:
                             figures[name].recall_ms.append(1000 * (time.perf_counter() - started))
-                        top = {s.line_id for m in recalled.memories[:5] for s in m.sources}
-                        found = bool(wanted & top)
+                        ranked = [{s.line_id for s in m.sources} for m in recalled.memories]
+                        found = [any(wanted & ids for ids in ranked[:k]) for k in KS]
                         by_category.setdefault(int(question["category"]), []).append(found)
             finally:
                 ranking.SEMANTIC_WEIGHT = DEFAULT_WEIGHT
@@ -275,12 +310,34 @@ def speaker_first(item: Mapping[str, Any]) -> str:
     return text
 
 
+async def speaker_first_backfill(self: Any, chunk: list[Any]) -> None:
+    """``Backfiller._embed`` with the speaking player's name before each line's text."""
+    if self._recall is None:
+        return
+    live = [x for x in chunk if x.interaction is not None and not x.vector]
+    if not live:
+        return
+    kept = backfill_apply.RESPONSE_EMBEDDED_CHARS
+    texts = [f"{x.line.display}: {x.line.message} {(x.line.response or '')[:kept]}" for x in live]
+    vectors = await self._recall.embedder.embed(texts)
+    if vectors is None:
+        return
+    for x, vector in zip(live, vectors, strict=True):
+        x.vector = {VECTOR_ATTRIBUTE: encode_vector(vector), MODEL_ATTRIBUTE: self._recall.model}
+
+
 DEFAULT_WEIGHT = ranking.SEMANTIC_WEIGHT
 
 
-def share(rows: dict[int, list[bool]]) -> str:
-    every = [x for found in rows.values() for x in found]
+def share(rows: Mapping[int, Sequence[Any]], k: int = 1) -> str:
+    """Found share over every category; rows of found@1/5/10 are read at index ``k``."""
+    every = [x[k] if isinstance(x, list) else x for found in rows.values() for x in found]
     return f"{sum(every) / len(every):.3f}" if every else "-"
+
+
+def at_k(rows: Sequence[Any]) -> str:
+    """found@1/5/10 of one category's rows."""
+    return " / ".join(f"{sum(r[i] for r in rows) / len(rows):.3f}" for i in range(len(KS)))
 
 
 def p50(values: list[float]) -> float:
@@ -320,7 +377,7 @@ def table(
     ]
     for c in candidates:
         for label, rows in [
-            ("", figures[c.name].locomo.get(w0, {})),
+            ("", {n: [r[1] for r in v] for n, v in figures[c.name].locomo.get(w0, {}).items()}),
             (" dense", figures[c.name].dense),
             (" dense+speaker", figures[c.name].dense_speaker),
         ]:
@@ -335,6 +392,21 @@ def table(
                     )
                     + " |"
                 )
+    out += [
+        "",
+        "| LoCoMo found@1/5/10 | weight | "
+        + " | ".join(f"{n} {name}" for n, name in CATEGORIES.items())
+        + " | all 1-4 |",
+        "| --- | ---: |" + " --- |" * (len(CATEGORIES) + 1),
+    ]
+    for c in candidates:
+        for weight, rows in sorted(figures[c.name].locomo.items()):
+            every = [r for n in CATEGORIES for r in rows.get(n, [])]
+            out.append(
+                f"| {c.name} | {weight} | "
+                + " | ".join(at_k(rows[n]) if rows.get(n) else "-" for n in CATEGORIES)
+                + f" | {at_k(every) if every else '-'} (n={len(every)}) |"
+            )
     kinds = sorted({k for f in figures.values() for d in f.dev.values() for k in d.recall})
     out += [
         "",
@@ -380,7 +452,8 @@ async def main(args: argparse.Namespace) -> None:
         raise SystemExit(f"{args.data} is missing (pass --data, or --conversations 0)")
     weights = [float(w) for w in args.weights.split(",")]
     if args.speaker:
-        sync.embed_text = speaker_first  # type: ignore[assignment]  # reindex's texts
+        vectors.embed_text = speaker_first  # type: ignore[assignment]  # reindex's texts
+        backfill_apply.Backfiller._embed = speaker_first_backfill  # type: ignore[method-assign]
     data = recall_eval.load()
     memory_texts = [
         embed_text(
@@ -418,7 +491,7 @@ async def main(args: argparse.Namespace) -> None:
         await dev_set(endpoint, embedders, figures, weights)
         if args.conversations:
             dev = json.loads(args.data.read_text())["conversations"][: args.conversations]
-            await locomo(endpoint, embedders, figures, dev, weights)
+            await locomo(endpoint, embedders, figures, dev, weights, args.turns_only)
     finally:
         await store.astop()
     print(f"\n{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load {os.getloadavg()[0]:.1f}")
@@ -434,6 +507,7 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=1, help="passes over the timing texts")
     parser.add_argument("--weights", default=str(ranking.SEMANTIC_WEIGHT), help="e.g. 0.35,0.5")
     parser.add_argument("--speaker", action="store_true", help="name first in vectors")
+    parser.add_argument("--turns-only", action="store_true", help="LoCoMo as on 2026-12-04")
     parser.add_argument("--timings-only", action="store_true", help="no dev set, no LoCoMo")
     parser.add_argument("--rss-child", default="", help=argparse.SUPPRESS)
     parsed = parser.parse_args()
