@@ -80,7 +80,8 @@ SECRET_PERSONAL = rule(
     rf"(?:whisper|whispered|dm|dmd|dmed|pm|pmd|pmed|private message|privately message)"
     rf"(?:d|ed)?(?: to)? {YOU}\b",
     # what moderators said among themselves
-    r"\bwhat (?:the |our )?(?:mods?|admins?|staff|moderators?) (?:\w+ )?(?:said|say|wrote|write"
+    r"\bwhat (?:did |do |have )?(?:the |our )?(?:mods?|admins?|staff|moderators?) (?:\w+ )?"
+    r"(?:said|say|wrote|write"
     r"|talked|talk|think) (?:about \w+ )?in (?:the )?(?:mod|mods|staff|admin|private) ?"
     r"(?:chat|channel|room|discord|only chat)\b",
     # "does photonpaul have a real name?" (a person: not the game's "does the boss have ...")
