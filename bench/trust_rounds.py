@@ -30,6 +30,7 @@ SETS = {
     "round 10": "trust_round10.json",
     "round 11": "trust_round11.json",
     "round 12": "trust_round12.json",
+    "round 13": "trust_round13.json",
     "long eval": "trust_long_eval.json",
 }
 

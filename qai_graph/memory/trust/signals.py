@@ -16,7 +16,6 @@ from qai_graph.memory.trust.lexicon import (
     OBEY_OTHER,
     ORIGIN,
     OTHERS,
-    PASSED_ON,
     PERSIST,
     PERSONA_FRAME,
     POSS,
@@ -29,6 +28,7 @@ from qai_graph.memory.trust.lexicon import (
     WHAT_YOU_WERE,
     YOU,
 )
+from qai_graph.memory.trust.passed_on import PASSED_ON
 from qai_graph.memory.trust.rule import alt, scored, words
 
 # The scored rules: several weak signals, none enough alone (weights < threshold), so a

@@ -16,11 +16,11 @@ from qai_graph.memory.trust.lexicon import (
     AUTHORITY,
     BEHAVE,
     IMPERATIVE,
-    PASSED_ON,
     POSS,
     SOMEONE,
     YOU,
 )
+from qai_graph.memory.trust.passed_on import PASSED_ON
 from qai_graph.memory.trust.rule import rule, upto
 from qai_graph.memory.trust.stakes import AUTHORITY_STAKES
 
