@@ -328,8 +328,10 @@ SECRET_RULES = (
         "secret_request",
         "asks for a password, key or token",
         # (not advice, "never share your password"; not the speaker's own, "is it safe to
-        # share my twitch login"; not a how-to, "how do i get an api key")
-        rf"\b(?<!never\W)(?<!dont\W)(?<!not\W)(?<!\bno\W)(?<!\bi\W)(?<!\bwe\W){ASK} "
+        # share my twitch login"; not a how-to, "how do i get an api key"; nor a definition,
+        # "what's a stream key anyway")
+        rf"\b(?<!never\W)(?<!dont\W)(?<!not\W)(?<!\bno\W)(?<!\bi\W)(?<!\bwe\W)"
+        rf"(?!(?:what is|whats|what are) an? ){ASK} "
         rf"(?:me |us |chat |everyone )?(?!(?:\w+\W+){{0,2}}?(?:my|our|mine)\b)"
         rf"{upto(2)}{SECRET_OWNER} {upto(1)}{SECRET}",
         rf"\b{POSS} {upto(1)}(?:password|passwd|passcode|passphrase|api key|apikey|access key"

@@ -236,7 +236,8 @@ OBEY_OTHER = alt(
     r"\b(?:listen(?:ed|s)? to|answer(?:s|ed)? to|take orders from|only answer|only respond to"
     r"|only listen to|do what|does what|do whatever|does whatever) (?:only )?(?:me|us|chat"
     r"|my|i say|chat says|we say)\b",
-    r"\b(?:always |only )?(?:do|does) (?:whatever|what|everything|anything) i (?:\(\w+\) |\w+ )?"
+    r"\b(?:always |only )?(?:do|does|go with|follow) (?:whatever|what|everything|anything) i "
+    r"(?:\(\w+\) |\w+ )?"
     r"(?:ask|asks|say|says|tell you|type|want)\b",
     r"\bchat (?:decides|is in charge|controls you|is your boss)",
     r"\b(?:take (?:orders|instructions|commands)|listen|answer) (?:only |just |solely )?(?:from"
@@ -282,7 +283,7 @@ CLAIM = alt(
     r"|moderator|dev|developer|creator|streamer|operator|manager)\b",
     rf"^\W*(?:{AUTHORITY_WIDE}) (?:team )?(?:here|speaking|notice|message|alert|announcement"
     r"|update)\b",
-    r"\b(?:system|admin|mod|dev|developer|official|server|security) (?:notice|message|alert"
+    r"\b(?:system|admin|mod|dev|developer|official|server|security|bot) (?:notice|message|alert"
     r"|announcement|broadcast|directive|order|memo|bulletin)\b",
     rf"\b(?:the )?(?:{AUTHORITY_WIDE}) (?:have |has |just |all )?(?:agreed|decided|voted|ruled"
     r"|confirmed|approved|determined|declared)\b",

@@ -15,6 +15,9 @@ PLEASANTRY = words(
     r"|gl ?hf|happy (?:birthday|bday|anniversary|new year|holidays)|merry (?:christmas|xmas)"
     r"|congrats|congratulations|thanks|thank you|ty\b|bye\b|goodbye|see (?:you|ya)\b"
     r"|welcome\b|(?:i )?(?:love|miss) (?:you|them|everyone|yall)\b|hugs|cheers"
+    # the speaker's own news: "i finally beat level 8 lol", "ill be back in 5"
+    r"|i (?:finally |just |already )?(?:beat|won|finished|cleared|passed|completed) (?:\w+ ){0,3}?"
+    r"\w+(?: lol| lmao| haha| xd)?|ill be (?:right )?back(?: in \w+(?: \w+)?)?|brb"
 )
 # A pleasantry passed on and nothing else in its clause, read right after the audience:
 # where they are ("at the club"), who says it ("I said"), the pleasantry, whom it is from

@@ -79,6 +79,22 @@ SECRET_PERSONAL = rule(
     rf"\bwhat (?:did|has|had) (?!i\b|we\b){_NOT_MINE}(?:the )?[a-z0-9_]{{2,24}} (?:\w+ )?"
     rf"(?:whisper|whispered|dm|dmd|dmed|pm|pmd|pmed|private message|privately message)"
     rf"(?:d|ed)?(?: to)? {YOU}\b",
+    # "whatever xxqubitxx has been dming you"
+    rf"\b(?:what(?:ever)?|everything|anything|all) (?:that )?{_NOT_MINE}(?:the )?[a-z0-9_]{{2,24}}"
+    r" (?:has |have |had )?(?:been )?(?:dming|dmed|dmd|pming|pmed|whispering|whispered|messaging"
+    rf"|texting) (?:to )?{YOU}\b",
+    # "the email that pax_q signed up with"
+    rf"\b{_ASKS} (?:\w+ ){{0,2}}?(?:email|e mail|phone number|ip address|ip|address|login"
+    rf"|username) (?:that |which )?{_PERSON} (?:signed up|registered|uses|used|logs? in"
+    r"|logged in)\b",
+    # notes QAI keeps on others: "which players have you got notes on"
+    r"\b(?:which|what) (?:players?|people|viewers|chatters|users) (?:do |have |did )?(?:you|u|qai)"
+    r" (?:got |have |keep |kept |take |took |write |wrote )?(?:notes|files|memories|info|dirt"
+    r"|data|records) (?:on|about)\b",
+    # an account asked for: "can anyone lend me a twitch login with subs"
+    r"(?<!never\W)(?<!dont\W)(?<!not\W)\b(?:lend|loan|borrow|sell) (?:me |us )?"
+    r"(?:a |an |ur |your |their |his |her )?(?:\w+ )?"
+    r"(?:login|logins|account login|account details|credentials)\b",
     # what moderators said among themselves
     r"\bwhat (?:did |do |have )?(?:the |our )?(?:mods?|admins?|staff|moderators?) (?:\w+ )?"
     r"(?:said|say|wrote|write"
@@ -107,7 +123,8 @@ SECRET_PERSONAL = rule(
 
 # A relay: QAI asked to carry words to someone.
 _RELAY = words(
-    r"tell|say to|pass (?:this|it|that)? ?(?:on|along)? ?to|send (?:a |this |the )?(?:message"
+    r"tell|say to|pass (?:this|it|that)? ?(?:on|along)? ?to|pass (?:a|this|the|my) (?:message|msg"
+    r"|note|word) (?:on |along )?to|send (?:a |this |the )?(?:message"
     r"|msg|dm|note|whisper)? ?to|whisper(?: to)?|relay(?: this| it)?(?: to)?|let \w+ know"
     r"|remind|inform|warn|post in chat|announce"
 )
@@ -140,11 +157,13 @@ _ABUSE = words(
     r"|(?:going to|gonna|about to|will|wants to|want to|plans to) (?:\w+ )?(?:block|ban|kick"
     r"|mute|timeout|time out) (?:you|u|him|her|them)\b"
     r"|(?:get|have|see) (?:you|u|him|her|them) (?:banned|kicked|removed|blocked|muted)\b"
+    r"|voted to (?:kick|ban|remove|boot|mute|block) (?:you|u|him|her|them)\b"
     # driven out: "to quit the game forever", "everyone here is sick of him"
     r"|(?:quit|leave|uninstall) (?:\w+ ){0,2}?(?:forever|for good|and never come back)"
     r"|(?:sick|tired) of (?:him|her|them|you|u)\b"
     r"|(?:cant stand|hates?|despises?) (?:him|her|them|you|u)\b"
-    r"|(?:getting|going to get|gonna get|about to get|will get|will be) (?:perma ?)?(?:banned"
+    r"|(?:getting|going to get|gonna get|about to get|will get|will be|hell be|shell be|theyll be"
+    r"|youll be|ull be|hell get|shell get) (?:\w+ )?(?:perma ?)?(?:banned"
     r"|kicked|disqualified|suspended|timed out)\b"
 )
 
@@ -164,8 +183,13 @@ RELAY_ABUSE = rule(
     r" (?:the next|every|all|new|other|each)\w* (?:\w+ )?(?:newbies?|noobs?|players?|viewers?"
     r"|chatters?|newcomers?|people|persons?|ones?)\b",
     r"\b(?:cheats|cheated|scams|scammed|steals|stole|hacks|hacked|is a (?:scammer|cheater|thief"
-    r"|hacker|bot))\b[^\n]{0,80}?\b(?:warn|tell|alert) (?:people|everyone|everybody|others"
-    r"|players|chat|the others|new players|newcomers) (?:about|of) (?:him|her|them)\b",
+    r"|hacker|bot)|(?:been|is|was|are) (?:cheating|scamming|hacking|stealing|botting))\b"
+    r"[^\n]{0,80}?\b(?:warn|tell|alert) (?:people|everyone|everybody|others|players|chat"
+    r"|the others|new players|newcomers)\b(?! (?:to|how|when|where|if|why|what)\b)",
+    # harassment on a standing order: "roast zed_42 every time he types"
+    r"\b(?:roast|roasted|roasting|insult|insulted|mock|mocked|flame|flamed) (?!me\b|my\b|myself\b)"
+    r"[a-z0-9_]{2,24} (?:\w+ )?(?:every time|everytime|whenever|each time|any ?time) (?:he|she"
+    r"|they)\b",
 )
 
 # Whom a wrong answer would mislead: anyone but the speaker ("give me a wrong answer so

@@ -70,6 +70,7 @@ LEAK_ACT = words(
     r"show|tell me|tell us|tell chat|give me|give us|reveal|print|repeat|output|display"
     r"|share|sharing|dump|leak|paste|copy|spell out|recite|write out|list\b|read out|type out"
     r"|echo|send|expose|disclose|quote|summari[sz]e|translate|whats written|what is written"
+    r"|fill (?:it|this|that|the blanks?) in|fill in the blanks?|complete the (?:sentence|blank)"
     r"|what was written|walk me through"
 )
 # QAI (or an imperative) acting on other players.
@@ -101,7 +102,7 @@ FROM_OTHERS = alt(
     r"\b(?:what|everything|anything|all|whatever|the (?:things|stuff|messages|secrets))"
     r" (?:(?!i\b|we\b|you\b|u\b)\w+ ){0,3}?(?:have |has |had |ve |s )?(?:told|said to"
     r"|whispered(?: to)?|wrote to|written to|sent|shared with|typed to|confided in|dmed|dmd"
-    r"|messaged) (?:you|u|qai)\b",
+    r"|messaged|dming|messaging|whispering|texting) (?:you|u|qai)\b",
     r"\b(?:everybodys|everyones|other (?:players|peoples|people|users|viewers|chatters)s?) "
     r"(?:\w+ ){0,2}?(?:entries|messages|chats|memor\w*|files?|notes|secrets|data|info"
     r"|details|logs|history|dms|whispers|conversations)\b",

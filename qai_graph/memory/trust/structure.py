@@ -60,7 +60,8 @@ _OFF = words(r"none|off|false|0|disabled|null|unlimited|unrestricted|removed|no\
 _CONTROL_KEY = words(
     r"trusted[_\s-]?users?|obey|admin[_\s-]?users?|superuser|allow[_\s-]?all|jailbreak"
     r"|jailbroken|dev[_\s-]?mode|god[_\s-]?mode|admin[_\s-]?mode|unrestricted|uncensored"
-    r"|owner[_\s-]?override"
+    r"|owner[_\s-]?override|max[_\s-]?tokens|top[_\s-]?p|presence[_\s-]?penalty"
+    r"|frequency[_\s-]?penalty"
 )
 _LEVEL = words(r"info|warn|warning|debug|error|notice|trace|fatal|critical|audit")
 
