@@ -177,8 +177,17 @@ class PlayerBeliefs:
         dedup_sk: str,
     ) -> Held:
         at = pending.at
+        # Named by what it was formed from (the exchange, or the backfilled line, and the
+        # sentence's guard), not by chance: a replay names it the same, and the sentences of
+        # one message, said at one instant, keep one order wherever ids break ties
+        # (consolidation's summaries), so the same chat forms the same memory.
+        origin = source.interaction_id or source.line_id
         obs = Observation(
-            observation_id=keys.new_time_id(at.timestamp()),
+            observation_id=(
+                keys.line_time_id(at.timestamp(), self.pk, f"{origin}#{dedup_sk}")
+                if origin
+                else keys.new_time_id(at.timestamp())
+            ),
             timestamp=at,
             subject=self.pk,
             content=sentence.content,
