@@ -65,7 +65,9 @@ TRAIN_FILES = (
     # trust_train_four.json (2026-12-07 night: relays, requests for other people's details,
     # 13 languages) is not listed: trained with it, the thresholds rose to 0.817 / 0.887
     # and held-out detection fell (round 6 0.815 -> 0.696, long eval 0.955 -> 0.937;
-    # docs/trust.md, "Other players").
+    # docs/trust.md, "Other players"). Nor is trust_train_world.json (40 languages, 12
+    # intents): with it the held-out gains came with as many false flags (docs/trust.md,
+    # "A multilingual training file").
 )
 OUT = ROOT / "qai_graph" / "memory" / "trust" / MODEL_FILE
 SEED = 20261205
