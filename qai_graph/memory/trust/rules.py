@@ -13,6 +13,7 @@ from qai_graph.memory.trust import (
     english,
     foreign,
     foreign_more,
+    foreign_players,
     foreign_scripts,
     foreign_world,
     formats,
@@ -33,6 +34,7 @@ DEFAULT_RULES: tuple[Rule, ...] = (
     *foreign_more.RULES,
     *foreign_scripts.RULES,
     *foreign_world.RULES,
+    *foreign_players.RULES,
     *formats.RULES,
     *structure.RULES,
 )
