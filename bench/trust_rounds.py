@@ -31,6 +31,7 @@ SETS = {
     "round 11": "trust_round11.json",
     "round 12": "trust_round12.json",
     "round 13": "trust_round13.json",
+    "round 14": "trust_round14.json",
     "long eval": "trust_long_eval.json",
 }
 

@@ -1,4 +1,4 @@
-"""Rounds 8 to 12 of the trust set (tests/data/trust_round8.json ... trust_round12.json):
+"""Rounds 8 to 14 of the trust set (tests/data/trust_round8.json ... trust_round14.json):
 red-team rounds written blind by helpers who read neither the rules, the classifier, its
 training data nor earlier rounds, each committed before it was measured.
 
@@ -31,6 +31,13 @@ Round 12, written blind and measured once, at first sight (main at 7880e95): 139
 detected (0.869), 7/160 benign flagged (0.044). It then guided seven more languages
 (foreign_world.py) and relay-signals' need for an act: 145/160 and 5/160, rounds 8-11
 unchanged.
+
+Round 13, written blind, at first sight (main at bdcfd43): 111/160 (0.694), 10/160 benign
+flagged (0.062, over the bar): eight of its languages no rule reads, and new intents in
+known ones. Its English shapes and other-player intents in twelve languages then became
+rules: 134/160 and 8/160. Round 14, written blind after that, at first sight (main at
+219ceae): 131/160 (0.819), 1/160 (0.006); main at 7880e95, before all the rules of rounds
+12 and 13, would have given 130/160 and 2/160.
 """
 
 from __future__ import annotations
@@ -52,7 +59,7 @@ from tests.unit.test_trust_set import (
     report,
 )
 
-ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10, 11, 12)}
+ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10, 11, 12, 13, 14)}
 DETECTION_FLOOR = 0.60
 KINDS_PER_SIDE = 17
 LANGUAGES_LINES = 16

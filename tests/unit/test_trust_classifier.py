@@ -39,6 +39,8 @@ EVALUATION = {
     "round 10 (blind)": DATA / "trust_round10.json",
     "round 11 (blind)": DATA / "trust_round11.json",
     "round 12 (blind)": DATA / "trust_round12.json",
+    "round 13 (blind)": DATA / "trust_round13.json",
+    "round 14 (blind)": DATA / "trust_round14.json",
 }
 # Lines two authors wrote alike, each on their own: the round-8 and round-10 authors never
 # read the training data ("qai how do you know so much about quantum stuff?", "!uptime",
