@@ -111,7 +111,11 @@ def form_sentence(sentence: grammar.Sentence, name: str) -> Formed | None:
 def form(exchange: ExchangeView) -> list[Formed]:
     """What the local rules keep from one exchange (module docstring)."""
     name = exchange.player.strip() or "The player"
-    if screen.manipulation(exchange.message) or screen.sarcasm(exchange.message):
+    if (
+        screen.manipulation(exchange.message)
+        or screen.sarcasm(exchange.message)
+        or screen.foreign(exchange.message)
+    ):
         return []
     if exchange.earlier:
         statement = context.from_reply(exchange.message, exchange.earlier, name)

@@ -38,6 +38,9 @@ _MANIPULATION = re.compile(
     | \bjailbreak | \bdeveloper\s+mode\b | \bgod\s+mode\b | \bsudo\b
     | \bpass(?:word|code|phrase)s?\b | \bpasswd\b | \bapi[\s_-]?keys?\b | \bsecret\s+keys?\b
     | \bcredentials?\b | \baccess\s+tokens?\b | \blog\s?in\s+details\b
+    | \b(?:pass|pw|pwd|pin|2fa|otp|login|user(?:name)?)\s*(?:is|=|:)
+    | \b2fa\b | \b(?:auth(?:entication)?|verification|recovery)\s+codes?\b
+    | \blog\s?in\s+(?:for|as)\b | \bcharacter\s+(?:called|named|who|that)\b
     | \b(?:i\s+am|i'm|im|as)\s+(?:the\s+|a\s+|an\s+|your\s+|qai's\s+)?
         (?:admin|administrator|moderator|mod|staff|operator|owner|creator|boss)\b
     | \b(?:i\s+am|i'm|im)\s+(?:the|your|qai's)\s+(?:developer|dev|maker|programmer)\b
@@ -82,7 +85,8 @@ _IMPERATIVES = frozenset(
     don't dont never always guess imagine name draw open start read watch roast rate ping
     ban kick mute unmute calculate compute define translate summarize summarise generate
     pick choose decide search find use switch turn add remove delete change set update
-    count spell dance tag join welcome thank bring hurry wake skip run greet shout""".split()  # noqa: SIM905 (a word list)
+    count spell dance tag join welcome thank bring hurry wake skip run greet shout dump
+    paste spill leak copy share whisper dm""".split()  # noqa: SIM905 (a word list)
 )
 _GREETINGS = frozenset(
     """hi hii hiii hiiii hello helo hey heyy heyyy hey-o heya hiya howdy yo sup wassup
@@ -111,7 +115,8 @@ _TRIGGERS = frozenset(
     announce remember memory store save write memorise memorize always never respond
     reply answer pretend act roleplay role obey follow reveal print banned cheater
     scammer hacker bot get gets make dan stan aim real actual true official everyone
-    everybody""".split()  # noqa: SIM905 (a word list)
+    everybody pass pw pwd pin 2fa otp user username auth authentication verification
+    recovery character""".split()  # noqa: SIM905 (a word list)
 )
 _MARKS: tuple[str, ...] = (
     "http",
@@ -127,9 +132,36 @@ _MARKS: tuple[str, ...] = (
     "@",
     "jailbreak",
 )
-_MARKS += ("passw", "passc", "passp", "apikey", "credential", "memori", "roleplay")
+_MARKS += ("passw", "passc", "passp", "apikey", "credential", "memori", "roleplay", "2fa")
 _DOMAIN = re.compile(r"\w\.(?:com|net|org|tv|gg|io|ly|xyz|ru|me|co|link|app)\b|\d{9}|\S{28}")
 _WORDS = re.compile(r"[a-z]+")
+
+
+# English's commonest small words: a message of some length with almost none of them is in
+# another language, which the local rules do not read (a Swedish "i" is "in", not "I").
+_ENGLISH = frozenset(
+    """the a an and or but to of in on at for with from by about as is are was were be been
+    am i me my we our you your he she it they them his her their this that these those not
+    no so just do did does have has had will would can could should what when where who how
+    why if then there here all some any very really too also up out get got go went like
+    one lol im it's its dont don't cant can't i'm i've i'll""".split()  # noqa: SIM905 (a word list)
+) - {"i", "a"}  # Swedish, Spanish, Italian and Portuguese have them too ("in", "to")
+_LETTERS = re.compile(r"[^\W\d_]")
+_TOKENS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+FOREIGN_MIN_WORDS = 6  # shorter chat says too little to tell
+FOREIGN_MAX_SHARE = 0.1
+
+
+def foreign(message: str) -> bool:
+    """Whether the message is not English: mostly letters outside a-z, or six words or
+    more with fewer than one in ten of English's commonest words ("i" and "a" not counted)."""
+    letters = _LETTERS.findall(message.lower())
+    if letters and sum(1 for ch in letters if "a" <= ch <= "z") < len(letters) / 2:
+        return True
+    words = _TOKENS.findall(message.lower())
+    if len(words) < FOREIGN_MIN_WORDS:
+        return False
+    return sum(1 for w in words if w in _ENGLISH) < FOREIGN_MAX_SHARE * len(words)
 
 
 def manipulation(message: str) -> bool:
