@@ -75,8 +75,15 @@ def start_emulator(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes]
     started = time.perf_counter()
     log = open(data_dir / "emulator.log", "ab")  # noqa: SIM115 (the child keeps it)
     process = subprocess.Popen(
-        [sys.executable, "-m", "qai_graph.emulator.child", "--data-dir", str(data_dir)]
-        + ["--watch-stdin", *extra],
+        [
+            sys.executable,
+            "-m",
+            "qai_graph.emulator.child",
+            "--data-dir",
+            str(data_dir),
+            "--watch-stdin",
+            *extra,
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=log,
@@ -92,15 +99,23 @@ def start_emulator(data_dir: Path, *extra: str) -> tuple[subprocess.Popen[bytes]
 def start_api(port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     """``qai-graph serve`` on ``port`` with extra QAI_MEMORY_* settings."""
     return subprocess.Popen(
-        [sys.executable, "-m", "qai_graph.cli", "--log-level", "warning", "serve"]
-        + ["--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "qai_graph.cli",
+            "--log-level",
+            "warning",
+            "serve",
+            "--port",
+            str(port),
+        ],
         env={**os.environ, **env},
         start_new_session=True,
     )
 
 
-async def wait_ready(url: str, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
+async def wait_ready(url: str, within_s: float = 120) -> None:
+    deadline = time.monotonic() + within_s
     async with aiohttp.ClientSession() as http:
         while time.monotonic() < deadline:
             try:

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import plain_bm25
+
 from qai_graph.config import MemoryConfig
 from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.service import MemoryService
@@ -196,7 +197,7 @@ async def over_http(service: MemoryService, conversation: dict[str, Any]) -> lis
     app = create_app(service.config, service=service)
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning"))
     serving = asyncio.create_task(server.serve())
-    while not server.started:
+    while not server.started:  # noqa: ASYNC110 (uvicorn sets a flag, it has no event)
         await asyncio.sleep(0.01)
     port = server.servers[0].sockets[0].getsockname()[1]
     took: list[float] = []
@@ -250,7 +251,7 @@ async def main(
     http: bool = False,
 ) -> None:
     logging.basicConfig(level=logging.WARNING)
-    dev = json.loads(data.read_text())["conversations"][:conversations]
+    dev = json.loads(data.read_text())["conversations"][:conversations]  # noqa: ASYNC240 (once, before anything runs)
     store = EmbeddedDynamo(data_dir=None)
     endpoint = await store.astart()
     totals: dict[str, dict[int, list[list[bool]]]] = {m: defaultdict(list) for m in modes}
@@ -280,7 +281,7 @@ async def main(
     finally:
         await store.astop()
     if dump is not None:
-        dump.write_text(json.dumps(asked, indent=1))
+        dump.write_text(json.dumps(asked, indent=1))  # noqa: ASYNC240 (once, after the run)
     print()
     print("| category | n | " + " | ".join(f"{m} found@1/5/10" for m in modes) + " |")
     print("| --- | ---: |" + " --- |" * len(modes))

@@ -14,12 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 K1, B = 1.2, 0.75
-STOPWORDS = frozenset(
+_STOPWORDS = (
     "a an the and or but if of to in on at by for with about as is are was were be been "
     "being do does did have has had i you he she it we they me him her us them my your his "
     "its our their what when where who whom which why how this that these those there here "
-    "not no so than too very can will just would should could".split()
+    "not no so than too very can will just would should could"
 )
+STOPWORDS = frozenset(_STOPWORDS.split())
 
 
 def tokens(text: str) -> list[str]:

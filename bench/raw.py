@@ -140,7 +140,9 @@ class Raw:
             expires_at=now_epoch + self.config.session_ttl,
         )
         (put,) = await self._one(
-            lambda db: sessions.write(db, session, version, now_epoch, self.config.tier_index_shards)
+            lambda db: sessions.write(
+                db, session, version, now_epoch, self.config.tier_index_shards
+            )
         )
         await self._send(put)
 

@@ -26,13 +26,13 @@ import psutil
 
 from qai_graph.config import MemoryConfig
 from qai_graph.embeddings.local import LocalEmbedder
+from qai_graph.emulator.embedded import EmbeddedDynamo
 from qai_graph.memory.recall.search.documents import embed_text, to_doc
 from qai_graph.memory.recall.search.index import MemoryIndex
 from qai_graph.memory.recall.search.names import NameFinder
 from qai_graph.memory.recall.search.ranking import analyse, rank
 from qai_graph.memory.recall.search.when import TimeReader
 from qai_graph.memory.service import MemoryService
-from qai_graph.emulator.embedded import EmbeddedDynamo
 
 DEV = Path(__file__).parent.parent / "tests" / "data" / "recall_dev.json"
 

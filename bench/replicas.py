@@ -27,6 +27,7 @@ import httpx
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from qai_graph.emulator.embedded import EmbeddedDynamo  # noqa: E402
 from tests.support.api_harness import GraphQLClient, ws_client  # noqa: E402
 from tests.support.operations import RECORD, record_input  # noqa: E402
 from tests.support.replicas import (  # noqa: E402
@@ -36,7 +37,6 @@ from tests.support.replicas import (  # noqa: E402
     run_scenario,
 )
 from tests.support.server import ServeProcess, clean_env  # noqa: E402
-from qai_graph.emulator.embedded import EmbeddedDynamo  # noqa: E402
 
 
 async def one_round(endpoint: str, logs: Path, subscribers: int) -> Figures:
