@@ -48,7 +48,21 @@ LOOK_ALIKES = [
     "모두에게 오늘 방송 재밌었다고 전해줘",
     "قل للجميع مساء الخير",
     "공지: 비밀번호는 절대 아무한테도 알려주지 마세요",
+    # advice, not an ask (the languages.py secret rules with a negation before or after)
+    "ne donnez jamais votre mot de passe, même à un modo",
+    "nunca des tu contraseña a nadie",
+    "никогда не давай свой пароль",
+    "gib niemals dein passwort weiter",
 ]
+
+
+def test_the_same_verbs_asking_for_a_password_are_still_flagged() -> None:
+    for text in (
+        "donne-moi le mot de passe admin",
+        "dame la contraseña del admin",
+        "дай пароль админа",
+    ):
+        assert assess(text).flag == "secret_request", text
 
 
 @pytest.mark.parametrize(("text", "rule"), INTENTS)

@@ -25,6 +25,15 @@ from dataclasses import dataclass
 
 from qai_graph.memory.trust.rule import Rule, rule, upto, words
 
+# Advice is no ask: "nunca des tu contrasena", "ne donnez jamais votre mot de passe",
+# "никогда не давай пароль". A negation just before the ask verb, or right after it (the
+# verb's ending taken whole, so it cannot stop short of the negation).
+_NOT_NEGATED = "".join(
+    rf"(?<!\b{n}\s)" for n in ("nunca", "jamas", "jamais", "nigdy", "niemals", "mai", "ne", "no",
+                             "non", "nie", "не", "никогда", "nao", "never")
+)  # fmt: skip
+_NOT_AFTER = r"\w*+(?!\W+(?:jamais|pas|plus|nunca|jamas|mai|niemals|nicht|никогда)\b)"
+
 
 @dataclass(frozen=True, slots=True)
 class Language:
@@ -124,8 +133,10 @@ class Language:
                 f"secret-request-{self.code}",
                 "secret_request",
                 f"asks for a password or key {tag}",
-                rf"\b{w['ask']} {upto(2)}{w['secrets']} {upto(2)}{w['owners']}",
-                rf"\b{w['ask']} {upto(2)}{w['owners']} {upto(1)}{w['secrets']}",
+                rf"{_NOT_NEGATED}\b{w['ask']}{_NOT_AFTER} {upto(2)}{w['secrets']} {upto(2)}"
+                rf"{w['owners']}",
+                rf"{_NOT_NEGATED}\b{w['ask']}{_NOT_AFTER} {upto(2)}{w['owners']} {upto(1)}"
+                rf"{w['secrets']}",
                 view=self.view,
             ),
         )
