@@ -259,7 +259,10 @@ ROLEPLAY_RULES = (
         r" (?:version|copy|clone) of (?:you|yourself|qai)\b",
         r"\b(?:enable|activate|enter|switch to|turn on|go into|unlock|engage|initiate|start)"
         r" (?:the )?(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil"
-        r"|opposite|chaos|sudo|root|no rules?|no limits?) mode\b",
+        r"|opposite|chaos|sudo|root|no rules?|no limits?) mode\b"
+        # (the game's own: "unlock dev mode in the level editor")
+        r"(?! (?:in|on|for|of) (?:the|my|this) (?:\w+ )?(?:editor|settings|menu|options|game"
+        r"|sandbox|tutorial|app|launcher)\b)",
         r"\b(?:developer|dev|jailbreak|unrestricted|unfiltered|uncensored|dan|evil|opposite)"
         r" mode (?:is )?(?:now )?(?:enabled|activated|on|engaged|unlocked)\b",
         rf"\b{YOU} (?:are |re |r |get |got |been |is )?jailbr(?:oken|eaked)",
