@@ -138,14 +138,15 @@ _WORDS = re.compile(r"[a-z]+")
 
 
 # English's commonest small words: a message of some length with almost none of them is in
-# another language, which the local rules do not read (a Swedish "i" is "in", not "I").
+# another language, which the local rules do not read. "i" and "a" are left out: Swedish,
+# Spanish, Italian and Portuguese have them too ("in", "to").
 _ENGLISH = frozenset(
-    """the a an and or but to of in on at for with from by about as is are was were be been
-    am i me my we our you your he she it they them his her their this that these those not
+    """the an and or but to of in on at for with from by about as is are was were be been
+    am me my we our you your he she it they them his her their this that these those not
     no so just do did does have has had will would can could should what when where who how
     why if then there here all some any very really too also up out get got go went like
     one lol im it's its dont don't cant can't i'm i've i'll""".split()  # noqa: SIM905 (a word list)
-) - {"i", "a"}  # Swedish, Spanish, Italian and Portuguese have them too ("in", "to")
+)
 _LETTERS = re.compile(r"[^\W\d_]")
 _TOKENS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 FOREIGN_MIN_WORDS = 6  # shorter chat says too little to tell
@@ -154,7 +155,7 @@ FOREIGN_MAX_SHARE = 0.1
 
 def foreign(message: str) -> bool:
     """Whether the message is not English: mostly letters outside a-z, or six words or
-    more with fewer than one in ten of English's commonest words ("i" and "a" not counted)."""
+    more with fewer than one in ten of English's commonest words."""
     letters = _LETTERS.findall(message.lower())
     if letters and sum(1 for ch in letters if "a" <= ch <= "z") < len(letters) / 2:
         return True

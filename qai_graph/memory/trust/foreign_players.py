@@ -21,7 +21,7 @@ names); Russian, Japanese, Chinese, Korean and Arabic the folded view.
 
 from __future__ import annotations
 
-from qai_graph.memory.trust.rule import Rule, rule
+from qai_graph.memory.trust.rule import Rule, per_intent
 
 _FLAGS = {
     "smear": ("relay", "asks QAI to tell others a player cheats, scams or is banned"),
@@ -33,11 +33,7 @@ _FLAGS = {
 
 def _rules(code: str, view: str, **patterns: tuple[str, ...]) -> tuple[Rule, ...]:
     """One rule per intent of a language: ``<intent>-world-<code>``."""
-    out = []
-    for intent, found in patterns.items():
-        flag, reason = _FLAGS[intent]
-        out.append(rule(f"{intent}-world-{code}", flag, f"{reason} ({code})", *found, view=view))
-    return tuple(out)
+    return per_intent(f"world-{code}", code, view, _FLAGS, **patterns)
 
 
 SPANISH = _rules(

@@ -23,7 +23,7 @@ forgot the rules", "ignore my last message", "the wrong answer was B") stay data
 
 from __future__ import annotations
 
-from qai_graph.memory.trust.rule import Rule, rule
+from qai_graph.memory.trust.rule import Rule, per_intent, rule
 
 # Arabic's short vowels, shadda, sukun and the tatweel, optional after any letter.
 _HARAKAT = "[\u064b-\u0652\u0670\u0640]*"
@@ -43,24 +43,18 @@ def _ar(text: str) -> str:
     return "".join(out)
 
 
+# The four intents a language's rules read here and in ``foreign_world``: (flag, reason).
+REASONS = {
+    "override": ("override", "sets QAI's instructions aside or obeys the speaker"),
+    "leak": ("prompt_leak", "asks for QAI's instructions"),
+    "secret": ("secret_request", "asks for a password or another person's details"),
+    "relay": ("relay", "asks QAI to mislead, smear or insult other players"),
+}
+
+
 def intents(code: str, name: str, view: str, **patterns: tuple[str, ...]) -> tuple[Rule, ...]:
     """One rule per intent of a language (override, leak, secret, relay), those it has."""
-    reasons = {
-        "override": ("override", "sets QAI's instructions aside or obeys the speaker"),
-        "leak": ("prompt_leak", "asks for QAI's instructions"),
-        "secret": ("secret_request", "asks for a password or another person's details"),
-        "relay": ("relay", "asks QAI to mislead, smear or insult other players"),
-    }
-    return tuple(
-        rule(
-            f"{intent}-{code}",
-            reasons[intent][0],
-            f"{reasons[intent][1]} ({name})",
-            *found,
-            view=view,
-        )
-        for intent, found in patterns.items()
-    )
+    return per_intent(code, name, view, REASONS, **patterns)
 
 
 ARABIC = intents(

@@ -133,6 +133,22 @@ def rule(
     return Rule(name, flag, reason, patterns, view, spans, needs=needs)
 
 
+def per_intent(
+    code: str,
+    label: str,
+    view: str,
+    reasons: dict[str, tuple[str, str]],
+    **patterns: tuple[str, ...],
+) -> tuple[Rule, ...]:
+    """One rule per intent a language has: ``<intent>-<code>``, flagged and explained as
+    ``reasons[intent]`` says (flag, reason), the reason ending in ``(<label>)``."""
+    out = []
+    for intent, found in patterns.items():
+        flag, reason = reasons[intent]
+        out.append(rule(f"{intent}-{code}", flag, f"{reason} ({label})", *found, view=view))
+    return tuple(out)
+
+
 def scored(
     name: str,
     flag: str,
