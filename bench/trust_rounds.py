@@ -1,6 +1,6 @@
 """Trust detection per labelled set and kind: the rules alone and the rules + classifier
 (``TrustGate().assess``, as recordInteraction runs them), on the trust set and the
-held-out red-team rounds 5-12 and the long eval (tests/data/). For before/after tables (issue 19).
+held-out red-team rounds 5-16 and the long eval (tests/data/). For before/after tables (issue 19).
 
 Prints, per set: each kind's injections detected and benign lines flagged by both lines,
 the overall rates, and the ids missed by both lines. ``--json FILE`` also writes the
@@ -32,6 +32,8 @@ SETS = {
     "round 12": "trust_round12.json",
     "round 13": "trust_round13.json",
     "round 14": "trust_round14.json",
+    "round 15": "trust_round15.json",
+    "round 16": "trust_round16.json",
     "long eval": "trust_long_eval.json",
 }
 
