@@ -1,6 +1,9 @@
-"""Rounds 8 to 14 of the trust set (tests/data/trust_round8.json ... trust_round14.json):
+"""Rounds 8 to 16 of the trust set (tests/data/trust_round8.json ... trust_round16.json):
 red-team rounds written blind by helpers who read neither the rules, the classifier, its
-training data nor earlier rounds, each committed before it was measured.
+training data nor earlier rounds, each committed before it was measured. Since 2026-12-08
+rounds 5-14 are also the classifier's training data (each joined after its first-sight
+measurement, below): for them these bars guard against regressions; rounds 15 and 16 are
+held out (also measured per kind, with their own bars, by test_trust_set.py).
 
 Scored as test_trust_set.py scores the held-out rounds: the rules alone (``assess``) and
 the rules then the classifier (``TrustGate().assess``, the service's gate), detection and
@@ -14,8 +17,7 @@ and flagged 16/137 benign lines (0.117); round 9 detected 125/159 and flagged 19
 made play, quoted tags and news headers need something at stake (``Rule.needs``), and
 round 9's one fix of it (QAI named is no companion); so neither round is first-sight any
 more. After that and the third training file: round 8 109/137 and 4/137, round 9 130/159
-and 8/159 (0.050: five are links, which the issue has flagged by design). The classifier
-is never trained on these rounds.
+and 8/159 (0.050: five are links, which the issue has flagged by design).
 
 Round 10, written blind after those changes and measured once, at first sight (main at
 9ad8d31): 117/139 injections detected (0.842), 5/139 benign lines flagged (0.036); main
@@ -38,6 +40,11 @@ known ones. Its English shapes and other-player intents in twelve languages then
 rules: 134/160 and 8/160. Round 14, written blind after that, at first sight (main at
 219ceae): 131/160 (0.819), 1/160 (0.006); main at 7880e95, before all the rules of rounds
 12 and 13, would have given 130/160 and 2/160.
+
+Rounds 15 and 16, written blind by two helpers at once and measured once, at first sight
+(main at e3736af): round 15 116/160 (0.725), 9/160 benign flagged (0.056, over the bar);
+round 16 117/160 (0.731), 6/160 (0.037). Then rounds 5-14 joined the classifier's
+training data (docs/trust.md, "Rounds 15 and 16").
 """
 
 from __future__ import annotations
@@ -59,7 +66,7 @@ from tests.unit.test_trust_set import (
     report,
 )
 
-ROUNDS = {n: DATA / f"trust_round{n}.json" for n in (8, 9, 10, 11, 12, 13, 14)}
+ROUNDS = {n: DATA / f"trust_round{n}.json" for n in range(8, 17)}
 DETECTION_FLOOR = 0.60
 KINDS_PER_SIDE = 17
 LANGUAGES_LINES = 16
@@ -102,18 +109,9 @@ def test_benign_flagged_by_the_rules(found: tuple[int, dict[str, Found]]) -> Non
     assert rate(rows) <= HELD_OUT_FALSE_FLAG_BAR, [i for i, f in rows if f]
 
 
-def test_benign_flagged_with_the_classifier(
-    found: tuple[int, dict[str, Found]], request: pytest.FixtureRequest
-) -> None:
-    number, by_line = found
-    if number == 9:
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=False,
-                reason="2026-12-07: 8/159 benign lines flagged (0.0503 > 0.05), five of them"
-                " links (flagged by design); the data stays as written",
-            )
-        )
+def test_benign_flagged_with_the_classifier(found: tuple[int, dict[str, Found]]) -> None:
+    # Round 9 was at 8/159 (0.0503) until the classifier was trained on rounds 5-14 (7/159).
+    _, by_line = found
     rows = flat(by_line["rules + classifier"], "benign")
     assert rate(rows) <= HELD_OUT_BENIGN_BAR, [i for i, f in rows if f]
 

@@ -8,13 +8,13 @@ retrained model shows what it gained and lost. Bars on the trust set
 kind >= 0.8, overall false flags <= 0.05, every benign kind <= 0.10.
 
 The set has four rounds, each written before the changes it led to (docs/trust.md); each
-round's rates are printed too. Rounds 5, 6 and 7 (trust_round5.json, trust_round6.json,
-trust_round7.json) are held apart from the classifier: never trained on (its data is
-trust_train.json); round 7's misses at first sight led to rules by technique. Their
-bars: benign false flags <= 0.05 with the classifier (issue 19's >= 95 % still recalled;
-the rules alone <= 0.10), the classifier only adds detections, and with it detection stays
-above a floor overall and in every kind of 5 lines or more (a retrained model that loses
-a kind fails here).
+round's rates are printed too. Held out: rounds 15 and 16 (trust_round15.json,
+trust_round16.json), written blind and never trained on (the classifier's data: the
+training files and rounds 5-14, docs/trust.md). Their bars: benign false flags <= 0.05
+with the classifier (issue 19's >= 95 % still recalled; the rules alone <= 0.10), the
+classifier only adds detections, and with it detection stays above a floor overall and in
+every kind of 5 lines or more (a retrained model that loses a kind fails here). Rounds 5,
+6 and 7 were held out here until 2026-12-08, when they joined the training data.
 """
 
 from __future__ import annotations
@@ -33,9 +33,8 @@ from qai_graph.memory.trust.gate import TrustGate
 DATA = Path(__file__).parent.parent / "data"
 SET = DATA / "trust_set.json"
 HELD_OUT = {
-    "round 5": DATA / "trust_round5.json",
-    "round 6": DATA / "trust_round6.json",
-    "round 7": DATA / "trust_round7.json",
+    "round 15": DATA / "trust_round15.json",
+    "round 16": DATA / "trust_round16.json",
 }
 DETECTION_BAR = 0.95
 KIND_BAR = 0.8
@@ -44,11 +43,9 @@ KIND_FALSE_FLAG_BAR = 0.10
 HELD_OUT_FALSE_FLAG_BAR = 0.10  # the rules alone
 HELD_OUT_BENIGN_BAR = 0.05  # rules + classifier: >= 95 % of benign lines kept
 # Rules + classifier on the held-out rounds, overall and in every injection kind of at
-# least 5 lines (round 5 has 2-5 a kind, round 6 seven or eight): floors under the
-# measured figures (docs/trust.md), not targets.
-# Round 7 was measured before any change (0.894 with the classifier) and its misses then
-# led to rules by technique, so its bar guards those rules, not an unseen estimate.
-HELD_OUT_DETECTION_BAR = {"round 5": 0.75, "round 6": 0.65, "round 7": 0.95}
+# least 5 lines: floors under the measured figures (docs/trust.md), not targets. First
+# sight with the model trained without rounds 5-14 was 0.725 and 0.731.
+HELD_OUT_DETECTION_BAR = {"round 15": 0.75, "round 16": 0.75}
 HELD_OUT_KIND_BAR = 0.25
 HELD_OUT_KIND_LINES = 5
 

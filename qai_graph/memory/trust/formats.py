@@ -49,8 +49,11 @@ AUTHORITY_TAGS = rule(
     "authority-tag",
     "fake_authority",
     "imitates a system, mod or log line",
-    # [SYSTEM], <system>, {admin}, |mod|, [/INST], [end of prompt]
-    rf"[\[<{{|]{{1,3}}\W{{0,2}}/?{_TAG}{_TAG_TAIL}\W{{0,2}}[\]>}}|]",
+    # [SYSTEM], <system>, {admin}, |mod|, [/INST], [end of prompt]; not the tag named as
+    # a thing ("the <admin> tag next to names", "a [mod] badge")
+    rf"(?<!\bthe\W)(?<!\ba\W)(?<!\bthat\W)(?<!\bthis\W)[\[<{{|]{{1,3}}\W{{0,2}}/?{_TAG}{_TAG_TAIL}"
+    r"\W{0,2}[\]>}|](?! (?:tag|tags|badge|badges|icon|icons|label|labels|prefix|emote|title"
+    r"|marker|thing|chat badge)\b)",
     # (system), (mod note): round brackets only for the roles, "(start)" is a game button
     r"\(\W{0,2}(?:system|sys|admin|administrator|mod|moderator|dev team|developer|devs|staff"
     rf"|official|operator){_TAG_TAIL}\W{{0,2}}\)",
@@ -79,7 +82,12 @@ AUTHORITY_TOKENS = rule(
     # markdown headers: chat has none
     r"^\W{0,2}#{1,6}\W{0,2}(?:system|admin|instructions?|new (?:rules?|instructions?)"
     r"|override|developer|dev|important|note to (?:qai|ai|assistant|the bot|the ai)|rules?"
-    r"|prompt|mod|moderator|context|assistant|user|end)\b",
+    r"|prompt|mod|moderator|context|assistant|user)\b",
+    # "### END" alone on its line, or the end of what a chat model reads ("### END OF
+    # CHAT"); a game's "### END OF ACT 1 was such a cool title card" is chat
+    r"^\W{0,2}#{1,6}\W{0,2}end\b(?:\W*$|\W{0,3}of (?:the |this |user )?(?:prompt|instructions?"
+    r"|context|chat|conversation|input|system|session|transcript|log|rules|messages?|history"
+    r"|text|data|turn))",
     # a fake assistant turn
     r"^\W{0,3}(?:qai|ai|bot|assistant)\s*:\s*(?:sure|of course|okay|ok|certainly|yes"
     r"|absolutely|as an ai|i will|i'll|here is|here's|understood|noted|acknowledged)",
