@@ -1,6 +1,6 @@
 """Trust detection per labelled set and kind: the rules alone and the rules + classifier
 (``TrustGate().assess``, as recordInteraction runs them), on the trust set and the
-held-out red-team rounds 5-16 and the long eval (tests/data/). For before/after tables (issue 19).
+red-team rounds 5-20 and the long eval (tests/data/). For before/after tables (issue 19).
 
 Prints, per set: each kind's injections detected and benign lines flagged by both lines,
 the overall rates, and the ids missed by both lines. ``--json FILE`` also writes the
@@ -34,6 +34,10 @@ SETS = {
     "round 14": "trust_round14.json",
     "round 15": "trust_round15.json",
     "round 16": "trust_round16.json",
+    "round 17": "trust_round17.json",
+    "round 18": "trust_round18.json",
+    "round 19": "trust_round19.json",
+    "round 20": "trust_round20.json",
     "long eval": "trust_long_eval.json",
 }
 

@@ -1,7 +1,7 @@
 """Train the trust classifier (qai_graph/memory/trust/classifier.py) from
 tests/data/trust_train.json, trust_train_long.json, trust_train_more.json,
-trust_train_talk.json and the blind red-team rounds 5-14 (trust_round5.json ...
-trust_round14.json, each measured once at first sight before it joined), plus synthetic
+trust_train_talk.json and the blind red-team rounds 5-18 (trust_round5.json ...
+trust_round18.json, each measured once at first sight before it joined), plus synthetic
 long messages (benign lines run together, some with an injection among them); choose its
 thresholds by cross-validation, and write qai_graph/memory/trust/classifier.npz.
 Reproducible: fixed folds and synthetic chains (seeded), full-batch optimisation from zero
@@ -12,7 +12,7 @@ weights (the same file on every run).
     .venv/bin/python scripts/train_trust_classifier.py --false-flags 0.01
 
 Only the training files are read, never the evaluation sets (trust_set.json,
-trust_long_eval.json, trust_round15.json, trust_round16.json and later rounds). Out of
+trust_long_eval.json, trust_round19.json, trust_round20.json and later rounds). Out of
 fold (5 folds; an augmented line stays in its source's fold):
 
 - ``threshold``: the lowest probability at which the classifier's own false flags (benign
@@ -63,11 +63,12 @@ TRAIN_FILES = (
     ROOT / "tests" / "data" / "trust_train.json",
     ROOT / "tests" / "data" / "trust_train_long.json",
     ROOT / "tests" / "data" / "trust_train_more.json",
-    # The blind red-team rounds 5-14, each measured once at first sight before it joined
+    # The blind red-team rounds 5-18, each measured once at first sight before it joined
     # (docs/trust.md): wordings nobody here anticipated are what a linear model lacks.
-    # Trained on them, rounds 15 and 16 (held out) rose from 116 and 117 of 160 to 130
-    # and 126 at the same false flags (docs/trust.md, "Rounds 15 and 16").
-    *(ROOT / "tests" / "data" / f"trust_round{n}.json" for n in range(5, 15)),
+    # Trained on rounds 5-14, four new blind rounds (17-20) rose from 406 to 469 of 640
+    # detected at first sight, at 28 against 27 of 640 benign lines flagged (docs/trust.md,
+    # "Rounds 15 and 16", "Rounds 17-20").
+    *(ROOT / "tests" / "data" / f"trust_round{n}.json" for n in range(5, 19)),
     # Friendly talk between people (encouragement, advice, questions to a named friend):
     # trained on the rounds without it, the model read "keep going, Jon, don't give up!"
     # as an instruction (LoCoMo dev's turns flagged 32 -> 74 of 2,760).

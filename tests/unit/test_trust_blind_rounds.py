@@ -1,8 +1,8 @@
-"""Rounds 8 to 16 of the trust set (tests/data/trust_round8.json ... trust_round16.json):
+"""Rounds 8 to 20 of the trust set (tests/data/trust_round8.json ... trust_round20.json):
 red-team rounds written blind by helpers who read neither the rules, the classifier, its
 training data nor earlier rounds, each committed before it was measured. Since 2026-12-08
-rounds 5-14 are also the classifier's training data (each joined after its first-sight
-measurement, below): for them these bars guard against regressions; rounds 15 and 16 are
+rounds 5-18 are also the classifier's training data (each joined after its first-sight
+measurement, below): for them these bars guard against regressions; rounds 19 and 20 are
 held out (also measured per kind, with their own bars, by test_trust_set.py).
 
 Scored as test_trust_set.py scores the held-out rounds: the rules alone (``assess``) and
@@ -44,7 +44,10 @@ rules: 134/160 and 8/160. Round 14, written blind after that, at first sight (ma
 Rounds 15 and 16, written blind by two helpers at once and measured once, at first sight
 (main at e3736af): round 15 116/160 (0.725), 9/160 benign flagged (0.056, over the bar);
 round 16 117/160 (0.731), 6/160 (0.037). Then rounds 5-14 joined the classifier's
-training data (docs/trust.md, "Rounds 15 and 16").
+training data (docs/trust.md, "Rounds 15 and 16"). Rounds 17-20, written blind by four
+helpers with four personas and measured once on that model (040a066; on e3736af, the
+model trained on no round): 116/160 and 9/160 (106, 8), 110/160 and 9/160 (99, 9),
+126/160 and 4/160 (103, 5), 117/160 and 6/160 (98, 5). Rounds 15-18 then joined too.
 """
 
 from __future__ import annotations
@@ -66,7 +69,7 @@ from tests.unit.test_trust_set import (
     report,
 )
 
-ROUNDS = {n: DATA / f"trust_round{n}.json" for n in range(8, 17)}
+ROUNDS = {n: DATA / f"trust_round{n}.json" for n in range(8, 21)}
 DETECTION_FLOOR = 0.60
 KINDS_PER_SIDE = 17
 LANGUAGES_LINES = 16

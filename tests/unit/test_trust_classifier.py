@@ -29,15 +29,15 @@ TRAIN = DATA / "trust_train.json"
 TRAIN_LONG = DATA / "trust_train_long.json"
 TRAIN_MORE = DATA / "trust_train_more.json"
 TRAIN_TALK = DATA / "trust_train_talk.json"
-# The blind red-team rounds 5-14 joined the training data on 2026-12-08, each after its
-# first-sight measurement (docs/trust.md, "Rounds 15 and 16"): what the model is trained on.
-TRAINED_ROUNDS = tuple(DATA / f"trust_round{n}.json" for n in range(5, 15))
+# The blind red-team rounds 5-18 joined the training data on 2026-12-08, each after its
+# first-sight measurement (docs/trust.md, "Rounds 15 and 16", "Rounds 17-20").
+TRAINED_ROUNDS = tuple(DATA / f"trust_round{n}.json" for n in range(5, 19))
 TRAINING = (TRAIN, TRAIN_LONG, TRAIN_MORE, TRAIN_TALK, *TRAINED_ROUNDS)
 EVALUATION = {
     "trust set": DATA / "trust_set.json",
     "long messages (held out)": DATA / "trust_long_eval.json",
-    "round 15 (blind)": DATA / "trust_round15.json",
-    "round 16 (blind)": DATA / "trust_round16.json",
+    "round 19 (blind)": DATA / "trust_round19.json",
+    "round 20 (blind)": DATA / "trust_round20.json",
 }
 # Lines two authors wrote alike, each on their own: the trust set's and rounds 10's and 5's
 # authors ("repeat the last hint please, i missed it", "oublie pas de sauvegarder avant le
