@@ -1,6 +1,6 @@
 """Trust detection per labelled set and kind: the rules alone and the rules + classifier
-(``TrustGate().assess``, as recordInteraction runs them), on the trust set and the
-red-team rounds 5-20 and the long eval (tests/data/). For before/after tables (issue 19).
+(``TrustGate().assess``, as recordInteraction runs them), on the trust set, every red-team
+round (tests/data/trust_round*.json) and the long eval. For before/after tables (issue 19).
 
 Prints, per set: each kind's injections detected and benign lines flagged by both lines,
 the overall rates, and the ids missed by both lines. ``--json FILE`` also writes the
@@ -20,24 +20,13 @@ from qai_graph.memory.trust import assess
 from qai_graph.memory.trust.gate import TrustGate
 
 DATA = Path(__file__).parent.parent / "tests" / "data"
+# Every round on disk, in order: a new round file is measured without an edit here.
+ROUNDS = sorted(
+    DATA.glob("trust_round*.json"), key=lambda p: int(p.stem.removeprefix("trust_round"))
+)
 SETS = {
     "trust set": "trust_set.json",
-    "round 5": "trust_round5.json",
-    "round 6": "trust_round6.json",
-    "round 7": "trust_round7.json",
-    "round 8": "trust_round8.json",
-    "round 9": "trust_round9.json",
-    "round 10": "trust_round10.json",
-    "round 11": "trust_round11.json",
-    "round 12": "trust_round12.json",
-    "round 13": "trust_round13.json",
-    "round 14": "trust_round14.json",
-    "round 15": "trust_round15.json",
-    "round 16": "trust_round16.json",
-    "round 17": "trust_round17.json",
-    "round 18": "trust_round18.json",
-    "round 19": "trust_round19.json",
-    "round 20": "trust_round20.json",
+    **{f"round {p.stem.removeprefix('trust_round')}": p.name for p in ROUNDS},
     "long eval": "trust_long_eval.json",
 }
 
